@@ -1,0 +1,132 @@
+package io.heliosdb.nano;
+
+import io.heliosdb.nano.error.HeliosSqlException;
+import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.notify.Message;
+import io.heliosdb.nano.session.Command;
+import io.heliosdb.nano.session.Database;
+import io.heliosdb.nano.session.Session;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@link HeliosConnection} handed to users: a sqlite-jdbc connection underneath, with every
+ * statement bracketed by the session so that notifications follow transactions. Calls on one
+ * connection are serialised, as sqlite-jdbc serialises them underneath.
+ */
+final class ConnectionHandler implements InvocationHandler {
+  private final Session session;
+  private final Connection sqlite;
+  private HeliosConnection self;
+
+  private ConnectionHandler(Session session) {
+    this.session = session;
+    this.sqlite = session.sqlite();
+  }
+
+  static HeliosConnection open(Database db) throws SQLException {
+    ConnectionHandler h = new ConnectionHandler(Session.open(db));
+    h.self = ProxyCalls.proxy(HeliosConnection.class, h);
+    return h.self;
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+    if (ProxyCalls.isObjectMethod(m)) {
+      return ProxyCalls.objectMethod(proxy, m, args, "HeliosConnection[pid=" + session.pid() + "]");
+    }
+    String name = m.getName();
+    switch (name) {
+      case "close":
+        synchronized (session) {
+          session.close();
+        }
+        return null;
+      case "isClosed":
+        return session.isClosed();
+      case "unwrap":
+        return ProxyCalls.unwrap(proxy, (Class<?>) args[0]);
+      case "isWrapperFor":
+        return ((Class<?>) args[0]).isInstance(proxy);
+      case "getBackendPID":
+        return session.pid();
+      case "getNotifications":
+        return notifications(args == null ? -1 : (Integer) args[0]);
+      default:
+        break;
+    }
+    synchronized (session) {
+      if (session.isClosed()) {
+        throw new HeliosSqlException(SqlState.CONNECTION_DOES_NOT_EXIST, "connection is closed");
+      }
+      switch (name) {
+        case "notify":
+          session.notify((String) args[0], (String) args[1]);
+          return null;
+        case "listeningChannels":
+          return session.listeningChannels();
+        case "createStatement":
+          Statement st = (Statement) ProxyCalls.invoke(sqlite, m, args);
+          return StatementHandler.wrap(Statement.class, st, session, self, null);
+        case "prepareStatement":
+          return prepare(m, args);
+        case "prepareCall":
+          throw new HeliosSqlException(
+              SqlState.FEATURE_NOT_SUPPORTED, "stored procedures are not supported");
+        case "rollback":
+          if (args != null && args.length == 1) {
+            session.savepointRolledBack();
+          }
+          return ProxyCalls.callAndSettle(session, sqlite, m, args);
+        default:
+          return ProxyCalls.callAndSettle(session, sqlite, m, args);
+      }
+    }
+  }
+
+  private Object prepare(Method m, Object[] args) throws Throwable {
+    List<String> statements = io.heliosdb.nano.session.SqlSplitter.split((String) args[0]);
+    if (statements.size() > 1) {
+      throw new HeliosSqlException(
+          SqlState.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement");
+    }
+    Command c = Command.parse(statements.isEmpty() ? "" : statements.get(0));
+    Object[] delegateArgs = args.clone();
+    if (c.isNotificationStatement()) {
+      // A statement with no parameters stands in; execute() runs the command itself.
+      delegateArgs[0] = "SELECT NULL";
+    } else if (!statements.isEmpty()) {
+      delegateArgs[0] = c.sql();
+    }
+    PreparedStatement ps = (PreparedStatement) ProxyCalls.invoke(sqlite, m, delegateArgs);
+    return StatementHandler.wrap(PreparedStatement.class, ps, session, self, c);
+  }
+
+  private Notification[] notifications(int timeoutMillis) throws SQLException {
+    List<Notification> out = new ArrayList<>();
+    Message m = session.poll();
+    try {
+      if (m == null && timeoutMillis >= 0 && !session.isClosed()) {
+        m =
+            timeoutMillis == 0
+                ? session.poll(Long.MAX_VALUE, TimeUnit.DAYS)
+                : session.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HeliosSqlException(SqlState.QUERY_CANCELED, "interrupted while waiting");
+    }
+    while (m != null) {
+      out.add(Notification.of(m));
+      m = session.poll();
+    }
+    return out.toArray(new Notification[0]);
+  }
+}

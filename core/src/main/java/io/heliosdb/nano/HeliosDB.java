@@ -1,0 +1,176 @@
+package io.heliosdb.nano;
+
+import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.notify.HubRegistry;
+import io.heliosdb.nano.session.Database;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An embedded HeliosDB database: SQLite storage with PostgreSQL's LISTEN/NOTIFY.
+ *
+ * <pre>{@code
+ * try (HeliosDB db = HeliosDB.open(Path.of("shop.db"));
+ *      Subscription sub = db.pubsub().subscribe("orders")) {
+ *   db.execute("INSERT INTO orders(amount) VALUES (?)", 9.99);
+ *   Notification n = sub.poll(Duration.ofSeconds(1));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #execute} and {@link #query} share one connection and run one at a time;
+ * for transactions or parallel work take your own with {@link #connection()}.
+ */
+public final class HeliosDB implements AutoCloseable {
+  private final Database database;
+  private final HubRegistry.Shared hub;
+  private final PubSub pubsub;
+  private HeliosConnection shared;
+  private boolean closed;
+
+  private HeliosDB(HeliosConfig config) {
+    this.database = Database.of(config);
+    this.hub = database.acquireHub();
+    this.pubsub = new PubSub(hub, database.config());
+  }
+
+  /** Opens (or creates) the database file at {@code path} with default settings. */
+  public static HeliosDB open(Path path) {
+    return open(HeliosConfig.builder().path(path).build());
+  }
+
+  /** Opens the database {@code config} describes. */
+  public static HeliosDB open(HeliosConfig config) {
+    HeliosDB db = new HeliosDB(config);
+    try {
+      db.sharedConnection();
+      return db;
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** A private in-memory database, gone when closed. */
+  public static HeliosDB inMemory() {
+    return open(HeliosConfig.builder().inMemory().build());
+  }
+
+  /** The settings in force (for a file opened before in this JVM: the first opener's limits). */
+  public HeliosConfig config() {
+    return hub.config();
+  }
+
+  /** Publish and subscribe outside SQL. */
+  public PubSub pubsub() {
+    return pubsub;
+  }
+
+  /** A new JDBC connection to this database; close it when done. */
+  public HeliosConnection connection() {
+    checkOpen();
+    try {
+      return ConnectionHandler.open(database);
+    } catch (SQLException e) {
+      throw HeliosException.wrap(e);
+    }
+  }
+
+  /**
+   * Runs SQL and returns the number of rows changed. Without parameters the text may hold several
+   * statements, run in order; with parameters, one statement with {@code ?} or {@code ?NNN}.
+   */
+  public synchronized int execute(String sql, Object... params) {
+    try {
+      HeliosConnection c = sharedConnection();
+      if (params.length == 0) {
+        try (Statement st = c.createStatement()) {
+          st.execute(sql);
+          return Math.max(0, st.getUpdateCount());
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, params);
+        ps.execute();
+        return Math.max(0, ps.getUpdateCount());
+      }
+    } catch (SQLException e) {
+      throw HeliosException.wrap(e);
+    }
+  }
+
+  /** Runs a query and returns its rows as column-name to value maps, in column order. */
+  public synchronized List<Map<String, Object>> query(String sql, Object... params) {
+    try (PreparedStatement ps = sharedConnection().prepareStatement(sql)) {
+      bind(ps, params);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        while (rs.next()) {
+          Map<String, Object> row = new LinkedHashMap<>(n * 2);
+          for (int i = 1; i <= n; i++) {
+            row.put(md.getColumnLabel(i), rs.getObject(i));
+          }
+          rows.add(row);
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw HeliosException.wrap(e);
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object[] params) throws SQLException {
+    for (int i = 0; i < params.length; i++) {
+      ps.setObject(i + 1, params[i]);
+    }
+  }
+
+  private synchronized HeliosConnection sharedConnection() {
+    checkOpen();
+    if (shared == null) {
+      shared = connection();
+    }
+    return shared;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new HeliosException(
+          io.heliosdb.nano.error.SqlState.CONNECTION_DOES_NOT_EXIST.code(),
+          "database is closed",
+          null);
+    }
+  }
+
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Closes the shared connection and this handle's subscriptions' hub reference. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (shared != null) {
+        shared.close();
+      }
+    } catch (SQLException e) {
+      throw HeliosException.wrap(e);
+    } finally {
+      pubsub.close();
+      HubRegistry.release(hub);
+    }
+  }
+}

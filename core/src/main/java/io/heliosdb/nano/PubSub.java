@@ -1,0 +1,112 @@
+package io.heliosdb.nano;
+
+import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.notify.Hub;
+import io.heliosdb.nano.notify.HubRegistry;
+import io.heliosdb.nano.notify.Mailbox;
+import io.heliosdb.nano.session.Database;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * Publish and subscribe from Java. Channel names are taken as given, like {@code pg_notify()}'s
+ * (no case folding): {@code subscribe("Orders")} does not hear {@code LISTEN Orders}, which listens
+ * on {@code orders}.
+ */
+public final class PubSub {
+  private final Hub hub;
+  private final HeliosConfig config;
+  private final int pid = Database.newPid();
+  private volatile boolean closed;
+
+  PubSub(HubRegistry.Shared shared, HeliosConfig config) {
+    this.hub = shared.hub();
+    this.config = config;
+  }
+
+  /**
+   * Subscribes at once to {@code channels}; read with {@link Subscription#poll()} and friends. A
+   * subscription that becomes unreachable without being closed is closed for you.
+   */
+  public Subscription subscribe(String... channels) {
+    return open(Arrays.asList(channels), null, null);
+  }
+
+  /**
+   * Subscribes with a listener called on {@code executor}, one notification at a time, in order
+   * (overflow markers included). It runs until {@link Subscription#close()} or the database closes.
+   */
+  public Subscription subscribe(
+      Collection<String> channels, Executor executor, Consumer<Notification> listener) {
+    Objects.requireNonNull(executor, "executor");
+    Objects.requireNonNull(listener, "listener");
+    return open(List.copyOf(channels), executor, listener);
+  }
+
+  private Subscription open(
+      Collection<String> channels, Executor executor, Consumer<Notification> listener) {
+    checkOpen();
+    for (String c : channels) {
+      checkChannel(c);
+    }
+    Mailbox box =
+        listener == null
+            ? hub.newMailbox(null, null)
+            : hub.newMailbox(m -> listener.accept(Notification.of(m)), executor);
+    Subscription sub = new Subscription(hub, box, listener == null);
+    sub.listen(channels.toArray(new String[0]));
+    return sub;
+  }
+
+  /**
+   * Sends a notification in its own transaction: delivered to current subscribers at once. To send
+   * one as part of a transaction, use {@link HeliosConnection#notify} on that connection.
+   *
+   * @throws HeliosException 22023 for an empty or over-long channel or a payload of {@code
+   *     max_payload_bytes} or more; 08003 when the database is closed
+   */
+  public void notify(String channel, String payload) {
+    checkOpen();
+    if (!config.pubsubEnabled()) {
+      throw new HeliosException(
+          SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+          "LISTEN/NOTIFY is disabled for this database (pubsub.enabled = false)");
+    }
+    checkChannel(channel);
+    String p = payload == null ? "" : payload;
+    if (p.getBytes(StandardCharsets.UTF_8).length >= config.maxPayloadBytes()) {
+      throw new HeliosException(SqlState.INVALID_PARAMETER_VALUE, "payload string too long");
+    }
+    hub.publishNow(pid, channel, p);
+  }
+
+  /** The process id {@link #notify} sends with. */
+  public int pid() {
+    return pid;
+  }
+
+  static void checkChannel(String channel) {
+    if (channel == null || channel.isEmpty()) {
+      throw new HeliosException(SqlState.INVALID_PARAMETER_VALUE, "channel name cannot be empty");
+    }
+    if (channel.getBytes(StandardCharsets.UTF_8).length > 63) {
+      throw new HeliosException(SqlState.INVALID_PARAMETER_VALUE, "channel name too long");
+    }
+  }
+
+  private void checkOpen() {
+    if (closed || hub.isClosed()) {
+      throw new HeliosException(SqlState.CONNECTION_DOES_NOT_EXIST, "database is closed");
+    }
+  }
+
+  void close() {
+    closed = true;
+  }
+}

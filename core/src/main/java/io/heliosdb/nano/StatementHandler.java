@@ -1,0 +1,196 @@
+package io.heliosdb.nano;
+
+import io.heliosdb.nano.error.HeliosSqlException;
+import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.session.Command;
+import io.heliosdb.nano.session.Session;
+import io.heliosdb.nano.session.SqlSplitter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A Statement or PreparedStatement: runs LISTEN/UNLISTEN/NOTIFY itself, hands SQL to SQLite one
+ * statement at a time, and brackets each execution with the session so that a failed statement
+ * loses its notifications and a commit hands them over.
+ */
+final class StatementHandler implements InvocationHandler {
+  private static final Set<String> EXECUTE =
+      Set.of(
+          "execute",
+          "executeQuery",
+          "executeUpdate",
+          "executeLargeUpdate",
+          "executeBatch",
+          "executeLargeBatch");
+
+  private final Statement delegate;
+  private final Session session;
+  private final HeliosConnection connection;
+  /** For a prepared statement: what it is. Null for a plain Statement. */
+  private final Command prepared;
+
+  private Object self;
+  /** True right after a notification statement ran: no result set, update count 0. */
+  private boolean commandResult;
+  /** A NOTICE from the last notification statement (an identifier truncated), or null. */
+  private SQLWarning notice;
+
+  private StatementHandler(
+      Statement delegate, Session session, HeliosConnection connection, Command prepared) {
+    this.delegate = delegate;
+    this.session = session;
+    this.connection = connection;
+    this.prepared = prepared;
+  }
+
+  static <T extends Statement> T wrap(
+      Class<T> type, Statement delegate, Session session, HeliosConnection conn, Command prepared) {
+    StatementHandler h = new StatementHandler(delegate, session, conn, prepared);
+    T proxy = ProxyCalls.proxy(type, h);
+    h.self = proxy;
+    return proxy;
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
+    if (ProxyCalls.isObjectMethod(m)) {
+      return ProxyCalls.objectMethod(proxy, m, args, "HeliosStatement");
+    }
+    String name = m.getName();
+    switch (name) {
+      case "unwrap":
+        return ProxyCalls.unwrap(proxy, (Class<?>) args[0]);
+      case "isWrapperFor":
+        return ((Class<?>) args[0]).isInstance(proxy);
+      case "getConnection":
+        return connection;
+      default:
+        break;
+    }
+    synchronized (session) {
+      if (EXECUTE.contains(name)) {
+        commandResult = false;
+        notice = null;
+        if (args != null && args.length > 0 && args[0] instanceof String sql) {
+          return executeText(m, args, sql);
+        }
+        if (prepared != null && prepared.isNotificationStatement()) {
+          return runCommand(prepared, name);
+        }
+        return execute(m, args, prepared);
+      }
+      switch (name) {
+        case "getResultSet":
+          return commandResult ? null : wrapResult(ProxyCalls.callAndSettle(session, delegate, m, args));
+        case "getUpdateCount":
+        case "getLargeUpdateCount":
+          if (commandResult) {
+            return name.equals("getUpdateCount") ? (Object) 0 : (Object) 0L;
+          }
+          return ProxyCalls.callAndSettle(session, delegate, m, args);
+        case "getWarnings":
+          return notice != null ? notice : ProxyCalls.callAndSettle(session, delegate, m, args);
+        case "clearWarnings":
+          notice = null;
+          return ProxyCalls.callAndSettle(session, delegate, m, args);
+        case "getMoreResults":
+          commandResult = false;
+          return ProxyCalls.callAndSettle(session, delegate, m, args);
+        case "getGeneratedKeys":
+          return wrapResult(ProxyCalls.callAndSettle(session, delegate, m, args));
+        case "addBatch":
+          if (args != null && args.length == 1 && args[0] instanceof String sql) {
+            return addBatch(m, sql);
+          }
+          return ProxyCalls.callAndSettle(session, delegate, m, args);
+        default:
+          return ProxyCalls.callAndSettle(session, delegate, m, args);
+      }
+    }
+  }
+
+  /** Statement.execute*(String sql, ...): one statement at a time. */
+  private Object executeText(Method m, Object[] args, String sql) throws Throwable {
+    if (prepared != null) {
+      throw new HeliosSqlException(
+          SqlState.FEATURE_NOT_SUPPORTED, "cannot pass SQL text to a PreparedStatement's " + m.getName());
+    }
+    List<String> statements = SqlSplitter.split(sql);
+    if (statements.isEmpty()) {
+      throw new HeliosSqlException(SqlState.NO_DATA, "empty query");
+    }
+    Object result = null;
+    for (int i = 0; i < statements.size(); i++) {
+      Command c = Command.parse(statements.get(i));
+      boolean last = i == statements.size() - 1;
+      if (c.isNotificationStatement()) {
+        result = runCommand(c, m.getName());
+        continue;
+      }
+      Object[] a = args.clone();
+      a[0] = c.sql();
+      if (last) {
+        result = execute(m, a, c);
+      } else {
+        // Earlier statements of a multi-statement string: run and discard their results.
+        execute(Statement.class.getMethod("execute", String.class), new Object[] {c.sql()}, c);
+      }
+    }
+    return result;
+  }
+
+  private Object execute(Method m, Object[] args, Command c) throws Throwable {
+    if (c != null && c.type() == Command.Type.ROLLBACK_TO_SAVEPOINT) {
+      session.savepointRolledBack();
+    }
+    session.beforeStatement();
+    boolean threw = true;
+    try {
+      Object result = ProxyCalls.invoke(delegate, m, args);
+      threw = false;
+      return result instanceof ResultSet rs ? wrapResult(rs) : result;
+    } finally {
+      session.afterStatement(threw);
+    }
+  }
+
+  private Object runCommand(Command c, String method) throws SQLException {
+    if (method.equals("executeQuery")) {
+      throw new HeliosSqlException(SqlState.NO_DATA, "no results were returned by the query");
+    }
+    if (method.contains("Batch")) {
+      throw new HeliosSqlException(
+          SqlState.FEATURE_NOT_SUPPORTED, c.tag() + " cannot be run in a batch");
+    }
+    session.run(c);
+    commandResult = true;
+    if (c.notice() != null) {
+      // PostgreSQL sends a NOTICE; JDBC reports notices as warnings on the statement.
+      notice = new SQLWarning(c.notice(), SqlState.NAME_TOO_LONG.code());
+    }
+    return switch (method) {
+      case "execute" -> false;
+      case "executeLargeUpdate" -> 0L;
+      default -> 0;
+    };
+  }
+
+  private Object addBatch(Method m, String sql) throws Throwable {
+    Command c = Command.parse(sql);
+    if (c.isNotificationStatement()) {
+      throw new HeliosSqlException(
+          SqlState.FEATURE_NOT_SUPPORTED, c.tag() + " cannot be run in a batch");
+    }
+    return ProxyCalls.invoke(delegate, m, new Object[] {c.sql()});
+  }
+
+  private Object wrapResult(Object rs) {
+    return rs == null ? null : ResultSetHandler.wrap((ResultSet) rs, session, self);
+  }
+}

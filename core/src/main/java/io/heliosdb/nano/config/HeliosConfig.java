@@ -1,0 +1,252 @@
+package io.heliosdb.nano.config;
+
+import io.heliosdb.nano.metrics.DefaultMetrics;
+import io.heliosdb.nano.metrics.MetricsTracker;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Validated, immutable settings of one database. Build one with {@link #builder()} or load one from
+ * {@code heliosdb.toml} with {@link #load(Path)}; every setting has a default that serves a first run.
+ */
+public final class HeliosConfig {
+  /** PostgreSQL's limit: a payload must be shorter than 8000 bytes. */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 8000;
+
+  private final Path path;
+  private final int memoryLimitMb;
+  private final boolean enableWal;
+  private final int pageSize;
+  private final int busyTimeoutMs;
+  private final boolean pubsubEnabled;
+  private final int maxChannels;
+  private final int maxPayloadBytes;
+  private final int notificationQueueSize;
+  private final boolean metricsEnabled;
+  private final MetricsTracker metrics;
+
+  private HeliosConfig(Builder b) {
+    this.path = b.path;
+    this.memoryLimitMb = b.memoryLimitMb;
+    this.enableWal = b.enableWal;
+    this.pageSize = b.pageSize;
+    this.busyTimeoutMs = b.busyTimeoutMs;
+    this.pubsubEnabled = b.pubsubEnabled;
+    this.maxChannels = b.maxChannels;
+    this.maxPayloadBytes = b.maxPayloadBytes;
+    this.notificationQueueSize = b.notificationQueueSize;
+    this.metricsEnabled = b.metricsEnabled;
+    if (b.metrics != null) {
+      this.metrics = b.metrics;
+    } else {
+      this.metrics = b.metricsEnabled ? new DefaultMetrics() : MetricsTracker.NOOP;
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Loads and validates a TOML file; a mistake fails with the line and key in the message. */
+  public static HeliosConfig load(Path tomlFile) {
+    return TomlConfigLoader.load(tomlFile).build();
+  }
+
+  /** A builder holding this configuration's values, to change a few of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.path = path;
+    b.memoryLimitMb = memoryLimitMb;
+    b.enableWal = enableWal;
+    b.pageSize = pageSize;
+    b.busyTimeoutMs = busyTimeoutMs;
+    b.pubsubEnabled = pubsubEnabled;
+    b.maxChannels = maxChannels;
+    b.maxPayloadBytes = maxPayloadBytes;
+    b.notificationQueueSize = notificationQueueSize;
+    b.metricsEnabled = metricsEnabled;
+    b.metrics = metrics;
+    return b;
+  }
+
+  /** The database file, or null for a private in-memory database. */
+  public Path path() {
+    return path;
+  }
+
+  public boolean inMemory() {
+    return path == null;
+  }
+
+  public int memoryLimitMb() {
+    return memoryLimitMb;
+  }
+
+  public boolean enableWal() {
+    return enableWal;
+  }
+
+  public int pageSize() {
+    return pageSize;
+  }
+
+  public int busyTimeoutMs() {
+    return busyTimeoutMs;
+  }
+
+  public boolean pubsubEnabled() {
+    return pubsubEnabled;
+  }
+
+  public int maxChannels() {
+    return maxChannels;
+  }
+
+  public int maxPayloadBytes() {
+    return maxPayloadBytes;
+  }
+
+  public int notificationQueueSize() {
+    return notificationQueueSize;
+  }
+
+  public boolean metricsEnabled() {
+    return metricsEnabled;
+  }
+
+  /** The tracker notifications are reported to; a no-op unless metrics are enabled or supplied. */
+  public MetricsTracker metrics() {
+    return metrics;
+  }
+
+  @Override
+  public String toString() {
+    return "HeliosConfig{path="
+        + (path == null ? ":memory:" : path)
+        + ", memoryLimitMb="
+        + memoryLimitMb
+        + ", enableWal="
+        + enableWal
+        + ", pageSize="
+        + pageSize
+        + ", busyTimeoutMs="
+        + busyTimeoutMs
+        + ", pubsubEnabled="
+        + pubsubEnabled
+        + ", maxChannels="
+        + maxChannels
+        + ", maxPayloadBytes="
+        + maxPayloadBytes
+        + ", notificationQueueSize="
+        + notificationQueueSize
+        + ", metricsEnabled="
+        + metricsEnabled
+        + "}";
+  }
+
+  /** Collects settings; {@link #build()} validates them all at once. */
+  public static final class Builder {
+    private Path path = Path.of("heliosdb.db");
+    private int memoryLimitMb = 256;
+    private boolean enableWal = true;
+    private int pageSize = 4096;
+    private int busyTimeoutMs = 5000;
+    private boolean pubsubEnabled = true;
+    private int maxChannels = 100_000;
+    private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+    private int notificationQueueSize = 65_536;
+    private boolean metricsEnabled = false;
+    private MetricsTracker metrics;
+
+    private Builder() {}
+
+    /** The database file; {@code null} means a private in-memory database. */
+    public Builder path(Path path) {
+      this.path = path;
+      return this;
+    }
+
+    public Builder inMemory() {
+      this.path = null;
+      return this;
+    }
+
+    /** Upper bound on SQLite's heap (page cache and everything else), in MiB. */
+    public Builder memoryLimitMb(int mb) {
+      this.memoryLimitMb = mb;
+      return this;
+    }
+
+    public Builder enableWal(boolean enableWal) {
+      this.enableWal = enableWal;
+      return this;
+    }
+
+    /** SQLite page size for a new database file: a power of two from 512 to 65536. */
+    public Builder pageSize(int pageSize) {
+      this.pageSize = pageSize;
+      return this;
+    }
+
+    /** How long a statement waits for another connection's lock before failing with 55P03. */
+    public Builder busyTimeoutMs(int busyTimeoutMs) {
+      this.busyTimeoutMs = busyTimeoutMs;
+      return this;
+    }
+
+    public Builder pubsubEnabled(boolean enabled) {
+      this.pubsubEnabled = enabled;
+      return this;
+    }
+
+    /** Most distinct channels that may have listeners at once in this database. */
+    public Builder maxChannels(int maxChannels) {
+      this.maxChannels = maxChannels;
+      return this;
+    }
+
+    /** A payload must be shorter than this many UTF-8 bytes (PostgreSQL: 8000). */
+    public Builder maxPayloadBytes(int maxPayloadBytes) {
+      this.maxPayloadBytes = maxPayloadBytes;
+      return this;
+    }
+
+    /** Capacity of each subscription's queue; beyond it notifications are dropped and reported. */
+    public Builder notificationQueueSize(int size) {
+      this.notificationQueueSize = size;
+      return this;
+    }
+
+    public Builder metricsEnabled(boolean enabled) {
+      this.metricsEnabled = enabled;
+      return this;
+    }
+
+    /** A tracker of your own (an adapter to your metrics library); implies metrics enabled. */
+    public Builder metrics(MetricsTracker tracker) {
+      this.metrics = Objects.requireNonNull(tracker, "tracker");
+      this.metricsEnabled = true;
+      return this;
+    }
+
+    public HeliosConfig build() {
+      check(memoryLimitMb >= 4 && memoryLimitMb <= 1_048_576, "memory_limit_mb", memoryLimitMb,
+          "from 4 to 1048576");
+      check(pageSize >= 512 && pageSize <= 65536 && Integer.bitCount(pageSize) == 1, "page_size",
+          pageSize, "a power of two from 512 to 65536");
+      check(busyTimeoutMs >= 0, "busy_timeout_ms", busyTimeoutMs, "zero or more");
+      check(maxChannels >= 1, "max_channels", maxChannels, "at least 1");
+      check(maxPayloadBytes >= 1 && maxPayloadBytes <= 1_048_576, "max_payload_bytes",
+          maxPayloadBytes, "from 1 to 1048576");
+      check(notificationQueueSize >= 1 && notificationQueueSize <= 16_777_216,
+          "notification_queue_size", notificationQueueSize, "from 1 to 16777216");
+      return new HeliosConfig(this);
+    }
+
+    private static void check(boolean ok, String key, int value, String allowed) {
+      if (!ok) {
+        throw new ConfigException(key + " = " + value + " is out of range: must be " + allowed);
+      }
+    }
+  }
+}

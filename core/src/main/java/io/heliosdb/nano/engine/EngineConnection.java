@@ -1,0 +1,297 @@
+package io.heliosdb.nano.engine;
+
+import io.heliosdb.nano.engine.PendingEntry.Kind;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.core.CoreStatement;
+import org.sqlite.core.DB;
+
+/**
+ * One SQLite connection and the notifications its transactions have pending.
+ *
+ * <p>How survival is decided: {@code pg_notify()} appends the entry to a Java queue and writes its
+ * sequence number into a TEMP table on the same connection. SQLite then undoes that row exactly
+ * when it undoes the work around it (ROLLBACK, ROLLBACK TO a savepoint, RAISE(ROLLBACK), a failed
+ * COMMIT), so no SQL has to be parsed to follow savepoints. Two gaps are closed here: SQLite does
+ * not undo the row when the statement that caused it fails without a statement journal, so a failed
+ * statement that changed nothing drops the entries it added; and the commit hook fires before the
+ * commit is durable, so it only takes a ticket, and entries are handed over after the call returned
+ * without error.
+ *
+ * <p>Not thread-safe: the caller serialises calls on one connection, as JDBC requires.
+ */
+public final class EngineConnection implements AutoCloseable {
+  static final String PENDING_TABLE = "temp._heliosdb_pending";
+  private static final int SQLITE_DONE = 101;
+  private static final int PRUNE_EVERY = 1024;
+
+  private final SQLiteConnection conn;
+  private final DB db;
+  private final CommitSequencer sequencer;
+  private final CoreStatement insertPending;
+  private final PreparedStatement selectSurvivors;
+  private final PreparedStatement deleteUpTo;
+  private final PreparedStatement deleteAfter;
+
+  private final ArrayDeque<PendingEntry> pending = new ArrayDeque<>();
+  private final List<long[]> hookEvents = new ArrayList<>(2);
+  private long lastSeq;
+  private long deliveredUpTo;
+  private long prunedUpTo;
+  private boolean savepointRolledBack;
+  private boolean internal;
+  private long statementMark = -1;
+  private long statementChangesBefore;
+  private long nestedChanges;
+
+  EngineConnection(SQLiteConnection conn, CommitSequencer sequencer) throws SQLException {
+    this.conn = conn;
+    this.db = conn.getDatabase();
+    this.sequencer = sequencer;
+    try (Statement s = conn.createStatement()) {
+      s.execute(
+          "CREATE TEMP TABLE IF NOT EXISTS _heliosdb_pending(seq INTEGER PRIMARY KEY) WITHOUT ROWID");
+    }
+    NotifyFunctions.registerSequence(conn, this);
+    this.insertPending =
+        (CoreStatement)
+            conn.prepareStatement(
+                "INSERT INTO " + PENDING_TABLE + "(seq) VALUES (_heliosdb_current_seq())");
+    this.selectSurvivors =
+        conn.prepareStatement(
+            "SELECT seq FROM " + PENDING_TABLE + " WHERE seq > ? AND seq <= ? ORDER BY seq");
+    this.deleteUpTo = conn.prepareStatement("DELETE FROM " + PENDING_TABLE + " WHERE seq <= ?");
+    this.deleteAfter = conn.prepareStatement("DELETE FROM " + PENDING_TABLE + " WHERE seq > ?");
+    conn.addCommitListener(
+        new SQLiteCommitListener() {
+          @Override
+          public void onCommit() {
+            if (!internal) {
+              hookEvents.add(new long[] {sequencer.nextTicket(), lastSeq});
+            }
+          }
+
+          @Override
+          public void onRollback() {
+            if (!internal) {
+              hookEvents.add(new long[] {-1, lastSeq});
+            }
+          }
+        });
+  }
+
+  /** The JDBC connection to SQLite underneath. */
+  public SQLiteConnection sqlite() {
+    return conn;
+  }
+
+  long currentSeq() {
+    return lastSeq;
+  }
+
+  /**
+   * Records an entry that takes effect if the surrounding transaction commits. Called from inside a
+   * SQL function while a statement runs, so it steps a prepared insert directly: the JDBC layer
+   * would try to manage autocommit and fail with SQLITE_BUSY there.
+   */
+  void append(Kind kind, String channel, String payload) throws SQLException {
+    long seq = ++lastSeq;
+    pending.addLast(new PendingEntry(seq, kind, channel, payload));
+    long before = db.total_changes();
+    int rc =
+        insertPending.pointer.safeRunInt(
+            (d, ptr) -> {
+              int r = d.step(ptr);
+              d.reset(ptr);
+              return r;
+            });
+    nestedChanges += db.total_changes() - before;
+    if (rc != SQLITE_DONE) {
+      pending.removeLast();
+      lastSeq--;
+      db.throwex(rc);
+    }
+  }
+
+  /** Call before running one statement (or batch) of the user's. */
+  public void beginStatement() throws SQLException {
+    statementMark = lastSeq;
+    statementChangesBefore = db.total_changes();
+    nestedChanges = 0;
+  }
+
+  /** Tells the connection that a ROLLBACK TO a savepoint ran: some entries may be gone. */
+  public void savepointRolledBack() {
+    savepointRolledBack = true;
+  }
+
+  /**
+   * Call after a statement failed. When it changed no rows of its own, everything it recorded is
+   * dropped, as PostgreSQL drops the notifications of a failed statement. When it did leave rows
+   * behind (INSERT OR FAIL, RAISE(FAIL)), its notifications stand with them, as SQLite keeps them.
+   */
+  public void statementFailed() throws SQLException {
+    if (statementMark < 0 || lastSeq == statementMark) {
+      return;
+    }
+    long ownChanges = db.total_changes() - statementChangesBefore - nestedChanges;
+    if (ownChanges > 0) {
+      return;
+    }
+    runInternal(deleteAfter, statementMark);
+    while (!pending.isEmpty() && pending.peekLast().seq() > statementMark) {
+      pending.removeLast();
+    }
+  }
+
+  /**
+   * Call after every call that may have ended a transaction. Returns the batches that committed
+   * during the call, in commit order; cancels the tickets of commits that failed.
+   *
+   * @param threw whether the call ended with an exception
+   */
+  public List<CommittedBatch> afterCall(boolean threw) throws SQLException {
+    if (hookEvents.isEmpty()) {
+      return List.of();
+    }
+    List<CommittedBatch> out = List.of();
+    int n = hookEvents.size();
+    for (int i = 0; i < n; i++) {
+      long[] e = hookEvents.get(i);
+      long ticket = e[0];
+      long upTo = e[1];
+      if (ticket < 0) {
+        discardUpTo(upTo);
+        continue;
+      }
+      boolean rolledBackAfter = i + 1 < n && hookEvents.get(i + 1)[0] < 0;
+      // A call can fail after its commit succeeded (INSERT OR FAIL in autocommit commits the rows
+      // before the failing one); only a transaction still open means the commit itself failed.
+      boolean failed = rolledBackAfter || (i == n - 1 && threw && inTransaction());
+      if (failed) {
+        sequencer.cancel(ticket);
+        continue;
+      }
+      List<PendingEntry> committed = takeCommitted(upTo);
+      if (out.isEmpty()) {
+        out = new ArrayList<>(2);
+      }
+      out.add(new CommittedBatch(ticket, committed));
+    }
+    hookEvents.clear();
+    maybePrune();
+    return out;
+  }
+
+  /**
+   * Whether SQLite has a transaction open. sqlite-jdbc does not expose sqlite3_get_autocommit(), so
+   * this tries to BEGIN (and undoes it): about a microsecond, and only needed after a failed call.
+   */
+  private boolean inTransaction() throws SQLException {
+    internal = true;
+    try {
+      if (db._exec("BEGIN") != 0) {
+        return true;
+      }
+      db._exec("COMMIT");
+      return false;
+    } catch (SQLException e) {
+      return true;
+    } finally {
+      internal = false;
+    }
+  }
+
+  /** Entries with deliveredUpTo < seq <= upTo that SQLite kept, removed from the pending queue. */
+  private List<PendingEntry> takeCommitted(long upTo) throws SQLException {
+    List<PendingEntry> committed = new ArrayList<>();
+    Set<Long> survivors = savepointRolledBack ? survivors(upTo) : null;
+    Iterator<PendingEntry> it = pending.iterator();
+    while (it.hasNext()) {
+      PendingEntry p = it.next();
+      if (p.seq() > upTo) {
+        break;
+      }
+      it.remove();
+      if (p.seq() > deliveredUpTo && (survivors == null || survivors.contains(p.seq()))) {
+        committed.add(p);
+      }
+    }
+    deliveredUpTo = Math.max(deliveredUpTo, upTo);
+    if (upTo == lastSeq) {
+      savepointRolledBack = false;
+    }
+    return committed;
+  }
+
+  private Set<Long> survivors(long upTo) throws SQLException {
+    Set<Long> seqs = new HashSet<>();
+    internal = true;
+    try {
+      selectSurvivors.setLong(1, deliveredUpTo);
+      selectSurvivors.setLong(2, upTo);
+      try (ResultSet rs = selectSurvivors.executeQuery()) {
+        while (rs.next()) {
+          seqs.add(rs.getLong(1));
+        }
+      }
+    } finally {
+      internal = false;
+    }
+    return seqs;
+  }
+
+  /** A rollback undid everything up to {@code upTo}: forget those entries. */
+  private void discardUpTo(long upTo) {
+    while (!pending.isEmpty() && pending.peekFirst().seq() <= upTo) {
+      pending.removeFirst();
+    }
+    deliveredUpTo = Math.max(deliveredUpTo, upTo);
+    if (upTo == lastSeq) {
+      savepointRolledBack = false;
+    }
+  }
+
+  /** Delivered rows stay in the temp table (range reads skip them) until enough pile up. */
+  private void maybePrune() throws SQLException {
+    if (deliveredUpTo - prunedUpTo >= PRUNE_EVERY) {
+      runInternal(deleteUpTo, deliveredUpTo);
+      prunedUpTo = deliveredUpTo;
+    }
+  }
+
+  private void runInternal(PreparedStatement ps, long arg) throws SQLException {
+    internal = true;
+    try {
+      ps.setLong(1, arg);
+      ps.executeUpdate();
+    } finally {
+      internal = false;
+    }
+  }
+
+  /** Entries recorded but not yet committed or dropped (for diagnostics and tests). */
+  public int pendingCount() {
+    return pending.size();
+  }
+
+  public boolean isClosed() throws SQLException {
+    return conn.isClosed();
+  }
+
+  @Override
+  public void close() throws SQLException {
+    hookEvents.clear();
+    conn.close();
+  }
+}

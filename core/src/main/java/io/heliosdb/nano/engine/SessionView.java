@@ -1,0 +1,10 @@
+package io.heliosdb.nano.engine;
+
+/** What SQL functions registered by the engine may ask of the session that owns the connection. */
+public interface SessionView {
+  /** Channels this session listens to, as a JSON array of strings. */
+  String listeningChannelsJson();
+
+  /** Fraction (0 to 1) of the fullest notification queue of this database. */
+  double notificationQueueUsage();
+}

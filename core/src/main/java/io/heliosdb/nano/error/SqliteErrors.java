@@ -1,0 +1,127 @@
+package io.heliosdb.nano.error;
+
+import java.sql.SQLException;
+import java.util.Locale;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * Maps SQLite's result codes and messages to PostgreSQL SQLSTATEs. SQLite reports many different
+ * failures as a plain SQLITE_ERROR, so the message decides where the code alone cannot.
+ */
+public final class SqliteErrors {
+  private SqliteErrors() {}
+
+  /** The SQLSTATE for an exception thrown by sqlite-jdbc (or one of ours, which already has one). */
+  public static SqlState stateOf(SQLException e) {
+    if (!(e instanceof SQLiteException)) {
+      SqlState known = fromCode(e.getSQLState());
+      return known != null ? known : SqlState.INTERNAL_ERROR;
+    }
+    SQLiteErrorCode code = ((SQLiteException) e).getResultCode();
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    switch (code) {
+      case SQLITE_CONSTRAINT_UNIQUE:
+      case SQLITE_CONSTRAINT_PRIMARYKEY:
+      case SQLITE_CONSTRAINT_ROWID:
+        return SqlState.UNIQUE_VIOLATION;
+      case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return SqlState.FOREIGN_KEY_VIOLATION;
+      case SQLITE_CONSTRAINT_NOTNULL:
+        return SqlState.NOT_NULL_VIOLATION;
+      case SQLITE_CONSTRAINT_CHECK:
+        return SqlState.CHECK_VIOLATION;
+      case SQLITE_CONSTRAINT_TRIGGER:
+      case SQLITE_CONSTRAINT_FUNCTION:
+      case SQLITE_CONSTRAINT:
+        return SqlState.RESTRICT_VIOLATION;
+      case SQLITE_BUSY:
+      case SQLITE_BUSY_RECOVERY:
+      case SQLITE_BUSY_SNAPSHOT:
+      case SQLITE_BUSY_TIMEOUT:
+      case SQLITE_LOCKED:
+      case SQLITE_LOCKED_SHAREDCACHE:
+        return SqlState.LOCK_NOT_AVAILABLE;
+      case SQLITE_READONLY:
+      case SQLITE_READONLY_DBMOVED:
+      case SQLITE_READONLY_RECOVERY:
+      case SQLITE_READONLY_CANTLOCK:
+      case SQLITE_READONLY_ROLLBACK:
+        return SqlState.READ_ONLY_SQL_TRANSACTION;
+      case SQLITE_FULL:
+        return SqlState.DISK_FULL;
+      case SQLITE_NOMEM:
+        return SqlState.OUT_OF_MEMORY;
+      case SQLITE_INTERRUPT:
+        return SqlState.QUERY_CANCELED;
+      case SQLITE_TOOBIG:
+        return SqlState.PROGRAM_LIMIT_EXCEEDED;
+      case SQLITE_CORRUPT:
+      case SQLITE_NOTADB:
+        return SqlState.DATA_CORRUPTED;
+      case SQLITE_IOERR:
+      case SQLITE_CANTOPEN:
+        return SqlState.IO_ERROR;
+      case SQLITE_MISMATCH:
+        return SqlState.DATA_EXCEPTION;
+      case SQLITE_RANGE:
+        return SqlState.INVALID_PARAMETER_VALUE;
+      default:
+        return fromMessage(message);
+    }
+  }
+
+  private static SqlState fromMessage(String message) {
+    if (message.contains("payload string too long")
+        || message.contains("channel name too long")
+        || message.contains("channel name cannot be empty")) {
+      return SqlState.INVALID_PARAMETER_VALUE;
+    }
+    if (message.contains("pubsub.enabled = false")) {
+      return SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE;
+    }
+    if (message.contains("no such table")) {
+      return SqlState.UNDEFINED_TABLE;
+    }
+    if (message.contains("no such column")) {
+      return SqlState.UNDEFINED_COLUMN;
+    }
+    if (message.contains("no such function") || message.contains("wrong number of arguments")) {
+      return SqlState.UNDEFINED_FUNCTION;
+    }
+    if (message.contains("already exists")) {
+      return message.contains("table") ? SqlState.DUPLICATE_TABLE : SqlState.DUPLICATE_OBJECT;
+    }
+    if (message.contains("syntax error")
+        || message.contains("incomplete input")
+        || message.contains("unrecognized token")) {
+      return SqlState.SYNTAX_ERROR;
+    }
+    if (message.contains("within a transaction")) {
+      return SqlState.ACTIVE_SQL_TRANSACTION;
+    }
+    if (message.contains("no transaction is active") || message.contains("no such savepoint")) {
+      return SqlState.NO_ACTIVE_SQL_TRANSACTION;
+    }
+    if (message.contains("integer overflow")) {
+      return SqlState.NUMERIC_VALUE_OUT_OF_RANGE;
+    }
+    if (message.contains("out of memory")) {
+      return SqlState.OUT_OF_MEMORY;
+    }
+    return SqlState.SYNTAX_ERROR;
+  }
+
+  /** The enum constant whose code is {@code code}, or null. */
+  public static SqlState fromCode(String code) {
+    if (code == null) {
+      return null;
+    }
+    for (SqlState s : SqlState.values()) {
+      if (s.code().equals(code)) {
+        return s;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,35 @@
+package io.heliosdb.nano.metrics;
+
+/**
+ * What HeliosDB reports about notifications. Every method has a no-op default, so an adapter (for
+ * Prometheus, Micrometer, ...) overrides what it needs; core code never imports a metrics library.
+ * Methods are called on hot paths and must not block.
+ */
+public interface MetricsTracker {
+
+  /** Why a notification did not reach a subscriber. */
+  enum DropReason {
+    /** The subscriber's bounded queue was full. */
+    QUEUE_FULL,
+    /** The subscriber was closed before it read the notification. */
+    SUBSCRIBER_CLOSED
+  }
+
+  /** A tracker that records nothing. */
+  MetricsTracker NOOP = new MetricsTracker() {};
+
+  /** A committed notification entered the hub, before fan-out. */
+  default void notificationSent(String channel) {}
+
+  /** A subscriber took a notification; {@code latencyNanos} runs from commit to hand-over. */
+  default void notificationDelivered(long latencyNanos) {}
+
+  /** {@code count} notifications were dropped for one subscriber. */
+  default void notificationsDropped(DropReason reason, long count) {}
+
+  /** The number of open subscriptions changed. */
+  default void subscriptionsChanged(int active) {}
+
+  /** The number of channels with at least one listener changed. */
+  default void channelsChanged(int active) {}
+}

@@ -1,0 +1,295 @@
+package io.heliosdb.nano.notify;
+
+import io.heliosdb.nano.engine.CommitSequencer;
+import io.heliosdb.nano.engine.PendingEntry;
+import io.heliosdb.nano.metrics.MetricsTracker;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The notification hub of one database: channels, mailboxes, and release in commit order.
+ *
+ * <p>Commits are numbered by tickets taken inside SQLite's commit hook. Connections finish their
+ * commits on their own threads, possibly out of order, so each finished commit waits here until
+ * every earlier ticket has been published or cancelled; then its LISTEN changes apply and its
+ * notifications fan out. Knows no SQL and no sockets.
+ */
+public final class Hub implements CommitSequencer {
+  /** Wakes pollers of a closed mailbox. */
+  static final Message CLOSED = new Message("", "", 0, 0, 0, 0);
+
+  private static final AtomicInteger PIDS = new AtomicInteger(1000);
+  private static final Object CANCELLED = new Object();
+
+  private final int maxChannels;
+  private final int queueSize;
+  private final MetricsTracker metrics;
+  private final AtomicLong tickets = new AtomicLong();
+
+  private final Object lock = new Object();
+  private final Map<Long, Object> finished = new HashMap<>();
+  private final Map<String, Mailbox[]> listeners = new HashMap<>();
+  private final Set<Mailbox> mailboxes = new HashSet<>();
+  private long nextRelease = 1;
+  private long sequence;
+  private boolean closed;
+
+  /** A finished commit waiting for its turn. */
+  private record Release(int senderPid, Mailbox sender, List<PendingEntry> entries) {}
+
+  public Hub(int maxChannels, int queueSize, MetricsTracker metrics) {
+    this.maxChannels = maxChannels;
+    this.queueSize = queueSize;
+    this.metrics = metrics;
+  }
+
+  /** A new process id for a session (unique in this JVM), shown as the sender of its notifications. */
+  public static int nextPid() {
+    return PIDS.incrementAndGet();
+  }
+
+  public MetricsTracker metrics() {
+    return metrics;
+  }
+
+  @Override
+  public long nextTicket() {
+    return tickets.incrementAndGet();
+  }
+
+  @Override
+  public void cancel(long ticket) {
+    synchronized (lock) {
+      finished.put(ticket, CANCELLED);
+      releaseInOrder();
+    }
+  }
+
+  /**
+   * Publishes a committed transaction: its LISTEN changes (for {@code sender}) and notifications.
+   */
+  public void publish(long ticket, int senderPid, Mailbox sender, List<PendingEntry> entries) {
+    synchronized (lock) {
+      finished.put(ticket, new Release(senderPid, sender, entries));
+      releaseInOrder();
+    }
+  }
+
+  /** A notification that is its own transaction (the Java API outside one). */
+  public void publishNow(int senderPid, String channel, String payload) {
+    publish(
+        nextTicket(),
+        senderPid,
+        null,
+        List.of(new PendingEntry(0, PendingEntry.Kind.NOTIFY, channel, payload)));
+  }
+
+  private void releaseInOrder() {
+    Object next;
+    while ((next = finished.remove(nextRelease)) != null) {
+      nextRelease++;
+      if (next != CANCELLED && !closed) {
+        apply((Release) next);
+      }
+    }
+  }
+
+  private void apply(Release r) {
+    List<PendingEntry> entries = r.entries();
+    if (entries.isEmpty()) {
+      return;
+    }
+    if (r.sender() != null) {
+      for (PendingEntry e : entries) {
+        switch (e.kind()) {
+          case LISTEN -> addListener(r.sender(), e.channel());
+          case UNLISTEN -> removeListener(r.sender(), e.channel());
+          case UNLISTEN_ALL -> removeAll(r.sender());
+          default -> {}
+        }
+      }
+    }
+    if (entries.size() == 1) {
+      PendingEntry e = entries.get(0);
+      if (e.kind() == PendingEntry.Kind.NOTIFY) {
+        fanOut(r.senderPid(), e.channel(), e.payload());
+      }
+      return;
+    }
+    // PostgreSQL delivers identical (channel, payload) pairs of one transaction once.
+    Set<List<String>> seen = new LinkedHashSet<>();
+    for (PendingEntry e : entries) {
+      if (e.kind() == PendingEntry.Kind.NOTIFY && seen.add(List.of(e.channel(), e.payload()))) {
+        fanOut(r.senderPid(), e.channel(), e.payload());
+      }
+    }
+  }
+
+  private void fanOut(int pid, String channel, String payload) {
+    metrics.notificationSent(channel);
+    Mailbox[] targets = listeners.get(channel);
+    if (targets == null) {
+      return;
+    }
+    Message m = new Message(channel, payload, pid, ++sequence, System.nanoTime(), 0);
+    for (Mailbox box : targets) {
+      box.offer(m);
+    }
+  }
+
+  /** A new mailbox; {@code listener} and {@code executor} are null for a polled one. */
+  public Mailbox newMailbox(Consumer<Message> listener, Executor executor) {
+    Mailbox box = new Mailbox(this, queueSize, listener, executor);
+    synchronized (lock) {
+      if (closed) {
+        box.markClosed();
+        return box;
+      }
+      mailboxes.add(box);
+      metrics.subscriptionsChanged(mailboxes.size());
+    }
+    return box;
+  }
+
+  /** Listens at once (not transactional): for the Java API. False if beyond max_channels. */
+  public boolean listenNow(Mailbox box, Collection<String> channels) {
+    synchronized (lock) {
+      int fresh = 0;
+      for (String c : channels) {
+        if (!listeners.containsKey(c)) {
+          fresh++;
+        }
+      }
+      if (listeners.size() + fresh > maxChannels) {
+        return false;
+      }
+      for (String c : channels) {
+        addListener(box, c);
+      }
+      return true;
+    }
+  }
+
+  /** Whether one more listener on {@code channel} stays within max_channels. */
+  public boolean mayListen(String channel) {
+    synchronized (lock) {
+      return listeners.containsKey(channel) || listeners.size() < maxChannels;
+    }
+  }
+
+  public void unlistenNow(Mailbox box, String channel) {
+    synchronized (lock) {
+      removeListener(box, channel);
+    }
+  }
+
+  /** The channels a mailbox listens to, sorted. */
+  public List<String> channelsOf(Mailbox box) {
+    synchronized (lock) {
+      List<String> out = new ArrayList<>(box.channels);
+      out.sort(null);
+      return out;
+    }
+  }
+
+  /** Unsubscribes a mailbox from everything and closes it. */
+  void remove(Mailbox box) {
+    synchronized (lock) {
+      removeAll(box);
+      if (mailboxes.remove(box)) {
+        metrics.subscriptionsChanged(mailboxes.size());
+      }
+      box.markClosed();
+    }
+  }
+
+  /** Fill of the fullest mailbox, 0 to 1 (PostgreSQL's queue is as full as its slowest reader). */
+  public double queueUsage() {
+    synchronized (lock) {
+      double max = 0;
+      for (Mailbox m : mailboxes) {
+        max = Math.max(max, m.usage());
+      }
+      return max;
+    }
+  }
+
+  public int channelCount() {
+    synchronized (lock) {
+      return listeners.size();
+    }
+  }
+
+  private void addListener(Mailbox box, String channel) {
+    if (box.isClosed() || !box.channels.add(channel)) {
+      return;
+    }
+    Mailbox[] old = listeners.get(channel);
+    Mailbox[] now;
+    if (old == null) {
+      now = new Mailbox[] {box};
+    } else {
+      now = java.util.Arrays.copyOf(old, old.length + 1);
+      now[old.length] = box;
+    }
+    listeners.put(channel, now);
+    if (old == null) {
+      metrics.channelsChanged(listeners.size());
+    }
+  }
+
+  private void removeListener(Mailbox box, String channel) {
+    if (!box.channels.remove(channel)) {
+      return;
+    }
+    Mailbox[] old = listeners.get(channel);
+    if (old.length == 1) {
+      listeners.remove(channel);
+      metrics.channelsChanged(listeners.size());
+      return;
+    }
+    Mailbox[] now = new Mailbox[old.length - 1];
+    int j = 0;
+    for (Mailbox m : old) {
+      if (m != box) {
+        now[j++] = m;
+      }
+    }
+    listeners.put(channel, now);
+  }
+
+  private void removeAll(Mailbox box) {
+    for (String c : new ArrayList<>(box.channels)) {
+      removeListener(box, c);
+    }
+  }
+
+  /** Closes every mailbox; later publications are ignored. */
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      for (Mailbox m : new ArrayList<>(mailboxes)) {
+        removeAll(m);
+        m.markClosed();
+      }
+      mailboxes.clear();
+      metrics.subscriptionsChanged(0);
+    }
+  }
+
+  public boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+}

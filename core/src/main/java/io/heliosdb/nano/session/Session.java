@@ -1,0 +1,215 @@
+package io.heliosdb.nano.session;
+
+import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.engine.CommittedBatch;
+import io.heliosdb.nano.engine.EngineConnection;
+import io.heliosdb.nano.engine.SessionView;
+import io.heliosdb.nano.engine.SqliteOpener;
+import io.heliosdb.nano.error.HeliosSqlException;
+import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.notify.Hub;
+import io.heliosdb.nano.notify.HubRegistry;
+import io.heliosdb.nano.notify.Mailbox;
+import io.heliosdb.nano.notify.Message;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * A connection's state above SQLite: its process id, its LISTEN set and mailbox, and the hand-over
+ * of committed notifications to the hub. Knows no wire format; the JDBC driver, the Java API and
+ * the wire server all drive sessions the same way: {@link #beforeStatement()}, run the statement,
+ * {@link #afterStatement(boolean)}.
+ */
+public final class Session implements SessionView, AutoCloseable {
+  private final HubRegistry.Shared shared;
+  private final Hub hub;
+  private final EngineConnection engine;
+  private final Mailbox mailbox;
+  private final int pid;
+  private PreparedStatement listenStatement;
+  private PreparedStatement notifyStatement;
+  private boolean closed;
+
+  private Session(HubRegistry.Shared shared, String url) throws SQLException {
+    this.shared = shared;
+    this.hub = shared.hub();
+    this.pid = Hub.nextPid();
+    this.mailbox = hub.newMailbox(null, null);
+    try {
+      this.engine = SqliteOpener.open(shared.config(), url, hub, this);
+    } catch (SQLException | RuntimeException e) {
+      mailbox.close();
+      throw e;
+    }
+  }
+
+  /** Opens a session on {@code db}; the session holds its own reference to the database's hub. */
+  public static Session open(Database db) throws SQLException {
+    HubRegistry.Shared shared = HubRegistry.acquire(db.key(), db.config());
+    try {
+      return new Session(shared, db.url());
+    } catch (SQLException | RuntimeException e) {
+      HubRegistry.release(shared);
+      throw e;
+    }
+  }
+
+  public int pid() {
+    return pid;
+  }
+
+  public HeliosConfig config() {
+    return shared.config();
+  }
+
+  /** The SQLite connection underneath; statements on it must be bracketed by this session. */
+  public SQLiteConnection sqlite() {
+    return engine.sqlite();
+  }
+
+  /** Call before each statement of the user's. */
+  public void beforeStatement() throws SQLException {
+    engine.beginStatement();
+  }
+
+  /** Call after each statement of the user's; hands committed notifications to the hub. */
+  public void afterStatement(boolean threw) throws SQLException {
+    if (threw) {
+      engine.statementFailed();
+    }
+    afterCall(threw);
+  }
+
+  /** Call after any other call that may end a transaction (ResultSet.next, close, commit, ...). */
+  public void afterCall(boolean threw) throws SQLException {
+    List<CommittedBatch> batches = engine.afterCall(threw);
+    for (int i = 0; i < batches.size(); i++) {
+      CommittedBatch b = batches.get(i);
+      hub.publish(b.ticket(), pid, mailbox, b.entries());
+    }
+  }
+
+  /** A ROLLBACK TO ran (or is about to): survival of pending notifications must be re-read. */
+  public void savepointRolledBack() {
+    engine.savepointRolledBack();
+  }
+
+  /** Runs a LISTEN, UNLISTEN or NOTIFY statement as part of the current transaction. */
+  public void run(Command c) throws SQLException {
+    switch (c.type()) {
+      case LISTEN -> {
+        if (!hub.mayListen(c.channel())) {
+          throw new HeliosSqlException(
+              SqlState.PROGRAM_LIMIT_EXCEEDED,
+              "too many channels: max_channels = " + config().maxChannels() + " reached");
+        }
+        listenAction("LISTEN", c.channel());
+      }
+      case UNLISTEN -> listenAction("UNLISTEN", c.channel());
+      case UNLISTEN_ALL -> listenAction("UNLISTEN_ALL", null);
+      case NOTIFY -> notify(c.channel(), c.payload());
+      default -> throw new IllegalArgumentException("not a notification statement: " + c);
+    }
+  }
+
+  /** {@code pg_notify(channel, payload)} in the current transaction (its own in autocommit). */
+  public void notify(String channel, String payload) throws SQLException {
+    if (notifyStatement == null) {
+      notifyStatement = engine.sqlite().prepareStatement("SELECT pg_notify(?, ?)");
+    }
+    notifyStatement.setString(1, channel);
+    notifyStatement.setString(2, payload);
+    runInternal(notifyStatement);
+  }
+
+  private void listenAction(String kind, String channel) throws SQLException {
+    if (listenStatement == null) {
+      listenStatement = engine.sqlite().prepareStatement("SELECT _heliosdb_listen(?, ?)");
+    }
+    listenStatement.setString(1, kind);
+    listenStatement.setString(2, channel);
+    runInternal(listenStatement);
+  }
+
+  private void runInternal(PreparedStatement ps) throws SQLException {
+    beforeStatement();
+    boolean threw = true;
+    try {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          // step to the end so that an autocommit transaction commits now
+        }
+      }
+      threw = false;
+    } catch (SQLException e) {
+      throw HeliosSqlException.translate(e);
+    } finally {
+      afterStatement(threw);
+    }
+  }
+
+  /** Channels this session listens to (committed LISTENs), sorted. */
+  public List<String> listeningChannels() {
+    return hub.channelsOf(mailbox);
+  }
+
+  @Override
+  public String listeningChannelsJson() {
+    StringBuilder b = new StringBuilder("[");
+    for (String c : listeningChannels()) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      b.append('"');
+      for (int i = 0; i < c.length(); i++) {
+        char ch = c.charAt(i);
+        if (ch == '"' || ch == '\\') {
+          b.append('\\').append(ch);
+        } else if (ch < 0x20) {
+          b.append(String.format("\\u%04x", (int) ch));
+        } else {
+          b.append(ch);
+        }
+      }
+      b.append('"');
+    }
+    return b.append(']').toString();
+  }
+
+  @Override
+  public double notificationQueueUsage() {
+    return hub.queueUsage();
+  }
+
+  /** The next notification for this session, waiting up to the timeout; null if none. */
+  public Message poll(long timeout, TimeUnit unit) throws InterruptedException {
+    return mailbox.poll(timeout, unit);
+  }
+
+  /** The next queued notification, or null at once. */
+  public Message poll() {
+    return mailbox.poll();
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    mailbox.close();
+    try {
+      engine.close();
+    } finally {
+      HubRegistry.release(shared);
+    }
+  }
+}

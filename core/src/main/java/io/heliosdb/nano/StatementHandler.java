@@ -149,6 +149,7 @@ final class StatementHandler implements InvocationHandler {
     if (c != null && c.type() == Command.Type.ROLLBACK_TO_SAVEPOINT) {
       session.savepointRolledBack();
     }
+    commandResult = false;
     session.beforeStatement();
     boolean threw = true;
     try {

@@ -46,18 +46,27 @@ public final class Mailbox {
     this.executor = executor;
   }
 
-  /** Called by the hub, under its lock. Never blocks. */
+  /**
+   * Called by the hub, under its lock (so there is one producer). Never blocks. After a drop, the
+   * next notification goes in only together with the overflow marker before it, so that one marker
+   * covers one gap.
+   */
   void offer(Message m) {
     if (closed) {
       return;
     }
-    if (droppedPending.get() > 0) {
-      long d = droppedPending.getAndSet(0);
-      if (d > 0 && !queue.offer(Message.overflow(d))) {
-        droppedPending.addAndGet(d);
+    long dropped = droppedPending.get();
+    boolean accepted;
+    if (dropped > 0 && queue.remainingCapacity() >= 2) {
+      dropped = droppedPending.getAndSet(0);
+      if (dropped > 0) {
+        queue.offer(Message.overflow(dropped));
       }
+      accepted = queue.offer(m);
+    } else {
+      accepted = dropped == 0 && queue.offer(m);
     }
-    if (!queue.offer(m)) {
+    if (!accepted) {
       droppedPending.incrementAndGet();
       metrics.notificationsDropped(DropReason.QUEUE_FULL, 1);
     }

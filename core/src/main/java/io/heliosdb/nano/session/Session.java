@@ -28,7 +28,9 @@ public final class Session implements SessionView, AutoCloseable {
   private final HubRegistry.Shared shared;
   private final Hub hub;
   private final EngineConnection engine;
-  private final Mailbox mailbox;
+  /** Created at the first LISTEN: a session that never listens costs the hub nothing. */
+  private volatile Mailbox mailbox;
+
   private final int pid;
   private PreparedStatement listenStatement;
   private PreparedStatement notifyStatement;
@@ -38,13 +40,7 @@ public final class Session implements SessionView, AutoCloseable {
     this.shared = shared;
     this.hub = shared.hub();
     this.pid = Hub.nextPid();
-    this.mailbox = hub.newMailbox(null, null);
-    try {
-      this.engine = SqliteOpener.open(shared.config(), url, hub, this);
-    } catch (SQLException | RuntimeException e) {
-      mailbox.close();
-      throw e;
-    }
+    this.engine = SqliteOpener.open(shared.config(), url, hub, this);
   }
 
   /** Opens a session on {@code db}; the session holds its own reference to the database's hub. */
@@ -107,6 +103,9 @@ public final class Session implements SessionView, AutoCloseable {
               SqlState.PROGRAM_LIMIT_EXCEEDED,
               "too many channels: max_channels = " + config().maxChannels() + " reached");
         }
+        if (mailbox == null) {
+          mailbox = hub.newMailbox(null, null);
+        }
         listenAction("LISTEN", c.channel());
       }
       case UNLISTEN -> listenAction("UNLISTEN", c.channel());
@@ -154,7 +153,7 @@ public final class Session implements SessionView, AutoCloseable {
 
   /** Channels this session listens to (committed LISTENs), sorted. */
   public List<String> listeningChannels() {
-    return hub.channelsOf(mailbox);
+    return mailbox == null ? List.of() : hub.channelsOf(mailbox);
   }
 
   @Override
@@ -187,12 +186,18 @@ public final class Session implements SessionView, AutoCloseable {
 
   /** The next notification for this session, waiting up to the timeout; null if none. */
   public Message poll(long timeout, TimeUnit unit) throws InterruptedException {
-    return mailbox.poll(timeout, unit);
+    Mailbox box = mailbox;
+    if (box == null) {
+      unit.sleep(timeout); // nothing can arrive before a LISTEN; wait as asked, like pgjdbc
+      return null;
+    }
+    return box.poll(timeout, unit);
   }
 
   /** The next queued notification, or null at once. */
   public Message poll() {
-    return mailbox.poll();
+    Mailbox box = mailbox;
+    return box == null ? null : box.poll();
   }
 
   public boolean isClosed() {
@@ -205,7 +210,9 @@ public final class Session implements SessionView, AutoCloseable {
       return;
     }
     closed = true;
-    mailbox.close();
+    if (mailbox != null) {
+      mailbox.close();
+    }
     try {
       engine.close();
     } finally {

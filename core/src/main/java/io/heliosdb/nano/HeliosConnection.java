@@ -23,7 +23,9 @@ public interface HeliosConnection extends Connection {
   /** The process id this connection's notifications carry as their sender. */
   int getBackendPID();
 
-  /** {@code pg_notify(channel, payload)}: part of the open transaction, or its own in autocommit. */
+  /**
+   * {@code pg_notify(channel, payload)}: part of the open transaction, or its own in autocommit.
+   */
   void notify(String channel, String payload) throws SQLException;
 
   /** The channels this connection listens to (what {@code pg_listening_channels()} returns). */

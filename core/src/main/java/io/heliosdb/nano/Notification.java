@@ -4,9 +4,9 @@ import io.heliosdb.nano.notify.Message;
 import java.util.Objects;
 
 /**
- * A notification delivered to a subscriber, or an overflow marker standing where notifications
- * were dropped because the subscriber's queue was full. Shaped like pgjdbc's {@code
- * PGNotification}: channel (name), payload (parameter) and sender process id.
+ * A notification delivered to a subscriber, or an overflow marker standing where notifications were
+ * dropped because the subscriber's queue was full. Shaped like pgjdbc's {@code PGNotification}:
+ * channel (name), payload (parameter) and sender process id.
  */
 public final class Notification {
   private final String channel;

@@ -47,7 +47,8 @@ final class ProxyCalls {
 
   @SuppressWarnings("unchecked")
   static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler handler) {
-    return (T) Proxy.newProxyInstance(ProxyCalls.class.getClassLoader(), new Class<?>[] {type}, handler);
+    return (T)
+        Proxy.newProxyInstance(ProxyCalls.class.getClassLoader(), new Class<?>[] {type}, handler);
   }
 
   /** unwrap(): only our own interfaces; the SQLite connection underneath is not handed out. */

@@ -15,9 +15,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * Publish and subscribe from Java. Channel names are taken as given, like {@code pg_notify()}'s
- * (no case folding): {@code subscribe("Orders")} does not hear {@code LISTEN Orders}, which listens
- * on {@code orders}.
+ * Publish and subscribe from Java. Channel names are taken as given, like {@code pg_notify()}'s (no
+ * case folding): {@code subscribe("Orders")} does not hear {@code LISTEN Orders}, which listens on
+ * {@code orders}.
  */
 public final class PubSub {
   private final Hub hub;

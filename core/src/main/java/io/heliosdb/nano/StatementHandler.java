@@ -32,12 +32,15 @@ final class StatementHandler implements InvocationHandler {
   private final Statement delegate;
   private final Session session;
   private final HeliosConnection connection;
+
   /** For a prepared statement: what it is. Null for a plain Statement. */
   private final Command prepared;
 
   private Object self;
+
   /** True right after a notification statement ran: no result set, update count 0. */
   private boolean commandResult;
+
   /** A NOTICE from the last notification statement (an identifier truncated), or null. */
   private SQLWarning notice;
 
@@ -87,7 +90,9 @@ final class StatementHandler implements InvocationHandler {
       }
       switch (name) {
         case "getResultSet":
-          return commandResult ? null : wrapResult(ProxyCalls.callAndSettle(session, delegate, m, args));
+          return commandResult
+              ? null
+              : wrapResult(ProxyCalls.callAndSettle(session, delegate, m, args));
         case "getUpdateCount":
         case "getLargeUpdateCount":
           if (commandResult) {
@@ -119,7 +124,8 @@ final class StatementHandler implements InvocationHandler {
   private Object executeText(Method m, Object[] args, String sql) throws Throwable {
     if (prepared != null) {
       throw new HeliosSqlException(
-          SqlState.FEATURE_NOT_SUPPORTED, "cannot pass SQL text to a PreparedStatement's " + m.getName());
+          SqlState.FEATURE_NOT_SUPPORTED,
+          "cannot pass SQL text to a PreparedStatement's " + m.getName());
     }
     List<String> statements = SqlSplitter.split(sql);
     if (statements.isEmpty()) {

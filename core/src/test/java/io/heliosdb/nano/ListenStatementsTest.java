@@ -104,7 +104,8 @@ class ListenStatementsTest {
   @Test
   void malformedStatementsAreSyntaxErrorsAndTheConnectionStaysUsable() throws SQLException {
     for (String bad :
-        List.of("LISTEN", "LISTEN 'x'", "NOTIFY a b", "NOTIFY a, b", "UNLISTEN a, b", "LISTEN 1x")) {
+        List.of(
+            "LISTEN", "LISTEN 'x'", "NOTIFY a b", "NOTIFY a, b", "UNLISTEN a, b", "LISTEN 1x")) {
       assertThatThrownBy(() -> st.execute(bad))
           .as(bad)
           .isInstanceOfSatisfying(

@@ -98,7 +98,8 @@ class PubSubApiTest {
     DefaultMetrics metrics = new DefaultMetrics();
     HeliosConfig config =
         HeliosConfig.builder().inMemory().notificationQueueSize(3).metrics(metrics).build();
-    try (HeliosDB db = HeliosDB.open(config); Subscription sub = db.pubsub().subscribe("o")) {
+    try (HeliosDB db = HeliosDB.open(config);
+        Subscription sub = db.pubsub().subscribe("o")) {
       for (int i = 1; i <= 10; i++) {
         db.pubsub().notify("o", "m" + i);
       }
@@ -121,7 +122,8 @@ class PubSubApiTest {
 
   @Test
   void markerStandsWhereTheGapIs() throws Exception {
-    try (HeliosDB db = HeliosDB.open(HeliosConfig.builder().inMemory().notificationQueueSize(2).build());
+    try (HeliosDB db =
+            HeliosDB.open(HeliosConfig.builder().inMemory().notificationQueueSize(2).build());
         Subscription sub = db.pubsub().subscribe("o")) {
       db.pubsub().notify("o", "1");
       db.pubsub().notify("o", "2");
@@ -137,7 +139,8 @@ class PubSubApiTest {
 
   @Test
   void unreachableSubscriptionIsCleanedUp() throws Exception {
-    try (HeliosDB db = HeliosDB.open(HeliosConfig.builder().inMemory().metricsEnabled(true).build())) {
+    try (HeliosDB db =
+        HeliosDB.open(HeliosConfig.builder().inMemory().metricsEnabled(true).build())) {
       DefaultMetrics metrics = (DefaultMetrics) db.config().metrics();
       WeakReference<Subscription> ref = new WeakReference<>(db.pubsub().subscribe("gone"));
       assertThat(metrics.activeSubscriptions()).isEqualTo(1);
@@ -157,13 +160,15 @@ class PubSubApiTest {
     try (HeliosDB db = HeliosDB.inMemory()) {
       Subscription sub = db.pubsub().subscribe("x");
       AtomicReference<Object> result = new AtomicReference<>("pending");
-      Thread t = new Thread(() -> {
-        try {
-          result.set(sub.take());
-        } catch (InterruptedException e) {
-          result.set(e);
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  result.set(sub.take());
+                } catch (InterruptedException e) {
+                  result.set(e);
+                }
+              });
       t.start();
       sub.close();
       t.join(10_000);
@@ -173,7 +178,8 @@ class PubSubApiTest {
 
   @Test
   void channelsAreListedAndChangeable() {
-    try (HeliosDB db = HeliosDB.inMemory(); Subscription sub = db.pubsub().subscribe("b", "a")) {
+    try (HeliosDB db = HeliosDB.inMemory();
+        Subscription sub = db.pubsub().subscribe("b", "a")) {
       assertThat(sub.channels()).containsExactly("a", "b");
       sub.listen("c");
       sub.unlisten("a");

@@ -66,7 +66,8 @@ class TransactionScenariosTest {
 
   @Test
   void s03_sqlTransactionDeliversAtCommitNotBefore() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("BEGIN");
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       s.execute("INSERT INTO orders(sku) VALUES ('b')");
@@ -78,7 +79,8 @@ class TransactionScenariosTest {
 
   @Test
   void s04_sqlRollbackDrops() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("BEGIN");
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       s.execute("ROLLBACK");
@@ -88,7 +90,8 @@ class TransactionScenariosTest {
 
   @Test
   void s05_jdbcCommitDelivers() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       assertThat(orders.delivered()).isEmpty();
@@ -99,7 +102,8 @@ class TransactionScenariosTest {
 
   @Test
   void s06_jdbcRollbackDrops() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       c.rollback();
@@ -109,7 +113,8 @@ class TransactionScenariosTest {
 
   @Test
   void s07_switchingAutocommitOnCommits() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       c.setAutoCommit(true);
@@ -131,7 +136,8 @@ class TransactionScenariosTest {
   void s09_failedStatementInSqlTransactionLosesOnlyItsOwn() throws Exception {
     db.execute("INSERT INTO orders(sku) VALUES ('x')");
     orders.delivered();
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("BEGIN");
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       assertThatThrownBy(() -> s.execute("INSERT INTO orders(sku) VALUES ('b'), ('x')"))
@@ -145,7 +151,8 @@ class TransactionScenariosTest {
   void s10_failedStatementInJdbcTransactionLosesOnlyItsOwn() throws Exception {
     db.execute("INSERT INTO orders(sku) VALUES ('x')");
     orders.delivered();
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       assertThatThrownBy(() -> s.execute("INSERT INTO orders(sku) VALUES ('b'), ('x')"))
@@ -169,7 +176,8 @@ class TransactionScenariosTest {
   void s12_insertOrFailInTransactionKeepsEarlierRows() throws Exception {
     db.execute("INSERT INTO orders(sku) VALUES ('x')");
     orders.delivered();
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("BEGIN");
       assertThatThrownBy(() -> s.execute("INSERT OR FAIL INTO orders(sku) VALUES ('q'), ('x')"))
           .isInstanceOf(SQLException.class);
@@ -183,7 +191,8 @@ class TransactionScenariosTest {
     db.execute(
         "CREATE TRIGGER no_bad BEFORE INSERT ON orders WHEN NEW.sku = 'bad' BEGIN "
             + "SELECT RAISE(FAIL, 'bad sku'); END");
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("BEGIN");
       assertThatThrownBy(() -> s.execute("INSERT INTO orders(sku) VALUES ('r1'), ('bad')"))
           .hasMessageContaining("bad sku");
@@ -197,7 +206,8 @@ class TransactionScenariosTest {
     db.execute(
         "CREATE TRIGGER no_bad BEFORE INSERT ON orders WHEN NEW.sku = 'bad' BEGIN "
             + "SELECT RAISE(ROLLBACK, 'bad sku'); END");
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("BEGIN");
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       assertThatThrownBy(() -> s.execute("INSERT INTO orders(sku) VALUES ('bad')"))
@@ -212,7 +222,8 @@ class TransactionScenariosTest {
     db.execute(
         "CREATE TRIGGER no_bad AFTER INSERT ON orders WHEN NEW.sku = 'c' BEGIN "
             + "SELECT RAISE(ABORT, 'no c'); END");
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("BEGIN");
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       assertThatThrownBy(() -> s.execute("INSERT INTO orders(sku) VALUES ('c')"))
@@ -224,7 +235,8 @@ class TransactionScenariosTest {
 
   @Test
   void s16_rollbackToSavepointDropsWhatCameAfterIt() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("BEGIN");
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       s.execute("SAVEPOINT sp");
@@ -238,7 +250,8 @@ class TransactionScenariosTest {
 
   @Test
   void s17_savepointOutsideTransactionStartsOneAndReleaseCommits() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("SAVEPOINT s1");
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       s.execute("SAVEPOINT s2");
@@ -253,7 +266,8 @@ class TransactionScenariosTest {
 
   @Test
   void s18_releasedSavepointKeepsItsWork() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("BEGIN");
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       s.execute("SAVEPOINT s1");
@@ -266,7 +280,8 @@ class TransactionScenariosTest {
 
   @Test
   void s19_jdbcSavepointApi() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
       Savepoint x = c.setSavepoint("x");
@@ -285,7 +300,8 @@ class TransactionScenariosTest {
 
   @Test
   void s21_readOnlyTransactionDeliversAtCommit() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("BEGIN");
       s.executeQuery("SELECT pg_notify('orders', 'x')").close();
       assertThat(orders.delivered()).isEmpty();
@@ -296,7 +312,8 @@ class TransactionScenariosTest {
 
   @Test
   void s22_readOnlyTransactionRolledBackDrops() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("BEGIN");
       s.executeQuery("SELECT pg_notify('orders', 'x')").close();
       s.execute("ROLLBACK");
@@ -306,7 +323,8 @@ class TransactionScenariosTest {
 
   @Test
   void s23_deferredForeignKeyFailingCommitThenRollbackDrops() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("PRAGMA foreign_keys = ON");
       s.execute(
           "CREATE TABLE lines(id INTEGER PRIMARY KEY, order_id INTEGER REFERENCES orders(id) "
@@ -366,7 +384,8 @@ class TransactionScenariosTest {
 
   @Test
   void s26_walWriterLockedOutDeliversNothing() throws Exception {
-    try (Connection other = db.connection(); Statement o = other.createStatement()) {
+    try (Connection other = db.connection();
+        Statement o = other.createStatement()) {
       o.execute("BEGIN IMMEDIATE");
       assertThatThrownBy(() -> db.execute("INSERT INTO orders(sku) VALUES ('a')"))
           .isInstanceOfSatisfying(
@@ -398,7 +417,8 @@ class TransactionScenariosTest {
 
   @Test
   void diskFullDropsTheTransaction() throws Exception {
-    try (Connection c = db.connection(); Statement s = c.createStatement()) {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
       s.execute("CREATE TABLE blobs(b BLOB)");
       s.execute(
           "CREATE TRIGGER blobs_notify AFTER INSERT ON blobs BEGIN "

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * Validated, immutable settings of one database. Build one with {@link #builder()} or load one from
- * {@code heliosdb.toml} with {@link #load(Path)}; every setting has a default that serves a first run.
+ * {@code heliosdb.toml} with {@link #load(Path)}; every setting has a default that serves a first
+ * run.
  */
 public final class HeliosConfig {
   /** PostgreSQL's limit: a payload must be shorter than 8000 bytes. */
@@ -230,16 +231,28 @@ public final class HeliosConfig {
     }
 
     public HeliosConfig build() {
-      check(memoryLimitMb >= 4 && memoryLimitMb <= 1_048_576, "memory_limit_mb", memoryLimitMb,
+      check(
+          memoryLimitMb >= 4 && memoryLimitMb <= 1_048_576,
+          "memory_limit_mb",
+          memoryLimitMb,
           "from 4 to 1048576");
-      check(pageSize >= 512 && pageSize <= 65536 && Integer.bitCount(pageSize) == 1, "page_size",
-          pageSize, "a power of two from 512 to 65536");
+      check(
+          pageSize >= 512 && pageSize <= 65536 && Integer.bitCount(pageSize) == 1,
+          "page_size",
+          pageSize,
+          "a power of two from 512 to 65536");
       check(busyTimeoutMs >= 0, "busy_timeout_ms", busyTimeoutMs, "zero or more");
       check(maxChannels >= 1, "max_channels", maxChannels, "at least 1");
-      check(maxPayloadBytes >= 1 && maxPayloadBytes <= 1_048_576, "max_payload_bytes",
-          maxPayloadBytes, "from 1 to 1048576");
-      check(notificationQueueSize >= 1 && notificationQueueSize <= 16_777_216,
-          "notification_queue_size", notificationQueueSize, "from 1 to 16777216");
+      check(
+          maxPayloadBytes >= 1 && maxPayloadBytes <= 1_048_576,
+          "max_payload_bytes",
+          maxPayloadBytes,
+          "from 1 to 1048576");
+      check(
+          notificationQueueSize >= 1 && notificationQueueSize <= 16_777_216,
+          "notification_queue_size",
+          notificationQueueSize,
+          "from 1 to 16777216");
       return new HeliosConfig(this);
     }
 

@@ -7,12 +7,12 @@ import org.sqlite.Function;
 import org.sqlite.SQLiteConnection;
 
 /**
- * The SQL functions every connection gets: {@code pg_notify(channel, payload)} and its alias
- * {@code notify}, {@code pg_listening_channels()}, {@code pg_notification_queue_usage()}, and the
- * internal {@code _heliosdb_listen(kind, channel)} that LISTEN and UNLISTEN run through.
+ * The SQL functions every connection gets: {@code pg_notify(channel, payload)} and its alias {@code
+ * notify}, {@code pg_listening_channels()}, {@code pg_notification_queue_usage()}, and the internal
+ * {@code _heliosdb_listen(kind, channel)} that LISTEN and UNLISTEN run through.
  *
- * <p>All are registered SQLITE_INNOCUOUS, so triggers may call them under {@code trusted_schema=OFF},
- * and none is deterministic: they have side effects.
+ * <p>All are registered SQLITE_INNOCUOUS, so triggers may call them under {@code
+ * trusted_schema=OFF}, and none is deterministic: they have side effects.
  */
 final class NotifyFunctions {
   /** SQLITE_INNOCUOUS: usable from triggers and views even with trusted_schema=OFF. */
@@ -32,8 +32,7 @@ final class NotifyFunctions {
 
   private NotifyFunctions() {}
 
-  static void registerSequence(SQLiteConnection conn, EngineConnection engine)
-      throws SQLException {
+  static void registerSequence(SQLiteConnection conn, EngineConnection engine) throws SQLException {
     Function.create(
         conn,
         "_heliosdb_current_seq",

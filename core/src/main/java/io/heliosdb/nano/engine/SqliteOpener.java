@@ -6,11 +6,12 @@ import java.sql.Statement;
 import java.util.Properties;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteLimits;
 import org.sqlite.SQLiteOpenMode;
 
 /**
- * Opens SQLite connections configured the way every HeliosDB connection must be: WAL for files,
- * a busy timeout, the memory limit, and the notification functions registered.
+ * Opens SQLite connections configured the way every HeliosDB connection must be: WAL for files, a
+ * busy timeout, the memory limit, and the notification functions registered.
  */
 public final class SqliteOpener {
   private SqliteOpener() {}
@@ -31,26 +32,28 @@ public final class SqliteOpener {
       throws SQLException {
     SQLiteConfig sc = new SQLiteConfig();
     sc.setBusyTimeout(config.busyTimeoutMs());
-    sc.setPageSize(config.pageSize());
-    if (!config.inMemory() && config.enableWal()) {
-      sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
-      sc.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    }
     if (config.inMemory()) {
       sc.setOpenMode(SQLiteOpenMode.OPEN_URI);
       sc.setSharedCache(true);
     }
-    // A quarter of the memory limit for this connection's page cache (negative = KiB).
-    sc.setCacheSize(-Math.max(512, config.memoryLimitMb() * 1024 / 4));
-    sc.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // sqlite-jdbc's SQLite is built with SQLITE_DEFAULT_MEMSTATUS=0, so PRAGMA hard_heap_limit is
+    // not enforced. What bounds memory instead: each connection's page cache gets a quarter of
+    // the limit, no single string or blob may exceed a quarter, and temporary tables and sorts
+    // spill to temporary files through that cache rather than growing in memory.
+    long quarterBytes = (long) config.memoryLimitMb() * 1024 * 1024 / 4;
+    sc.setCacheSize((int) -(quarterBytes / 1024));
+    sc.setTempStore(SQLiteConfig.TempStore.FILE);
     Properties props = sc.toProperties();
     SQLiteConnection conn = (SQLiteConnection) new org.sqlite.JDBC().connect(url, props);
     try {
+      conn.setLimit(SQLiteLimits.SQLITE_LIMIT_LENGTH, (int) Math.min(quarterBytes, 1_000_000_000));
       try (Statement s = conn.createStatement()) {
-        // Process-wide in SQLite: the most recently opened database's limit applies.
-        long bytes = (long) config.memoryLimitMb() * 1024 * 1024;
-        s.execute("PRAGMA hard_heap_limit=" + bytes);
-        s.execute("PRAGMA soft_heap_limit=" + bytes * 3 / 4);
+        // page_size first: it only applies to a new file, before WAL writes the header.
+        s.execute("PRAGMA page_size = " + config.pageSize());
+        if (!config.inMemory() && config.enableWal()) {
+          s.execute("PRAGMA journal_mode = WAL");
+          s.execute("PRAGMA synchronous = NORMAL");
+        }
       }
       EngineConnection engine = new EngineConnection(conn, sequencer);
       NotifyFunctions.register(

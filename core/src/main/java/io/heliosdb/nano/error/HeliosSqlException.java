@@ -16,7 +16,8 @@ public class HeliosSqlException extends SQLException {
 
   /**
    * Re-labels an exception from sqlite-jdbc with the PostgreSQL SQLSTATE it stands for, keeping the
-   * original as the cause. Exceptions that already carry one of our states are returned as they are.
+   * original as the cause. Exceptions that already carry one of our states are returned as they
+   * are.
    */
   public static SQLException translate(SQLException e) {
     if (e instanceof HeliosSqlException) {

@@ -1,8 +1,8 @@
 package io.heliosdb.nano.error;
 
 /**
- * The PostgreSQL SQLSTATE codes HeliosDB reports. One enum for every layer, so that the embedded API,
- * the JDBC driver and the wire server report the same code for the same failure.
+ * The PostgreSQL SQLSTATE codes HeliosDB reports. One enum for every layer, so that the embedded
+ * API, the JDBC driver and the wire server report the same code for the same failure.
  */
 public enum SqlState {
   SUCCESSFUL_COMPLETION("00000"),

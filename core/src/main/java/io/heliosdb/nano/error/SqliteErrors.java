@@ -12,7 +12,9 @@ import org.sqlite.SQLiteException;
 public final class SqliteErrors {
   private SqliteErrors() {}
 
-  /** The SQLSTATE for an exception thrown by sqlite-jdbc (or one of ours, which already has one). */
+  /**
+   * The SQLSTATE for an exception thrown by sqlite-jdbc (or one of ours, which already has one).
+   */
   public static SqlState stateOf(SQLException e) {
     if (!(e instanceof SQLiteException)) {
       SqlState known = fromCode(e.getSQLState());

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The built-in tracker used when {@code [monitoring] metrics_enabled = true}: lock-free counters and
- * a fixed-bucket latency histogram that an exporter can read.
+ * The built-in tracker used when {@code [monitoring] metrics_enabled = true}: lock-free counters
+ * and a fixed-bucket latency histogram that an exporter can read.
  */
 public final class DefaultMetrics implements MetricsTracker {
 
@@ -96,8 +96,8 @@ public final class DefaultMetrics implements MetricsTracker {
   }
 
   /**
-   * Non-cumulative bucket counts: index i counts latencies up to {@link #LATENCY_BUCKETS_SECONDS}[i],
-   * the last index those above every bound.
+   * Non-cumulative bucket counts: index i counts latencies up to {@link
+   * #LATENCY_BUCKETS_SECONDS}[i], the last index those above every bound.
    */
   public long[] latencyBucketCounts() {
     long[] out = new long[buckets.length()];

@@ -53,7 +53,9 @@ public final class Hub implements CommitSequencer {
     this.metrics = metrics;
   }
 
-  /** A new process id for a session (unique in this JVM), shown as the sender of its notifications. */
+  /**
+   * A new process id for a session (unique in this JVM), shown as the sender of its notifications.
+   */
   public static int nextPid() {
     return PIDS.incrementAndGet();
   }

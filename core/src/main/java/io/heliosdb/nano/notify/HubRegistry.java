@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * One hub per database in this JVM, however its connections were opened (the Java API, {@code
- * db.connection()}, DriverManager). Reference-counted: the hub closes with its last user. The
- * first opener's settings decide the hub's limits.
+ * db.connection()}, DriverManager). Reference-counted: the hub closes with its last user. The first
+ * opener's settings decide the hub's limits.
  */
 public final class HubRegistry {
   private static final Map<String, Shared> HUBS = new HashMap<>();

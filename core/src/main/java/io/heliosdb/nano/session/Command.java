@@ -181,15 +181,14 @@ public record Command(Type type, String sql, String channel, String payload, Str
       len--; // do not cut a multi-byte character
     }
     String cut = new String(bytes, 0, len, StandardCharsets.UTF_8);
-    return new String[] {
-      cut, "identifier \"" + name + "\" will be truncated to \"" + cut + "\""
-    };
+    return new String[] {cut, "identifier \"" + name + "\" will be truncated to \"" + cut + "\""};
   }
 
   private static HeliosSqlException syntax(String statement, SqlScanner s, String detail) {
     String near =
-        s.kind() == SqlScanner.Kind.END ? "syntax error at end of input" : "syntax error at or near \""
-            + s.text() + "\"";
+        s.kind() == SqlScanner.Kind.END
+            ? "syntax error at end of input"
+            : "syntax error at or near \"" + s.text() + "\"";
     return new HeliosSqlException(
         SqlState.SYNTAX_ERROR, detail == null ? near : near + ": " + detail);
   }

@@ -28,6 +28,7 @@ public final class Session implements SessionView, AutoCloseable {
   private final HubRegistry.Shared shared;
   private final Hub hub;
   private final EngineConnection engine;
+
   /** Created at the first LISTEN: a session that never listens costs the hub nothing. */
   private volatile Mailbox mailbox;
 

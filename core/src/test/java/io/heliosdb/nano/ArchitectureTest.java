@@ -1,0 +1,68 @@
+package io.heliosdb.nano;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The layers of DESIGN.md section 2: api -> session -> notify -> engine, each calling only
+ * downward. config, metrics and error are shared by every layer and depend on none of them.
+ */
+@AnalyzeClasses(packages = "io.heliosdb.nano", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule layersCallOnlyDownward =
+      layeredArchitecture()
+          .consideringOnlyDependenciesInLayers()
+          .layer("api")
+          .definedBy("io.heliosdb.nano")
+          .layer("session")
+          .definedBy("io.heliosdb.nano.session..")
+          .layer("notify")
+          .definedBy("io.heliosdb.nano.notify..")
+          .layer("engine")
+          .definedBy("io.heliosdb.nano.engine..")
+          .layer("shared")
+          .definedBy(
+              "io.heliosdb.nano.config..", "io.heliosdb.nano.metrics..", "io.heliosdb.nano.error..")
+          .whereLayer("api")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("session")
+          .mayOnlyBeAccessedByLayers("api")
+          .whereLayer("notify")
+          .mayOnlyBeAccessedByLayers("session", "api")
+          .whereLayer("engine")
+          .mayOnlyBeAccessedByLayers("notify", "session");
+
+  @ArchTest
+  static final ArchRule notifyKnowsNoSql =
+      noClasses()
+          .that()
+          .resideInAPackage("io.heliosdb.nano.notify..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("java.sql..", "org.sqlite..");
+
+  @ArchTest
+  static final ArchRule noConsoleOutput =
+      noClasses()
+          .should()
+          .accessField(System.class, "out")
+          .orShould()
+          .accessField(System.class, "err");
+
+  /** Logging goes through SLF4J; java.sql.Driver's getParentLogger() signature is the exception. */
+  @ArchTest
+  static final ArchRule noJulLogging =
+      noClasses()
+          .that()
+          .doNotHaveSimpleName("HeliosDriver")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("java.util.logging..");
+}

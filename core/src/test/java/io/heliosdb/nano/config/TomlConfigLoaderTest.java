@@ -1,0 +1,114 @@
+package io.heliosdb.nano.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TomlConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path write(String toml) throws IOException {
+    return Files.writeString(dir.resolve("heliosdb.toml"), toml);
+  }
+
+  @Test
+  void readsEverySeedKey() throws IOException {
+    HeliosConfig c =
+        HeliosConfig.load(
+            write(
+                """
+                [database]
+                path = "data/shop.db"
+                memory_limit_mb = 64
+                enable_wal = false
+                page_size = 8192
+
+                [pubsub]
+                enabled = true
+                max_channels = 500
+                max_payload_bytes = 4000
+                notification_queue_size = 1000
+
+                [monitoring]
+                metrics_enabled = true
+                """));
+    assertThat(c.path()).isEqualTo(Path.of("data/shop.db"));
+    assertThat(c.memoryLimitMb()).isEqualTo(64);
+    assertThat(c.enableWal()).isFalse();
+    assertThat(c.pageSize()).isEqualTo(8192);
+    assertThat(c.pubsubEnabled()).isTrue();
+    assertThat(c.maxChannels()).isEqualTo(500);
+    assertThat(c.maxPayloadBytes()).isEqualTo(4000);
+    assertThat(c.notificationQueueSize()).isEqualTo(1000);
+    assertThat(c.metricsEnabled()).isTrue();
+  }
+
+  @Test
+  void emptyFileGivesDefaults() throws IOException {
+    HeliosConfig c = HeliosConfig.load(write(""));
+    assertThat(c.maxPayloadBytes()).isEqualTo(8000);
+    assertThat(c.enableWal()).isTrue();
+    assertThat(c.path()).isEqualTo(dir.resolve("heliosdb.db"));
+  }
+
+  @Test
+  void unknownKeySuggestsTheRightOneWithLine() throws IOException {
+    Path f = write("[pubsub]\nmax_chanels = 3\n");
+    assertThatThrownBy(() -> HeliosConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(f + ":2")
+        .hasMessageContaining("unknown key pubsub.max_chanels")
+        .hasMessageContaining("did you mean max_channels?");
+  }
+
+  @Test
+  void unknownSectionSuggests() throws IOException {
+    Path f = write("[databse]\npath = \"x.db\"\n");
+    assertThatThrownBy(() -> HeliosConfig.load(f))
+        .hasMessageContaining(":1")
+        .hasMessageContaining("unknown section [databse], did you mean database?");
+  }
+
+  @Test
+  void wrongTypeNamesLineAndKey() throws IOException {
+    Path f = write("[database]\n\nenable_wal = \"yes\"\n");
+    assertThatThrownBy(() -> HeliosConfig.load(f))
+        .hasMessageContaining(f + ":3")
+        .hasMessageContaining("enable_wal must be true or false");
+  }
+
+  @Test
+  void outOfRangeValueNamesLineAndKey() throws IOException {
+    Path f = write("[database]\npage_size = 1000\n");
+    assertThatThrownBy(() -> HeliosConfig.load(f))
+        .hasMessageContaining(f + ":2")
+        .hasMessageContaining("page_size = 1000 is out of range");
+  }
+
+  @Test
+  void syntaxErrorNamesLine() throws IOException {
+    Path f = write("[pubsub]\nmax_channels = = 3\n");
+    assertThatThrownBy(() -> HeliosConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(f + ":2");
+  }
+
+  @Test
+  void missingFileIsAClearError() {
+    assertThatThrownBy(() -> HeliosConfig.load(dir.resolve("none.toml")))
+        .hasMessageContaining("configuration file not found");
+  }
+
+  @Test
+  void builderRejectsNonsense() {
+    assertThatThrownBy(() -> HeliosConfig.builder().notificationQueueSize(0).build())
+        .hasMessageContaining("notification_queue_size = 0 is out of range");
+    assertThatThrownBy(() -> HeliosConfig.builder().maxPayloadBytes(-1).build())
+        .hasMessageContaining("max_payload_bytes");
+  }
+}

@@ -93,6 +93,22 @@ class SeedSqlTest {
   }
 
   @Test
+  void returningLeftOpenCommitsAndDeliversWhenTheConnectionCloses() throws Exception {
+    try (HeliosDB db = HeliosDB.inMemory();
+        Subscription sub = db.pubsub().subscribe("r")) {
+      db.execute("CREATE TABLE r(id INTEGER PRIMARY KEY, v TEXT)");
+      db.execute("CREATE TRIGGER r_n AFTER INSERT ON r BEGIN SELECT pg_notify('r', NEW.v); END");
+      HeliosConnection c = db.connection();
+      ResultSet rs = c.createStatement().executeQuery("INSERT INTO r(v) VALUES ('a') RETURNING id");
+      assertThat(rs.next()).isTrue();
+      assertThat(sub.poll()).isNull();
+      c.close(); // finalises the statement, which commits it
+      assertThat(db.query("SELECT count(*) AS n FROM r").get(0).get("n")).isEqualTo(1);
+      assertThat(drain(sub, 1)).containsExactly("a");
+    }
+  }
+
+  @Test
   void memoryLimitBoundsPageCacheAndValueSize() {
     try (HeliosDB db = HeliosDB.open(HeliosConfig.builder().inMemory().memoryLimitMb(16).build())) {
       assertThatThrownBy(() -> db.query("SELECT length(randomblob(8 * 1024 * 1024))"))

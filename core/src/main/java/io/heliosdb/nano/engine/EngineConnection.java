@@ -30,7 +30,7 @@ import org.sqlite.core.DB;
  *
  * <p>Not thread-safe: the caller serialises calls on one connection, as JDBC requires.
  */
-public final class EngineConnection implements AutoCloseable {
+public final class EngineConnection {
   static final String PENDING_TABLE = "temp._heliosdb_pending";
   private static final int SQLITE_DONE = 101;
   private static final int PRUNE_EVERY = 1024;
@@ -289,9 +289,28 @@ public final class EngineConnection implements AutoCloseable {
     return conn.isClosed();
   }
 
-  @Override
-  public void close() throws SQLException {
-    hookEvents.clear();
+  /**
+   * Closes the SQLite connection. Closing can finish an autocommit statement whose result set was
+   * still open, and so commit it: those commits are returned like {@link #afterCall}'s. Survival
+   * after a ROLLBACK TO cannot be re-read from a closed connection, so such a commit is cancelled.
+   */
+  public List<CommittedBatch> close() throws SQLException {
     conn.close();
+    List<CommittedBatch> out = new ArrayList<>();
+    for (int i = 0; i < hookEvents.size(); i++) {
+      long[] e = hookEvents.get(i);
+      if (e[0] < 0) {
+        continue;
+      }
+      boolean rolledBackAfter = i + 1 < hookEvents.size() && hookEvents.get(i + 1)[0] < 0;
+      if (rolledBackAfter || savepointRolledBack) {
+        sequencer.cancel(e[0]);
+      } else {
+        out.add(new CommittedBatch(e[0], takeCommitted(e[1])));
+      }
+    }
+    hookEvents.clear();
+    pending.clear();
+    return out;
   }
 }

@@ -83,7 +83,10 @@ public final class Session implements SessionView, AutoCloseable {
 
   /** Call after any other call that may end a transaction (ResultSet.next, close, commit, ...). */
   public void afterCall(boolean threw) throws SQLException {
-    List<CommittedBatch> batches = engine.afterCall(threw);
+    publish(engine.afterCall(threw));
+  }
+
+  private void publish(List<CommittedBatch> batches) {
     for (int i = 0; i < batches.size(); i++) {
       CommittedBatch b = batches.get(i);
       hub.publish(b.ticket(), pid, mailbox, b.entries());
@@ -215,7 +218,7 @@ public final class Session implements SessionView, AutoCloseable {
       mailbox.close();
     }
     try {
-      engine.close();
+      publish(engine.close());
     } finally {
       HubRegistry.release(shared);
     }

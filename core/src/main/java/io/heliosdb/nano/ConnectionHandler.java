@@ -32,7 +32,14 @@ final class ConnectionHandler implements InvocationHandler {
   }
 
   static HeliosConnection open(Database db) throws SQLException {
-    ConnectionHandler h = new ConnectionHandler(Session.open(db));
+    Session session;
+    try {
+      session = Session.open(db);
+    } catch (SQLException e) {
+      // e.g. "file is not a database" (XX001), "unable to open database file" (58030)
+      throw HeliosSqlException.translate(e);
+    }
+    ConnectionHandler h = new ConnectionHandler(session);
     h.self = ProxyCalls.proxy(HeliosConnection.class, h);
     return h.self;
   }

@@ -167,6 +167,13 @@ public final class HeliosConfig {
       return this;
     }
 
+    /** A relative database path becomes relative to {@code dir} (a configuration file's). */
+    void resolvePathAgainst(Path dir) {
+      if (path != null && !path.isAbsolute()) {
+        path = dir.resolve(path);
+      }
+    }
+
     public Builder inMemory() {
       this.path = null;
       return this;

@@ -63,9 +63,6 @@ final class TomlConfigLoader {
       throw new ConfigException(file + ":" + first.position().line() + ": " + first.getMessage());
     }
     HeliosConfig.Builder builder = HeliosConfig.builder();
-    if (file.getParent() != null) {
-      builder.path(file.getParent().resolve("heliosdb.db"));
-    }
     String fileName = file.toString();
     for (String section : toml.keySet()) {
       Map<String, Key> keys = SECTIONS.get(section);
@@ -99,6 +96,12 @@ final class TomlConfigLoader {
               : new ConfigException(keyWhere + ": " + section + "." + e.getMessage());
         }
       }
+    }
+    // A relative path (and the default heliosdb.db) is relative to the configuration file, so a
+    // server started from any directory with --config opens the same database.
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      builder.resolvePathAgainst(dir);
     }
     try {
       builder.build();

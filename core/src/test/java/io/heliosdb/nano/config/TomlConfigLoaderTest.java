@@ -37,7 +37,8 @@ class TomlConfigLoaderTest {
                 [monitoring]
                 metrics_enabled = true
                 """));
-    assertThat(c.path()).isEqualTo(Path.of("data/shop.db"));
+    // Relative to the file, not to the working directory.
+    assertThat(c.path()).isEqualTo(dir.resolve("data/shop.db"));
     assertThat(c.memoryLimitMb()).isEqualTo(64);
     assertThat(c.enableWal()).isFalse();
     assertThat(c.pageSize()).isEqualTo(8192);

@@ -1,0 +1,45 @@
+package io.heliosdb.nano.cli;
+
+import io.heliosdb.nano.config.HeliosConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Which database and configuration a command uses: {@code --db} and {@code --config}. */
+final class DatabaseOptions {
+  static final Path DEFAULT_CONFIG = Path.of("heliosdb.toml");
+
+  @Option(
+      names = "--db",
+      paramLabel = "FILE",
+      description =
+          "Database file (default: [database] path of the configuration, else heliosdb.db);"
+              + " :memory: for a private in-memory database.")
+  String db;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file (default: ./heliosdb.toml when it exists).")
+  Path config;
+
+  /** The configuration file's settings with the flags on top; fails with the file's line. */
+  HeliosConfig resolve() {
+    HeliosConfig.Builder b;
+    if (config != null) {
+      b = HeliosConfig.load(config).toBuilder();
+    } else if (Files.isRegularFile(DEFAULT_CONFIG)) {
+      b = HeliosConfig.load(DEFAULT_CONFIG).toBuilder();
+    } else {
+      b = HeliosConfig.builder();
+    }
+    if (db != null) {
+      if (db.equals(":memory:")) {
+        b.inMemory();
+      } else {
+        b.path(Path.of(db));
+      }
+    }
+    return b.build();
+  }
+}

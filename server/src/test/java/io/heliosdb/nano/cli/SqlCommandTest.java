@@ -48,6 +48,11 @@ class SqlCommandTest {
         status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** {@code heliosdb sql --db shop.db -c sql}. */
+  private Run sqlOnShop(String sql) {
+    return heliosdb("", "sql", "--db", db(), "-c", sql);
+  }
+
   private String db() {
     return dir.resolve("shop.db").toString();
   }
@@ -55,42 +60,27 @@ class SqlCommandTest {
   @Test
   void listenThenInsertPrintsTheNotificationAsPsqlDoes() {
     Run r =
-        heliosdb(
-            "",
-            "sql",
-            "--db",
-            db(),
-            "-c",
+        sqlOnShop(
             SCHEMA + " LISTEN orders; INSERT INTO orders(amount) VALUES (9.99); NOTIFY orders;");
     assertThat(r.status()).isZero();
     assertThat(r.err()).isEmpty();
-    assertThat(r.out().lines())
+    // The pid is the session's; any positive number will do here.
+    assertThat(r.out().replaceAll("PID [1-9]\\d*\\.", "PID n.").lines())
         .containsExactly(
             "CREATE TABLE",
             "CREATE TRIGGER",
             "LISTEN",
             "INSERT 0 1",
-            r.out().lines().toList().get(4),
+            "Asynchronous notification \"orders\" with payload \"{\"id\":1,\"amount\":9.99}\""
+                + " received from server process with PID n.",
             "NOTIFY",
-            r.out().lines().toList().get(6));
-    assertThat(r.out().lines().toList().get(4))
-        .matches(
-            "Asynchronous notification \"orders\" with payload \"\\{\"id\":1,\"amount\":9.99\\}\""
-                + " received from server process with PID \\d+\\.");
-    assertThat(r.out().lines().toList().get(6))
-        .matches(
-            "Asynchronous notification \"orders\" received from server process with PID \\d+\\.");
+            "Asynchronous notification \"orders\" received from server process with PID n.");
   }
 
   @Test
   void rolledBackInsertPrintsNoNotification() {
     Run r =
-        heliosdb(
-            "",
-            "sql",
-            "--db",
-            db(),
-            "-c",
+        sqlOnShop(
             SCHEMA + "LISTEN orders; BEGIN; INSERT INTO orders(amount) VALUES (1); ROLLBACK;");
     assertThat(r.status()).isZero();
     assertThat(r.out().lines())
@@ -132,40 +122,28 @@ class SqlCommandTest {
 
   @Test
   void insertReturningPrintsRowsAndTheTag() {
-    Run r =
-        heliosdb(
-            "",
-            "sql",
-            "--db",
-            db(),
-            "-c",
-            SCHEMA + "INSERT INTO orders(amount) VALUES (3), (4) RETURNING id;");
+    Run r = sqlOnShop(SCHEMA + "INSERT INTO orders(amount) VALUES (3), (4) RETURNING id;");
     assertThat(r.out()).contains(" id\n----\n  1\n  2\n(2 rows)\n\nINSERT 0 2\n");
   }
 
   @Test
   void errorStopsTheScriptWithItsSqlstateAndExitOne() {
-    Run r = heliosdb("", "sql", "--db", db(), "-c", "SELEC 1; CREATE TABLE never(x);");
+    Run r = sqlOnShop("SELEC 1; CREATE TABLE never(x);");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).startsWith("ERROR:  42601: ").contains("syntax error");
     assertThat(r.err().lines()).hasSize(1);
-    Run check = heliosdb("", "sql", "--db", db(), "-c", "SELECT count(*) AS n FROM sqlite_schema");
+    Run check = sqlOnShop("SELECT count(*) AS n FROM sqlite_schema");
     assertThat(check.out()).contains(" n\n---\n 0\n");
   }
 
   @Test
   void committedWorkBeforeAnErrorStays() {
     Run r =
-        heliosdb(
-            "",
-            "sql",
-            "--db",
-            db(),
-            "-c",
+        sqlOnShop(
             SCHEMA + "INSERT INTO orders(amount) VALUES (1); INSERT INTO orders(id) VALUES (1);");
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).startsWith("ERROR:  23505: ");
-    Run check = heliosdb("", "sql", "--db", db(), "-c", "SELECT count(*) AS n FROM orders");
+    Run check = sqlOnShop("SELECT count(*) AS n FROM orders");
     assertThat(check.out()).contains(" 1\n(1 row)");
   }
 

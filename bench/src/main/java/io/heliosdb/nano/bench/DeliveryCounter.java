@@ -18,9 +18,14 @@ final class DeliveryCounter implements Consumer<Notification> {
     if (n.isOverflow()) {
       dropped.addAndGet(n.droppedCount());
     } else {
-      // One writer: a release store is enough and, unlike incrementAndGet, costs no locked op.
-      delivered.lazySet(delivered.get() + 1);
+      countOne();
     }
+  }
+
+  /** One delivery. */
+  void countOne() {
+    // One writer: a release store is enough and, unlike incrementAndGet, costs no locked op.
+    delivered.lazySet(delivered.get() + 1);
   }
 
   long delivered() {

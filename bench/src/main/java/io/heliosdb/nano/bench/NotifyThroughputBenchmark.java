@@ -7,6 +7,7 @@ import io.heliosdb.nano.config.HeliosConfig;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -109,6 +110,61 @@ public class NotifyThroughputBenchmark {
     }
   }
 
+  /**
+   * The same hand-over through a bare {@link LinkedBlockingQueue} (the queue each subscription has)
+   * to a thread blocked in {@code take()}: the JVM's own limit on this machine, to compare {@code
+   * api} with in the same run.
+   */
+  @State(Scope.Benchmark)
+  public static class JdkQueue {
+    final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_SIZE);
+    final DeliveryCounter counter = new DeliveryCounter();
+    final Object item = Payloads.distinct(1, PAYLOAD_BYTES)[0];
+    Thread consumer;
+    long sent;
+
+    @Setup(Level.Trial)
+    public void start() {
+      consumer =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    queue.take();
+                    counter.countOne();
+                  }
+                } catch (InterruptedException e) {
+                  // stopped
+                }
+              },
+              "bench-jdk-consumer");
+      consumer.setDaemon(true);
+      consumer.start();
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+      consumer.interrupt();
+      consumer.join(5_000);
+    }
+  }
+
+  /** Deliveries per second of the baseline. */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class JdkDelivery {
+    private final CounterWindow window = new CounterWindow();
+
+    @Setup(Level.Iteration)
+    public void start(JdkQueue s) {
+      window.start(s.counter);
+    }
+
+    public long delivered() {
+      return window.delivered();
+    }
+  }
+
   /** Deliveries and drops per second of the API benchmark, reported beside the score. */
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -158,6 +214,14 @@ public class NotifyThroughputBenchmark {
     s.pubsub.notify(CHANNEL, s.payload);
     if ((++s.sent & 255) == 0) {
       s.subscribers.counter.awaitLagBelow(s.sent, MAX_LAG);
+    }
+  }
+
+  @Benchmark
+  public void jdkQueueBaseline(JdkQueue s, JdkDelivery d) {
+    s.queue.offer(s.item);
+    if ((++s.sent & 255) == 0) {
+      s.counter.awaitLagBelow(s.sent, MAX_LAG);
     }
   }
 

@@ -80,7 +80,7 @@ public final class PubSub {
     }
     checkChannel(channel);
     String p = payload == null ? "" : payload;
-    if (p.getBytes(StandardCharsets.UTF_8).length >= config.maxPayloadBytes()) {
+    if (utf8LengthAtLeast(p, config.maxPayloadBytes())) {
       throw new HeliosException(SqlState.INVALID_PARAMETER_VALUE, "payload string too long");
     }
     hub.publishNow(pid, channel, p);
@@ -95,9 +95,18 @@ public final class PubSub {
     if (channel == null || channel.isEmpty()) {
       throw new HeliosException(SqlState.INVALID_PARAMETER_VALUE, "channel name cannot be empty");
     }
-    if (channel.getBytes(StandardCharsets.UTF_8).length > 63) {
+    if (utf8LengthAtLeast(channel, 64)) {
       throw new HeliosException(SqlState.INVALID_PARAMETER_VALUE, "channel name too long");
     }
+  }
+
+  /** Whether {@code s} takes {@code limit} UTF-8 bytes or more; encodes only near the limit. */
+  static boolean utf8LengthAtLeast(String s, int limit) {
+    // A UTF-16 char is at most 3 UTF-8 bytes (a surrogate pair, 2 chars, is 4).
+    if ((long) s.length() * 3 < limit) {
+      return false;
+    }
+    return s.getBytes(StandardCharsets.UTF_8).length >= limit;
   }
 
   private void checkOpen() {

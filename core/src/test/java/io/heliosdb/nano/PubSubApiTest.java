@@ -156,6 +156,37 @@ class PubSubApiTest {
   }
 
   @Test
+  void aWaitingPollerIsWokenForEveryHandOver() throws Exception {
+    // Ping-pong: each notification is sent while the other thread waits on an empty queue, so
+    // a single lost wake-up shows as a poll that times out.
+    try (HeliosDB db = HeliosDB.inMemory();
+        Subscription ping = db.pubsub().subscribe("ping");
+        Subscription pong = db.pubsub().subscribe("pong")) {
+      int rounds = 20_000;
+      Thread echo =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < rounds; i++) {
+                    Notification n = ping.poll(Duration.ofSeconds(10));
+                    db.pubsub().notify("pong", n == null ? "lost" : n.payload());
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      echo.start();
+      for (int i = 0; i < rounds; i++) {
+        db.pubsub().notify("ping", Integer.toString(i));
+        Notification back = pong.poll(Duration.ofSeconds(10));
+        assertThat(back).as("round %d", i).isNotNull();
+        assertThat(back.payload()).isEqualTo(Integer.toString(i));
+      }
+      echo.join(10_000);
+    }
+  }
+
+  @Test
   void takeReturnsNullWhenClosedFromAnotherThread() throws Exception {
     try (HeliosDB db = HeliosDB.inMemory()) {
       Subscription sub = db.pubsub().subscribe("x");

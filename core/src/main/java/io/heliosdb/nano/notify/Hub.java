@@ -4,6 +4,7 @@ import io.heliosdb.nano.engine.CommitSequencer;
 import io.heliosdb.nano.engine.PendingEntry;
 import io.heliosdb.nano.metrics.MetricsTracker;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,9 +26,6 @@ import java.util.function.Consumer;
  * notifications fan out. Knows no SQL and no sockets.
  */
 public final class Hub implements CommitSequencer {
-  /** Wakes pollers of a closed mailbox. */
-  static final Message CLOSED = new Message("", "", 0, 0, 0, 0);
-
   private static final AtomicInteger PIDS = new AtomicInteger(1000);
   private static final Object CANCELLED = new Object();
 
@@ -38,11 +36,14 @@ public final class Hub implements CommitSequencer {
 
   private final Object lock = new Object();
   private final Map<Long, Object> finished = new HashMap<>();
-  private final Map<String, Mailbox[]> listeners = new HashMap<>();
+
+  /** Channel to its listeners: a lone {@link Mailbox}, or a {@code Mailbox[]} of two or more. */
+  private final Map<String, Object> listeners = new HashMap<>();
+
   private final Set<Mailbox> mailboxes = new HashSet<>();
   private long nextRelease = 1;
   private long sequence;
-  private boolean closed;
+  private volatile boolean closed;
 
   /** A finished commit waiting for its turn. */
   private record Release(int senderPid, Mailbox sender, List<PendingEntry> entries) {}
@@ -82,23 +83,43 @@ public final class Hub implements CommitSequencer {
    */
   public void publish(long ticket, int senderPid, Mailbox sender, List<PendingEntry> entries) {
     synchronized (lock) {
-      finished.put(ticket, new Release(senderPid, sender, entries));
+      if (ticket != nextRelease) {
+        finished.put(ticket, new Release(senderPid, sender, entries));
+        return;
+      }
+      // The usual case: every earlier commit is out already.
+      nextRelease++;
+      if (!closed) {
+        apply(new Release(senderPid, sender, entries));
+      }
       releaseInOrder();
     }
   }
 
   /** A notification that is its own transaction (the Java API outside one). */
   public void publishNow(int senderPid, String channel, String payload) {
-    publish(
-        nextTicket(),
-        senderPid,
-        null,
-        List.of(new PendingEntry(0, PendingEntry.Kind.NOTIFY, channel, payload)));
+    long ticket = nextTicket();
+    synchronized (lock) {
+      if (ticket != nextRelease) {
+        finished.put(
+            ticket,
+            new Release(
+                senderPid,
+                null,
+                List.of(new PendingEntry(0, PendingEntry.Kind.NOTIFY, channel, payload))));
+        return;
+      }
+      nextRelease++;
+      if (!closed) {
+        fanOut(senderPid, channel, payload);
+      }
+      releaseInOrder();
+    }
   }
 
   private void releaseInOrder() {
     Object next;
-    while ((next = finished.remove(nextRelease)) != null) {
+    while (!finished.isEmpty() && (next = finished.remove(nextRelease)) != null) {
       nextRelease++;
       if (next != CANCELLED && !closed) {
         apply((Release) next);
@@ -139,12 +160,16 @@ public final class Hub implements CommitSequencer {
 
   private void fanOut(int pid, String channel, String payload) {
     metrics.notificationSent(channel);
-    Mailbox[] targets = listeners.get(channel);
+    Object targets = listeners.get(channel);
     if (targets == null) {
       return;
     }
     Message m = new Message(channel, payload, pid, ++sequence, System.nanoTime(), 0);
-    for (Mailbox box : targets) {
+    if (targets instanceof Mailbox box) {
+      box.offer(m);
+      return;
+    }
+    for (Mailbox box : (Mailbox[]) targets) {
       box.offer(m);
     }
   }
@@ -236,17 +261,18 @@ public final class Hub implements CommitSequencer {
     if (box.isClosed() || !box.channels.add(channel)) {
       return;
     }
-    Mailbox[] old = listeners.get(channel);
-    Mailbox[] now;
+    // Most channels have one listener: store it bare, without an array (memory per channel).
+    Object old = listeners.get(channel);
     if (old == null) {
-      now = new Mailbox[] {box};
-    } else {
-      now = java.util.Arrays.copyOf(old, old.length + 1);
-      now[old.length] = box;
-    }
-    listeners.put(channel, now);
-    if (old == null) {
+      listeners.put(channel, box);
       metrics.channelsChanged(listeners.size());
+    } else if (old instanceof Mailbox lone) {
+      listeners.put(channel, new Mailbox[] {lone, box});
+    } else {
+      Mailbox[] many = (Mailbox[]) old;
+      Mailbox[] now = Arrays.copyOf(many, many.length + 1);
+      now[many.length] = box;
+      listeners.put(channel, now);
     }
   }
 
@@ -254,15 +280,20 @@ public final class Hub implements CommitSequencer {
     if (!box.channels.remove(channel)) {
       return;
     }
-    Mailbox[] old = listeners.get(channel);
-    if (old.length == 1) {
+    Object old = listeners.get(channel);
+    if (old instanceof Mailbox) {
       listeners.remove(channel);
       metrics.channelsChanged(listeners.size());
       return;
     }
-    Mailbox[] now = new Mailbox[old.length - 1];
+    Mailbox[] many = (Mailbox[]) old;
+    if (many.length == 2) {
+      listeners.put(channel, many[0] == box ? many[1] : many[0]);
+      return;
+    }
+    Mailbox[] now = new Mailbox[many.length - 1];
     int j = 0;
-    for (Mailbox m : old) {
+    for (Mailbox m : many) {
       if (m != box) {
         now[j++] = m;
       }
@@ -290,8 +321,6 @@ public final class Hub implements CommitSequencer {
   }
 
   public boolean isClosed() {
-    synchronized (lock) {
-      return closed;
-    }
+    return closed;
   }
 }

@@ -4,12 +4,15 @@ import io.heliosdb.nano.metrics.MetricsTracker;
 import io.heliosdb.nano.metrics.MetricsTracker.DropReason;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +23,24 @@ import org.slf4j.LoggerFactory;
  * the count, in the place where the gap is. Memory stays bounded by the capacity.
  *
  * <p>In push mode a listener runs on the caller's executor, one notification at a time, in order.
+ *
+ * <p>The queue is lock-free ({@link ConcurrentLinkedQueue} and a counter for the bound): the hub
+ * offers with one CAS and takes the lock only to wake a poller that is waiting. A {@code
+ * LinkedBlockingQueue} took two locks per hand-over and held fan-out well below target.
  */
 public final class Mailbox {
   private static final Logger log = LoggerFactory.getLogger(Mailbox.class);
 
   private final Hub hub;
   private final int capacity;
-  private final LinkedBlockingQueue<Message> queue;
+  private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger count = new AtomicInteger();
+  private final ReentrantLock waitLock = new ReentrantLock();
+  private final Condition arrived = waitLock.newCondition();
+
+  /** Pollers waiting in {@link #poll(long, TimeUnit)}; changed only under {@link #waitLock}. */
+  private volatile int waiters;
+
   private final AtomicLong droppedPending = new AtomicLong();
   private final MetricsTracker metrics;
   private final Consumer<Message> listener;
@@ -40,7 +54,6 @@ public final class Mailbox {
   Mailbox(Hub hub, int capacity, Consumer<Message> listener, Executor executor) {
     this.hub = hub;
     this.capacity = capacity;
-    this.queue = new LinkedBlockingQueue<>(capacity);
     this.metrics = hub.metrics();
     this.listener = listener;
     this.executor = executor;
@@ -57,14 +70,14 @@ public final class Mailbox {
     }
     long dropped = droppedPending.get();
     boolean accepted;
-    if (dropped > 0 && queue.remainingCapacity() >= 2) {
+    if (dropped > 0 && capacity - count.get() >= 2) {
       dropped = droppedPending.getAndSet(0);
       if (dropped > 0) {
-        queue.offer(Message.overflow(dropped));
+        enqueue(Message.overflow(dropped));
       }
-      accepted = queue.offer(m);
+      accepted = enqueue(m);
     } else {
-      accepted = dropped == 0 && queue.offer(m);
+      accepted = dropped == 0 && enqueue(m);
     }
     if (!accepted) {
       droppedPending.incrementAndGet();
@@ -72,19 +85,63 @@ public final class Mailbox {
     }
     if (listener != null) {
       scheduleDrain();
+    } else if (waiters > 0) {
+      // Volatile write of the queue, then volatile read of waiters; the poller does the reverse,
+      // so one of the two always sees the other and no wake-up is lost.
+      wakePollers();
+    }
+  }
+
+  private boolean enqueue(Message m) {
+    if (count.get() >= capacity) {
+      return false;
+    }
+    queue.offer(m);
+    count.incrementAndGet();
+    return true;
+  }
+
+  private Message dequeue() {
+    Message m = queue.poll();
+    if (m != null) {
+      count.decrementAndGet();
+    }
+    return m;
+  }
+
+  private void wakePollers() {
+    waitLock.lock();
+    try {
+      arrived.signalAll();
+    } finally {
+      waitLock.unlock();
     }
   }
 
   /** The next notification or overflow marker, or null when there is none. */
   public Message poll() {
-    return delivered(queue.poll());
+    return delivered(dequeue());
   }
 
   /** Waits up to the timeout; null when nothing arrived or the mailbox was closed. */
   public Message poll(long timeout, TimeUnit unit) throws InterruptedException {
-    Message m = queue.poll();
-    if (m == null && !closed) {
-      m = queue.poll(timeout, unit);
+    Message m = dequeue();
+    if (m != null || closed || droppedPending.get() > 0) {
+      return delivered(m);
+    }
+    long nanos = unit.toNanos(timeout);
+    waitLock.lockInterruptibly();
+    try {
+      waiters++;
+      try {
+        while ((m = dequeue()) == null && !closed && droppedPending.get() == 0 && nanos > 0) {
+          nanos = arrived.awaitNanos(nanos);
+        }
+      } finally {
+        waiters--;
+      }
+    } finally {
+      waitLock.unlock();
     }
     return delivered(m);
   }
@@ -92,19 +149,16 @@ public final class Mailbox {
   private Message delivered(Message m) {
     if (m == null) {
       long d = droppedPending.getAndSet(0);
-      return d > 0 ? Message.overflow(d) : null;
+      return d > 0 && !closed ? Message.overflow(d) : null;
     }
-    if (m == Hub.CLOSED) {
-      return null;
-    }
-    if (!m.isOverflow()) {
+    if (!m.isOverflow() && metrics != MetricsTracker.NOOP) {
       metrics.notificationDelivered(System.nanoTime() - m.committedNanos());
     }
     return m;
   }
 
   public int size() {
-    return queue.size();
+    return count.get();
   }
 
   public int capacity() {
@@ -113,7 +167,7 @@ public final class Mailbox {
 
   /** Fraction of the capacity in use. */
   double usage() {
-    return (double) queue.size() / capacity;
+    return (double) count.get() / capacity;
   }
 
   public boolean isClosed() {
@@ -126,12 +180,14 @@ public final class Mailbox {
       return;
     }
     closed = true;
-    int left = queue.size();
-    queue.clear();
+    int left = 0;
+    while (dequeue() != null) {
+      left++;
+    }
     if (left > 0) {
       metrics.notificationsDropped(DropReason.SUBSCRIBER_CLOSED, left);
     }
-    queue.offer(Hub.CLOSED);
+    wakePollers();
   }
 
   /** Unsubscribes from everything and closes. */
@@ -163,7 +219,7 @@ public final class Mailbox {
     } finally {
       drainScheduled.set(false);
     }
-    if (!closed && (!queue.isEmpty() || droppedPending.get() > 0)) {
+    if (!closed && (count.get() > 0 || droppedPending.get() > 0)) {
       scheduleDrain();
     }
   }

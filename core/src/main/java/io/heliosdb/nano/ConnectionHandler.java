@@ -92,6 +92,9 @@ final class ConnectionHandler implements InvocationHandler {
             session.savepointRolledBack();
           }
           return ProxyCalls.callAndSettle(session, sqlite, m, args);
+        case "setSavepoint":
+          session.savepointOpened();
+          return ProxyCalls.callAndSettle(session, sqlite, m, args);
         default:
           return ProxyCalls.callAndSettle(session, sqlite, m, args);
       }

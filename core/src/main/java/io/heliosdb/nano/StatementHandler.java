@@ -41,6 +41,11 @@ final class StatementHandler implements InvocationHandler {
   /** True right after a notification statement ran: no result set, update count 0. */
   private boolean commandResult;
 
+  /** Savepoint statements added to the batch: announced to the session when it runs. */
+  private boolean batchOpensSavepoint;
+
+  private boolean batchRollsBackToSavepoint;
+
   /** A NOTICE from the last notification statement (an identifier truncated), or null. */
   private SQLWarning notice;
 
@@ -152,8 +157,17 @@ final class StatementHandler implements InvocationHandler {
   }
 
   private Object execute(Method m, Object[] args, Command c) throws Throwable {
-    if (c != null && c.type() == Command.Type.ROLLBACK_TO_SAVEPOINT) {
+    Command.Type type = c == null ? null : c.type();
+    boolean batch = m.getName().contains("Batch");
+    if (type == Command.Type.SAVEPOINT || (batch && batchOpensSavepoint)) {
+      session.savepointOpened();
+    }
+    if (type == Command.Type.ROLLBACK_TO_SAVEPOINT || (batch && batchRollsBackToSavepoint)) {
       session.savepointRolledBack();
+    }
+    if (batch) {
+      batchOpensSavepoint = false;
+      batchRollsBackToSavepoint = false;
     }
     commandResult = false;
     session.beforeStatement();
@@ -194,6 +208,8 @@ final class StatementHandler implements InvocationHandler {
       throw new HeliosSqlException(
           SqlState.FEATURE_NOT_SUPPORTED, c.tag() + " cannot be run in a batch");
     }
+    batchOpensSavepoint |= c.type() == Command.Type.SAVEPOINT;
+    batchRollsBackToSavepoint |= c.type() == Command.Type.ROLLBACK_TO_SAVEPOINT;
     return ProxyCalls.invoke(delegate, m, new Object[] {c.sql()});
   }
 

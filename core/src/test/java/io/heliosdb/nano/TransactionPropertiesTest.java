@@ -66,7 +66,7 @@ class TransactionPropertiesTest {
     }
   }
 
-  @Property(tries = 60)
+  @Property(tries = 300)
   void onlyCommittedWorkIsDeliveredInCommitOrder(
       @ForAll @Size(max = 60) List<@net.jqwik.api.From("actions") Action> script) throws Exception {
     try (HeliosDB db = HeliosDB.inMemory();

@@ -249,6 +249,43 @@ class TransactionScenariosTest {
   }
 
   @Test
+  void s16b_everythingBeforeTheSavepointSurvivesRollbackTo() throws Exception {
+    // Only the first notification of a transaction and those after a SAVEPOINT are journaled in
+    // the temp table; the ones in between must survive a ROLLBACK TO all the same.
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
+      s.execute("BEGIN");
+      s.execute("INSERT INTO orders(sku) VALUES ('a1'), ('a2')");
+      s.execute("INSERT INTO orders(sku) VALUES ('a3')");
+      s.execute("SAVEPOINT sp");
+      s.execute("INSERT INTO orders(sku) VALUES ('b')");
+      s.execute("SAVEPOINT inner_sp");
+      s.execute("INSERT INTO orders(sku) VALUES ('b2')");
+      s.execute("ROLLBACK TO sp");
+      s.execute("INSERT INTO orders(sku) VALUES ('c')");
+      s.execute("COMMIT");
+    }
+    assertThat(orders.delivered()).containsExactly("a1", "a2", "a3", "c");
+  }
+
+  @Test
+  void s16c_savepointsInABatch() throws Exception {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.execute("INSERT INTO orders(sku) VALUES ('a1')");
+      s.execute("INSERT INTO orders(sku) VALUES ('a2')");
+      s.addBatch("SAVEPOINT sp");
+      s.addBatch("INSERT INTO orders(sku) VALUES ('b')");
+      s.addBatch("ROLLBACK TO sp");
+      s.addBatch("INSERT INTO orders(sku) VALUES ('c')");
+      s.executeBatch();
+      c.commit();
+    }
+    assertThat(orders.delivered()).containsExactly("a1", "a2", "c");
+  }
+
+  @Test
   void s17_savepointOutsideTransactionStartsOneAndReleaseCommits() throws Exception {
     try (Connection c = db.connection();
         Statement s = c.createStatement()) {
@@ -284,12 +321,13 @@ class TransactionScenariosTest {
         Statement s = c.createStatement()) {
       c.setAutoCommit(false);
       s.execute("INSERT INTO orders(sku) VALUES ('a')");
+      s.execute("INSERT INTO orders(sku) VALUES ('a2')");
       Savepoint x = c.setSavepoint("x");
       s.execute("INSERT INTO orders(sku) VALUES ('b')");
       c.rollback(x);
       c.commit();
     }
-    assertThat(orders.delivered()).containsExactly("a");
+    assertThat(orders.delivered()).containsExactly("a", "a2");
   }
 
   @Test

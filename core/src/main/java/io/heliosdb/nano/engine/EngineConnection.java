@@ -49,6 +49,21 @@ public final class EngineConnection {
   private long deliveredUpTo;
   private long prunedUpTo;
   private boolean savepointRolledBack;
+
+  /**
+   * Entries from this sequence number on are journaled in the temp table, for a ROLLBACK TO to
+   * undo; set when the transaction's first savepoint opens. Entries before any savepoint cannot be
+   * undone by a ROLLBACK TO, so they need no row.
+   */
+  private long journalFrom = Long.MAX_VALUE;
+
+  /**
+   * Whether this transaction has written a temp row. The first entry of a transaction always writes
+   * one: it makes the transaction a write transaction, without which SQLite calls no commit hook (a
+   * transaction that only SELECTs pg_notify()).
+   */
+  private boolean txnWritten;
+
   private boolean internal;
   private long statementMark = -1;
   private long statementChangesBefore;
@@ -77,14 +92,16 @@ public final class EngineConnection {
           @Override
           public void onCommit() {
             if (!internal) {
-              hookEvents.add(new long[] {sequencer.nextTicket(), lastSeq});
+              hookEvents.add(new long[] {sequencer.nextTicket(), lastSeq, journalFrom});
+              transactionEnded();
             }
           }
 
           @Override
           public void onRollback() {
             if (!internal) {
-              hookEvents.add(new long[] {-1, lastSeq});
+              hookEvents.add(new long[] {-1, lastSeq, journalFrom});
+              transactionEnded();
             }
           }
         });
@@ -99,6 +116,18 @@ public final class EngineConnection {
     return lastSeq;
   }
 
+  private void transactionEnded() {
+    journalFrom = Long.MAX_VALUE;
+    txnWritten = false;
+  }
+
+  /** A SAVEPOINT is about to run: journal every later entry until the transaction ends. */
+  public void savepointOpened() {
+    if (journalFrom == Long.MAX_VALUE) {
+      journalFrom = lastSeq + 1;
+    }
+  }
+
   /**
    * Records an entry that takes effect if the surrounding transaction commits. Called from inside a
    * SQL function while a statement runs, so it steps a prepared insert directly: the JDBC layer
@@ -107,6 +136,10 @@ public final class EngineConnection {
   void append(Kind kind, String channel, String payload) throws SQLException {
     long seq = ++lastSeq;
     pending.addLast(new PendingEntry(seq, kind, channel, payload));
+    if (txnWritten && seq < journalFrom) {
+      return;
+    }
+    txnWritten = true;
     long before = db.total_changes();
     int rc =
         insertPending.pointer.safeRunInt(
@@ -119,6 +152,7 @@ public final class EngineConnection {
     if (rc != SQLITE_DONE) {
       pending.removeLast();
       lastSeq--;
+      txnWritten = false;
       db.throwex(rc);
     }
   }
@@ -141,6 +175,8 @@ public final class EngineConnection {
    * behind (INSERT OR FAIL, RAISE(FAIL)), its notifications stand with them, as SQLite keeps them.
    */
   public void statementFailed() throws SQLException {
+    // The failed statement's temp row may be gone with it: let the next entry write one again.
+    txnWritten = false;
     if (statementMark < 0 || lastSeq == statementMark) {
       return;
     }
@@ -182,7 +218,7 @@ public final class EngineConnection {
         sequencer.cancel(ticket);
         continue;
       }
-      List<PendingEntry> committed = takeCommitted(upTo);
+      List<PendingEntry> committed = takeCommitted(upTo, e[2]);
       if (out.isEmpty()) {
         out = new ArrayList<>(2);
       }
@@ -213,7 +249,7 @@ public final class EngineConnection {
   }
 
   /** Entries with deliveredUpTo < seq <= upTo that SQLite kept, removed from the pending queue. */
-  private List<PendingEntry> takeCommitted(long upTo) throws SQLException {
+  private List<PendingEntry> takeCommitted(long upTo, long journaledFrom) throws SQLException {
     List<PendingEntry> committed = new ArrayList<>();
     Set<Long> survivors = savepointRolledBack ? survivors(upTo) : null;
     Iterator<PendingEntry> it = pending.iterator();
@@ -223,7 +259,9 @@ public final class EngineConnection {
         break;
       }
       it.remove();
-      if (p.seq() > deliveredUpTo && (survivors == null || survivors.contains(p.seq()))) {
+      boolean survived =
+          survivors == null || p.seq() < journaledFrom || survivors.contains(p.seq());
+      if (p.seq() > deliveredUpTo && survived) {
         committed.add(p);
       }
     }
@@ -306,7 +344,7 @@ public final class EngineConnection {
       if (rolledBackAfter || savepointRolledBack) {
         sequencer.cancel(e[0]);
       } else {
-        out.add(new CommittedBatch(e[0], takeCommitted(e[1])));
+        out.add(new CommittedBatch(e[0], takeCommitted(e[1], e[2])));
       }
     }
     hookEvents.clear();

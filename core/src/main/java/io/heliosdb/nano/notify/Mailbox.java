@@ -41,6 +41,13 @@ public final class Mailbox {
   /** Pollers waiting in {@link #poll(long, TimeUnit)}; changed only under {@link #waitLock}. */
   private volatile int waiters;
 
+  /**
+   * A wake-up is on its way to the pollers: later offers need not send another. A commit of 100
+   * notifications then costs one wake-up, not 100 (each an unpark, a system call). Cleared by the
+   * poller under the lock each time before it looks at the queue again.
+   */
+  private final AtomicBoolean wakePending = new AtomicBoolean();
+
   private final AtomicLong droppedPending = new AtomicLong();
   private final MetricsTracker metrics;
   private final Consumer<Message> listener;
@@ -85,7 +92,7 @@ public final class Mailbox {
     }
     if (listener != null) {
       scheduleDrain();
-    } else if (waiters > 0) {
+    } else if (waiters > 0 && !wakePending.get() && wakePending.compareAndSet(false, true)) {
       // Volatile write of the queue, then volatile read of waiters; the poller does the reverse,
       // so one of the two always sees the other and no wake-up is lost.
       wakePollers();
@@ -134,8 +141,10 @@ public final class Mailbox {
     try {
       waiters++;
       try {
+        wakePending.set(false);
         while ((m = dequeue()) == null && !closed && droppedPending.get() == 0 && nanos > 0) {
           nanos = arrived.awaitNanos(nanos);
+          wakePending.set(false);
         }
       } finally {
         waiters--;

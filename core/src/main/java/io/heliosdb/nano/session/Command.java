@@ -25,6 +25,8 @@ public record Command(Type type, String sql, String channel, String payload, Str
     NOTIFY,
     /** {@code ROLLBACK TO [SAVEPOINT] x}: SQL, but some notifications may be undone. */
     ROLLBACK_TO_SAVEPOINT,
+    /** {@code SAVEPOINT x}: SQL, after which a ROLLBACK TO may undo notifications. */
+    SAVEPOINT,
     SQL
   }
 
@@ -46,7 +48,7 @@ public record Command(Type type, String sql, String channel, String payload, Str
   }
 
   public boolean isNotificationStatement() {
-    return type != Type.SQL && type != Type.ROLLBACK_TO_SAVEPOINT;
+    return type != Type.SQL && type != Type.ROLLBACK_TO_SAVEPOINT && type != Type.SAVEPOINT;
   }
 
   /** Classifies one statement (no trailing statements). */
@@ -70,6 +72,8 @@ public record Command(Type type, String sql, String channel, String payload, Str
         return notify(s, statement);
       case "ROLLBACK":
         return rollback(s, statement);
+      case "SAVEPOINT":
+        return new Command(Type.SAVEPOINT, statement, null, null, null);
       case "SELECT":
         if (LISTENING_CHANNELS.matcher(statement).matches()) {
           return sql(

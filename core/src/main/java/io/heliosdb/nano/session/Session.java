@@ -93,6 +93,11 @@ public final class Session implements SessionView, AutoCloseable {
     }
   }
 
+  /** A SAVEPOINT is about to run (SQL or JDBC): later notifications must be journaled. */
+  public void savepointOpened() {
+    engine.savepointOpened();
+  }
+
   /** A ROLLBACK TO ran (or is about to): survival of pending notifications must be re-read. */
   public void savepointRolledBack() {
     engine.savepointRolledBack();

@@ -79,6 +79,11 @@ final class ConnectionHandler implements InvocationHandler {
           return null;
         case "listeningChannels":
           return session.listeningChannels();
+        case "onNotification":
+          session.onNotification((Runnable) args[0]);
+          return null;
+        case "inTransaction":
+          return session.inTransaction();
         case "createStatement":
           Statement st = (Statement) ProxyCalls.invoke(sqlite, m, args);
           return StatementHandler.wrap(Statement.class, st, session, self, null);

@@ -20,6 +20,22 @@ public interface HeliosConnection extends Connection {
    */
   Notification[] getNotifications(int timeoutMillis) throws SQLException;
 
+  /**
+   * Registers {@code signal} to run whenever a notification is queued for this connection (after
+   * its commit), on the committing thread: it must be quick and must not block, e.g. schedule a
+   * task that calls {@link #getNotifications()}. For event loops that cannot block in {@link
+   * #getNotifications(int)}. Poll once after registering: notifications queued before are not
+   * signalled. Null removes the signal.
+   */
+  void onNotification(Runnable signal) throws SQLException;
+
+  /**
+   * Whether a transaction is open on this connection: after {@code BEGIN} or {@code SAVEPOINT}
+   * until it ends, or while auto-commit is off (PostgreSQL's "in transaction block"). A trigger's
+   * {@code RAISE(ROLLBACK)} ends it as well.
+   */
+  boolean inTransaction() throws SQLException;
+
   /** The process id this connection's notifications carry as their sender. */
   int getBackendPID();
 

@@ -233,7 +233,7 @@ public final class EngineConnection {
    * Whether SQLite has a transaction open. sqlite-jdbc does not expose sqlite3_get_autocommit(), so
    * this tries to BEGIN (and undoes it): about a microsecond, and only needed after a failed call.
    */
-  private boolean inTransaction() throws SQLException {
+  public boolean inTransaction() throws SQLException {
     internal = true;
     try {
       if (db._exec("BEGIN") != 0) {

@@ -55,6 +55,9 @@ public final class Mailbox {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private volatile boolean closed;
 
+  /** Run after each offer to a polled mailbox (see {@link #setArrivalSignal}); may be null. */
+  private volatile Runnable arrivalSignal;
+
   /** Channels this mailbox listens to; guarded by the hub's lock. */
   final Set<String> channels = new HashSet<>(4);
 
@@ -92,10 +95,33 @@ public final class Mailbox {
     }
     if (listener != null) {
       scheduleDrain();
-    } else if (waiters > 0 && !wakePending.get() && wakePending.compareAndSet(false, true)) {
-      // Volatile write of the queue, then volatile read of waiters; the poller does the reverse,
-      // so one of the two always sees the other and no wake-up is lost.
-      wakePollers();
+    } else {
+      if (waiters > 0 && !wakePending.get() && wakePending.compareAndSet(false, true)) {
+        // Volatile write of the queue, then volatile read of waiters; the poller does the
+        // reverse, so one of the two always sees the other and no wake-up is lost.
+        wakePollers();
+      }
+      signalArrival();
+    }
+  }
+
+  /**
+   * Sets a callback run on the publishing thread, under the hub's lock, after each notification (or
+   * drop) for this mailbox: for an event loop that polls when told. It must be quick and must not
+   * block or call back into the hub.
+   */
+  public void setArrivalSignal(Runnable signal) {
+    this.arrivalSignal = signal;
+  }
+
+  private void signalArrival() {
+    Runnable signal = arrivalSignal;
+    if (signal != null) {
+      try {
+        signal.run();
+      } catch (RuntimeException e) {
+        log.warn("notification arrival signal threw; delivery continues", e);
+      }
     }
   }
 

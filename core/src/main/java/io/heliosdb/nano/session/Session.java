@@ -32,6 +32,8 @@ public final class Session implements SessionView, AutoCloseable {
   /** Created at the first LISTEN: a session that never listens costs the hub nothing. */
   private volatile Mailbox mailbox;
 
+  private volatile Runnable arrivalSignal;
+
   private final int pid;
   private PreparedStatement listenStatement;
   private PreparedStatement notifyStatement;
@@ -114,6 +116,7 @@ public final class Session implements SessionView, AutoCloseable {
         }
         if (mailbox == null) {
           mailbox = hub.newMailbox(null, null);
+          mailbox.setArrivalSignal(arrivalSignal);
         }
         listenAction("LISTEN", c.channel());
       }
@@ -201,6 +204,25 @@ public final class Session implements SessionView, AutoCloseable {
       return null;
     }
     return box.poll(timeout, unit);
+  }
+
+  /**
+   * A callback for each notification queued for this session, run on the committing thread; it must
+   * be quick and not block (e.g. schedule a task that polls). Null removes it.
+   */
+  public void onNotification(Runnable signal) {
+    arrivalSignal = signal;
+    Mailbox box = mailbox;
+    if (box != null) {
+      box.setArrivalSignal(signal);
+    }
+  }
+
+  /**
+   * Whether SQLite has a transaction open on this connection (BEGIN, SAVEPOINT, autocommit off).
+   */
+  public boolean inTransaction() throws SQLException {
+    return engine.inTransaction();
   }
 
   /** The next queued notification, or null at once. */

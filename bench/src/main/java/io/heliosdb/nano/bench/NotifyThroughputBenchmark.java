@@ -111,7 +111,7 @@ public class NotifyThroughputBenchmark {
   }
 
   /**
-   * The same hand-over through a bare {@link LinkedBlockingQueue} (the queue each subscription has)
+   * The same hand-over through a bare {@link LinkedBlockingQueue} (a blocking JDK queue)
    * to a thread blocked in {@code take()}: the JVM's own limit on this machine, to compare {@code
    * api} with in the same run.
    */

@@ -111,9 +111,9 @@ public class NotifyThroughputBenchmark {
   }
 
   /**
-   * The same hand-over through a bare {@link LinkedBlockingQueue} (a blocking JDK queue)
-   * to a thread blocked in {@code take()}: the JVM's own limit on this machine, to compare {@code
-   * api} with in the same run.
+   * The same hand-over through a bare {@link LinkedBlockingQueue} (a blocking JDK queue) to a
+   * thread blocked in {@code take()}: the JVM's own limit on this machine, to compare {@code api}
+   * with in the same run.
    */
   @State(Scope.Benchmark)
   public static class JdkQueue {

@@ -32,13 +32,16 @@ public final class HeliosDB implements AutoCloseable {
   private final Database database;
   private final HubRegistry.Shared hub;
   private final PubSub pubsub;
+  private final DurableSupport durable;
   private HeliosConnection shared;
   private boolean closed;
 
   private HeliosDB(HeliosConfig config) {
     this.database = Database.of(config);
     this.hub = database.acquireHub();
-    this.pubsub = new PubSub(hub, database.config());
+    this.durable =
+        database.config().durableChannels().isEmpty() ? null : new DurableSupport(database);
+    this.pubsub = new PubSub(hub, database.config(), durable);
   }
 
   /** Opens (or creates) the database file at {@code path} with default settings. */
@@ -151,6 +154,11 @@ public final class HeliosDB implements AutoCloseable {
     }
   }
 
+  /** Applies the durable log's retention now (it also runs every few seconds); for tests. */
+  int pruneDurableLog() throws SQLException {
+    return durable == null ? 0 : durable.pruneNow();
+  }
+
   public synchronized boolean isClosed() {
     return closed;
   }
@@ -169,6 +177,9 @@ public final class HeliosDB implements AutoCloseable {
     } catch (SQLException e) {
       throw HeliosException.wrap(e);
     } finally {
+      if (durable != null) {
+        durable.close();
+      }
       pubsub.close();
       HubRegistry.release(hub);
     }

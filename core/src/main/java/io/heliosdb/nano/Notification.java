@@ -4,9 +4,10 @@ import io.heliosdb.nano.notify.Message;
 import java.util.Objects;
 
 /**
- * A notification delivered to a subscriber, or an overflow marker standing where notifications were
- * dropped because the subscriber's queue was full. Shaped like pgjdbc's {@code PGNotification}:
- * channel (name), payload (parameter) and sender process id.
+ * A notification delivered to a subscriber, or a marker: an overflow marker stands where
+ * notifications were dropped because the subscriber's queue was full; a reset marker says that a
+ * resume could not start where asked. Shaped like pgjdbc's {@code PGNotification}: channel (name),
+ * payload (parameter) and sender process id.
  */
 public final class Notification {
   private final String channel;
@@ -14,22 +15,44 @@ public final class Notification {
   private final int senderPid;
   private final long sequence;
   private final long dropped;
+  private final long id;
+  private final boolean reset;
 
-  private Notification(String channel, String payload, int senderPid, long sequence, long dropped) {
+  private Notification(
+      String channel,
+      String payload,
+      int senderPid,
+      long sequence,
+      long dropped,
+      long id,
+      boolean reset) {
     this.channel = channel;
     this.payload = payload;
     this.senderPid = senderPid;
     this.sequence = sequence;
     this.dropped = dropped;
+    this.id = id;
+    this.reset = reset;
   }
 
   static Notification of(Message m) {
     return m == null
         ? null
-        : new Notification(m.channel(), m.payload(), m.senderPid(), m.sequence(), m.dropped());
+        : new Notification(
+            m.channel(), m.payload(), m.senderPid(), m.sequence(), m.dropped(), m.id(), false);
   }
 
-  /** The channel, or null for an overflow marker. */
+  /** A notification read back from the durable log (replay). */
+  static Notification replayed(String channel, String payload, int senderPid, long id) {
+    return new Notification(channel, payload, senderPid, 0, 0, id, false);
+  }
+
+  /** The marker that a resume restarts at {@code id}: what came between is no longer kept. */
+  static Notification reset(long id) {
+    return new Notification(null, null, 0, 0, 0, id, true);
+  }
+
+  /** The channel, or null for a marker. */
   public String channel() {
     return channel;
   }
@@ -44,9 +67,21 @@ public final class Notification {
     return senderPid;
   }
 
-  /** Position in this database's delivery order; increases with every notification delivered. */
+  /**
+   * Position in this process's live delivery order; increases with every notification delivered
+   * live. 0 for one replayed from the durable log.
+   */
   public long sequence() {
     return sequence;
+  }
+
+  /**
+   * On a durable channel, the notification's id in the durable log: it increases in commit order,
+   * across processes, and is what {@link SubscribeOptions#fromId} resumes after. 0 on other
+   * channels. For a reset marker, the id the stream continues after.
+   */
+  public long id() {
+    return id;
   }
 
   /** True for the marker that reports dropped notifications. */
@@ -59,33 +94,49 @@ public final class Notification {
     return dropped;
   }
 
+  /**
+   * True for the marker that a resume could not start where asked (the id is older than the
+   * retention keeps, or unknown to this database): notifications after the asked id and up to
+   * {@link #id()} are not delivered.
+   */
+  public boolean isReset() {
+    return reset;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Notification n
         && senderPid == n.senderPid
         && sequence == n.sequence
         && dropped == n.dropped
+        && id == n.id
+        && reset == n.reset
         && Objects.equals(channel, n.channel)
         && Objects.equals(payload, n.payload);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(channel, payload, senderPid, sequence, dropped);
+    return Objects.hash(channel, payload, senderPid, sequence, dropped, id, reset);
   }
 
   @Override
   public String toString() {
-    return isOverflow()
-        ? "Notification{overflow, dropped=" + dropped + "}"
-        : "Notification{channel="
-            + channel
-            + ", payload="
-            + payload
-            + ", senderPid="
-            + senderPid
-            + ", sequence="
-            + sequence
-            + "}";
+    if (isOverflow()) {
+      return "Notification{overflow, dropped=" + dropped + "}";
+    }
+    if (reset) {
+      return "Notification{reset, continues after id=" + id + "}";
+    }
+    return "Notification{channel="
+        + channel
+        + ", payload="
+        + payload
+        + ", senderPid="
+        + senderPid
+        + ", sequence="
+        + sequence
+        + (id > 0 ? ", id=" + id : "")
+        + "}";
   }
 }

@@ -22,12 +22,63 @@ import java.util.function.Consumer;
 public final class PubSub {
   private final Hub hub;
   private final HeliosConfig config;
+
+  /** Null unless the database has durable channels. */
+  private final DurableSupport durable;
+
   private final int pid = Database.newPid();
   private volatile boolean closed;
 
-  PubSub(HubRegistry.Shared shared, HeliosConfig config) {
+  PubSub(HubRegistry.Shared shared, HeliosConfig config, DurableSupport durable) {
     this.hub = shared.hub();
     this.config = config;
+    this.durable = durable;
+  }
+
+  /**
+   * Subscribes as {@code options} say. With {@link SubscribeOptions#fromId}, the subscription first
+   * delivers the durable notifications logged after that id (also those of other processes on the
+   * file), then the live stream, with no gap and no duplicate; an overflow of its queue is repaired
+   * from the log instead of being reported. Poll it from one thread.
+   *
+   * @throws HeliosException 22023 when resuming on a channel that is not durable
+   */
+  public Subscription subscribe(SubscribeOptions options) {
+    List<String> channels = options.channelList();
+    if (options.resumeAfter() < 0) {
+      return open(channels, null, null);
+    }
+    checkOpen();
+    for (String c : channels) {
+      checkChannel(c);
+      if (durable == null || !durable.isDurable(c)) {
+        throw new HeliosException(
+            SqlState.INVALID_PARAMETER_VALUE,
+            "channel \""
+                + c
+                + "\" is not durable: resuming needs a channel listed in pubsub.durable_channels");
+      }
+    }
+    // Live first, then the log: whatever commits in between is in both, and the seam skips it.
+    Mailbox box = hub.newMailbox(null, null);
+    Resume resume = null;
+    try {
+      if (!hub.listenNow(box, channels)) {
+        throw new HeliosException(
+            SqlState.PROGRAM_LIMIT_EXCEEDED, "too many channels: max_channels reached");
+      }
+      resume = new Resume(durable.reader(channels), options.resumeAfter());
+      return new Subscription(hub, box, true, resume);
+    } catch (java.sql.SQLException e) {
+      box.close();
+      throw HeliosException.wrap(e);
+    } catch (RuntimeException e) {
+      box.close();
+      if (resume != null) {
+        resume.close();
+      }
+      throw e;
+    }
   }
 
   /**
@@ -59,7 +110,7 @@ public final class PubSub {
         listener == null
             ? hub.newMailbox(null, null)
             : hub.newMailbox(m -> listener.accept(Notification.of(m)), executor);
-    Subscription sub = new Subscription(hub, box, listener == null);
+    Subscription sub = new Subscription(hub, box, listener == null, null);
     sub.listen(channels.toArray(new String[0]));
     return sub;
   }
@@ -82,6 +133,10 @@ public final class PubSub {
     String p = payload == null ? "" : payload;
     if (utf8LengthAtLeast(p, config.maxPayloadBytes())) {
       throw new HeliosException(SqlState.INVALID_PARAMETER_VALUE, "payload string too long");
+    }
+    if (durable != null && durable.isDurable(channel)) {
+      durable.publish(channel, p); // through SQL: the log row commits with it
+      return;
     }
     hub.publishNow(pid, channel, p);
   }

@@ -3,6 +3,7 @@ package io.heliosdb.nano;
 import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.notify.Hub;
 import io.heliosdb.nano.notify.Mailbox;
+import io.heliosdb.nano.notify.Message;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,11 +22,23 @@ public final class Subscription implements AutoCloseable {
   private final Mailbox mailbox;
   private final Cleaner.Cleanable cleanable;
 
-  Subscription(Hub hub, Mailbox mailbox, boolean cleanWhenUnreachable) {
+  /** For a resuming subscription: the replay of the durable log before the live stream. */
+  private final Resume resume;
+
+  Subscription(Hub hub, Mailbox mailbox, boolean cleanWhenUnreachable, Resume resume) {
     this.hub = hub;
     this.mailbox = mailbox;
-    // The action holds the mailbox only, never this object, so this object can become unreachable.
-    this.cleanable = cleanWhenUnreachable ? CLEANER.register(this, mailbox::close) : null;
+    this.resume = resume;
+    // The action holds the mailbox and replay only, never this object, so that this object can
+    // become unreachable.
+    Runnable cleanup =
+        resume == null
+            ? mailbox::close
+            : () -> {
+              mailbox.close();
+              resume.close();
+            };
+    this.cleanable = cleanWhenUnreachable ? CLEANER.register(this, cleanup) : null;
   }
 
   /** Adds channels to this subscription, at once. */
@@ -49,19 +62,64 @@ public final class Subscription implements AutoCloseable {
     return hub.channelsOf(mailbox);
   }
 
-  /** The next notification (or overflow marker), or null at once when none is queued. */
+  /** The next notification (or marker), or null at once when none is queued. */
   public Notification poll() {
-    return Notification.of(mailbox.poll());
+    if (resume == null) {
+      return Notification.of(mailbox.poll());
+    }
+    while (!mailbox.isClosed()) {
+      Notification replayed = resume.nextReplayed();
+      if (replayed != null) {
+        return replayed;
+      }
+      Message m = mailbox.poll();
+      if (m == null) {
+        return null;
+      }
+      Notification live = resume.live(m);
+      if (live != null) {
+        return live;
+      }
+    }
+    return null;
   }
 
   /** Waits up to {@code timeout}; null when nothing arrived or the subscription was closed. */
   public Notification poll(Duration timeout) throws InterruptedException {
-    return Notification.of(mailbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    if (resume == null) {
+      return Notification.of(mailbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    }
+    long deadline = System.nanoTime() + Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);
+    return waitResumed(deadline);
   }
 
   /** Waits until a notification arrives; null only when the subscription or database closed. */
   public Notification take() throws InterruptedException {
-    return Notification.of(mailbox.poll(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
+    if (resume == null) {
+      return Notification.of(mailbox.poll(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
+    }
+    return waitResumed(Long.MAX_VALUE);
+  }
+
+  private Notification waitResumed(long deadline) throws InterruptedException {
+    while (true) {
+      Notification n = poll();
+      if (n != null) {
+        return n;
+      }
+      long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+      if (left <= 0 || mailbox.isClosed()) {
+        return null;
+      }
+      Message m = mailbox.poll(left, TimeUnit.NANOSECONDS);
+      if (m == null) {
+        return null;
+      }
+      Notification live = resume.live(m);
+      if (live != null) {
+        return live;
+      }
+    }
   }
 
   /** Notifications queued and not yet read. */
@@ -80,6 +138,9 @@ public final class Subscription implements AutoCloseable {
       cleanable.clean();
     } else {
       mailbox.close();
+      if (resume != null) {
+        resume.close();
+      }
     }
   }
 }

@@ -3,6 +3,9 @@ package io.heliosdb.nano.config;
 import io.heliosdb.nano.metrics.DefaultMetrics;
 import io.heliosdb.nano.metrics.MetricsTracker;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,6 +28,9 @@ public final class HeliosConfig {
   private final int notificationQueueSize;
   private final boolean metricsEnabled;
   private final MetricsTracker metrics;
+  private final ChannelPatterns durableChannels;
+  private final long retentionMaxCount;
+  private final Duration retentionMaxAge;
 
   private HeliosConfig(Builder b) {
     this.path = b.path;
@@ -37,6 +43,9 @@ public final class HeliosConfig {
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.notificationQueueSize = b.notificationQueueSize;
     this.metricsEnabled = b.metricsEnabled;
+    this.durableChannels = new ChannelPatterns(b.durableChannels);
+    this.retentionMaxCount = b.retentionMaxCount;
+    this.retentionMaxAge = b.retentionMaxAge;
     if (b.metrics != null) {
       this.metrics = b.metrics;
     } else {
@@ -67,6 +76,9 @@ public final class HeliosConfig {
     b.notificationQueueSize = notificationQueueSize;
     b.metricsEnabled = metricsEnabled;
     b.metrics = metrics;
+    b.durableChannels = durableChannels.patterns();
+    b.retentionMaxCount = retentionMaxCount;
+    b.retentionMaxAge = retentionMaxAge;
     return b;
   }
 
@@ -115,6 +127,21 @@ public final class HeliosConfig {
     return metricsEnabled;
   }
 
+  /** Which channels are durable: kept in the database, resumable by id. Empty by default. */
+  public ChannelPatterns durableChannels() {
+    return durableChannels;
+  }
+
+  /** The durable log keeps at most this many notifications (the newest). */
+  public long retentionMaxCount() {
+    return retentionMaxCount;
+  }
+
+  /** The durable log drops notifications older than this. */
+  public Duration retentionMaxAge() {
+    return retentionMaxAge;
+  }
+
   /** The tracker notifications are reported to; a no-op unless metrics are enabled or supplied. */
   public MetricsTracker metrics() {
     return metrics;
@@ -142,6 +169,12 @@ public final class HeliosConfig {
         + notificationQueueSize
         + ", metricsEnabled="
         + metricsEnabled
+        + ", durableChannels="
+        + durableChannels
+        + ", retentionMaxCount="
+        + retentionMaxCount
+        + ", retentionMaxAge="
+        + retentionMaxAge
         + "}";
   }
 
@@ -158,6 +191,9 @@ public final class HeliosConfig {
     private int notificationQueueSize = 65_536;
     private boolean metricsEnabled = false;
     private MetricsTracker metrics;
+    private List<String> durableChannels = List.of();
+    private long retentionMaxCount = 1_000_000;
+    private Duration retentionMaxAge = Duration.ofDays(7);
 
     private Builder() {}
 
@@ -230,6 +266,28 @@ public final class HeliosConfig {
       return this;
     }
 
+    /**
+     * Channels whose notifications are also written to the database in the sending transaction,
+     * with an id that increases in commit order, so that a subscriber can resume: names or globs
+     * ({@code *} any characters, {@code ?} one), e.g. {@code "orders"}, {@code "audit.*"}.
+     */
+    public Builder durableChannels(String... patterns) {
+      this.durableChannels = List.of(patterns);
+      return this;
+    }
+
+    /** Keep at most this many durable notifications (default 1,000,000). */
+    public Builder retentionMaxCount(long count) {
+      this.retentionMaxCount = count;
+      return this;
+    }
+
+    /** Drop durable notifications older than this (default 7 days). */
+    public Builder retentionMaxAge(Duration age) {
+      this.retentionMaxAge = Objects.requireNonNull(age, "age");
+      return this;
+    }
+
     /** A tracker of your own (an adapter to your metrics library); implies metrics enabled. */
     public Builder metrics(MetricsTracker tracker) {
       this.metrics = Objects.requireNonNull(tracker, "tracker");
@@ -260,6 +318,18 @@ public final class HeliosConfig {
           "notification_queue_size",
           notificationQueueSize,
           "from 1 to 16777216");
+      if (retentionMaxCount < 1) {
+        throw new ConfigException(
+            "retention_max_count = "
+                + retentionMaxCount
+                + " is out of range: must be at least 1 (a channel that keeps nothing is simply"
+                + " not durable)");
+      }
+      if (retentionMaxAge.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new ConfigException(
+            "retention_max_age = " + retentionMaxAge + " is out of range: must be at least 1s");
+      }
+      ChannelPatterns.validate(new ArrayList<>(durableChannels));
       return new HeliosConfig(this);
     }
 

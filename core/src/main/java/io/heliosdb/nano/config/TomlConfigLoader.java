@@ -3,10 +3,14 @@ package io.heliosdb.nano.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.tomlj.Toml;
+import org.tomlj.TomlArray;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlPosition;
@@ -39,6 +43,17 @@ final class TomlConfigLoader {
     pubsub.put("max_channels", integer((b, v) -> b.maxChannels(v)));
     pubsub.put("max_payload_bytes", integer((b, v) -> b.maxPayloadBytes(v)));
     pubsub.put("notification_queue_size", integer((b, v) -> b.notificationQueueSize(v)));
+    pubsub.put("durable_channels", TomlConfigLoader::durableChannels);
+    pubsub.put(
+        "retention_max_count",
+        (b, t, k, w) -> {
+          if (!t.isLong(k)) {
+            throw new ConfigException(w + ": " + k + " must be an integer");
+          }
+          b.retentionMaxCount(t.getLong(k));
+        });
+    pubsub.put(
+        "retention_max_age", (b, t, k, w) -> b.retentionMaxAge(duration(w, k, string(t, k, w))));
     SECTIONS.put("pubsub", pubsub);
 
     Map<String, Key> monitoring = new LinkedHashMap<>();
@@ -123,6 +138,43 @@ final class TomlConfigLoader {
         throw new ConfigException(w + ": " + k + " = " + v + " is out of range");
       }
       set.accept(b, (int) v);
+    };
+  }
+
+  private static void durableChannels(HeliosConfig.Builder b, TomlTable t, String k, String w) {
+    if (!t.isArray(k)) {
+      throw new ConfigException(w + ": " + k + " must be an array of strings, e.g. [\"orders\"]");
+    }
+    TomlArray array = t.getArray(k);
+    String[] patterns = new String[array.size()];
+    for (int i = 0; i < patterns.length; i++) {
+      Object v = array.get(i);
+      if (!(v instanceof String s)) {
+        throw new ConfigException(w + ": " + k + " must be an array of strings, e.g. [\"orders\"]");
+      }
+      patterns[i] = s;
+    }
+    b.durableChannels(patterns);
+  }
+
+  /** "90s", "30m", "12h", "7d". */
+  static Duration duration(String where, String key, String text) {
+    Matcher m = Pattern.compile("\\s*(\\d{1,9})\\s*([smhd])\\s*").matcher(text);
+    if (!m.matches()) {
+      throw new ConfigException(
+          where
+              + ": "
+              + key
+              + " = \""
+              + text
+              + "\" is not a duration: use e.g. \"90s\", \"30m\", \"12h\", \"7d\"");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
     };
   }
 

@@ -1,5 +1,6 @@
 package io.heliosdb.nano.engine;
 
+import io.heliosdb.nano.config.ChannelPatterns;
 import io.heliosdb.nano.engine.PendingEntry.Kind;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,14 +20,15 @@ import org.sqlite.core.DB;
 /**
  * One SQLite connection and the notifications its transactions have pending.
  *
- * <p>How survival is decided: {@code pg_notify()} appends the entry to a Java queue and writes its
- * sequence number into a TEMP table on the same connection. SQLite then undoes that row exactly
- * when it undoes the work around it (ROLLBACK, ROLLBACK TO a savepoint, RAISE(ROLLBACK), a failed
- * COMMIT), so no SQL has to be parsed to follow savepoints. Two gaps are closed here: SQLite does
- * not undo the row when the statement that caused it fails without a statement journal, so a failed
- * statement that changed nothing drops the entries it added; and the commit hook fires before the
- * commit is durable, so it only takes a ticket, and entries are handed over after the call returned
- * without error.
+ * <p>How survival is decided: {@code pg_notify()} appends the entry to a Java queue; the first
+ * entry of a transaction and every entry after a SAVEPOINT also write their sequence number into a
+ * TEMP table on the same connection. SQLite then undoes those rows exactly when it undoes the work
+ * around them (ROLLBACK TO a savepoint), so no SQL has to be parsed to follow savepoints; the first
+ * row makes the transaction a write transaction, for which alone SQLite calls the commit hook. Two
+ * gaps are closed here: SQLite does not undo the row when the statement that caused it fails
+ * without a statement journal, so a failed statement that changed nothing drops the entries it
+ * added (and their durable-log rows); and the commit hook fires before the commit is durable, so it
+ * only takes a ticket, and entries are handed over after the call returned without error.
  *
  * <p>Not thread-safe: the caller serialises calls on one connection, as JDBC requires.
  */
@@ -39,6 +41,8 @@ public final class EngineConnection {
   private final DB db;
   private final CommitSequencer sequencer;
   private final CoreStatement insertPending;
+  private final ChannelPatterns durable;
+  private final DurableLog log;
   private final PreparedStatement selectSurvivors;
   private final PreparedStatement deleteUpTo;
   private final PreparedStatement deleteAfter;
@@ -69,10 +73,13 @@ public final class EngineConnection {
   private long statementChangesBefore;
   private long nestedChanges;
 
-  EngineConnection(SQLiteConnection conn, CommitSequencer sequencer) throws SQLException {
+  EngineConnection(SQLiteConnection conn, CommitSequencer sequencer, ChannelPatterns durable)
+      throws SQLException {
     this.conn = conn;
     this.db = conn.getDatabase();
     this.sequencer = sequencer;
+    this.durable = durable;
+    this.log = durable.isEmpty() ? null : new DurableLog(conn);
     try (Statement s = conn.createStatement()) {
       s.execute(
           "CREATE TEMP TABLE IF NOT EXISTS _heliosdb_pending(seq INTEGER PRIMARY KEY) WITHOUT ROWID");
@@ -133,14 +140,31 @@ public final class EngineConnection {
    * SQL function while a statement runs, so it steps a prepared insert directly: the JDBC layer
    * would try to manage autocommit and fail with SQLITE_BUSY there.
    */
-  void append(Kind kind, String channel, String payload) throws SQLException {
+  void append(Kind kind, String channel, String payload, int senderPid) throws SQLException {
     long seq = ++lastSeq;
-    pending.addLast(new PendingEntry(seq, kind, channel, payload));
-    if (txnWritten && seq < journalFrom) {
-      return;
-    }
-    txnWritten = true;
     long before = db.total_changes();
+    long durableId = 0;
+    try {
+      if (kind == Kind.NOTIFY && log != null && durable.matches(channel)) {
+        durableId = log.append(channel, payload, senderPid);
+      }
+      if (!txnWritten || seq >= journalFrom) {
+        // Set before the insert: under a read-only autocommit statement (SELECT pg_notify())
+        // the nested insert commits by itself, and the commit hook resets this flag.
+        txnWritten = true;
+        stepPendingInsert();
+      }
+    } catch (SQLException | RuntimeException e) {
+      lastSeq--;
+      txnWritten = false;
+      throw e;
+    } finally {
+      nestedChanges += db.total_changes() - before;
+    }
+    pending.addLast(new PendingEntry(seq, kind, channel, payload, durableId));
+  }
+
+  private void stepPendingInsert() throws SQLException {
     int rc =
         insertPending.pointer.safeRunInt(
             (d, ptr) -> {
@@ -148,11 +172,7 @@ public final class EngineConnection {
               d.reset(ptr);
               return r;
             });
-    nestedChanges += db.total_changes() - before;
     if (rc != SQLITE_DONE) {
-      pending.removeLast();
-      lastSeq--;
-      txnWritten = false;
       db.throwex(rc);
     }
   }
@@ -185,8 +205,36 @@ public final class EngineConnection {
       return;
     }
     runInternal(deleteAfter, statementMark);
+    List<PendingEntry> durableDropped = null;
     while (!pending.isEmpty() && pending.peekLast().seq() > statementMark) {
-      pending.removeLast();
+      PendingEntry e = pending.removeLast();
+      if (e.durableId() > 0) {
+        durableDropped = durableDropped == null ? new ArrayList<>(2) : durableDropped;
+        durableDropped.add(e);
+      }
+    }
+    if (durableDropped != null) {
+      dropDurableRows(durableDropped);
+    }
+  }
+
+  /**
+   * Removes the log rows of a failed statement's notifications where they still exist: inside an
+   * open transaction (SQLite keeps what a function wrote during a failed statement, and this writer
+   * holds the lock), or where a nested insert committed by itself (a read-only autocommit
+   * statement: the hook saw its commit). In autocommit otherwise the rows rolled back with the
+   * statement, and their ids may already belong to another writer's rows.
+   */
+  private void dropDurableRows(List<PendingEntry> dropped) throws SQLException {
+    boolean inTransaction = inTransaction();
+    for (PendingEntry e : dropped) {
+      boolean committedByItself = false;
+      for (long[] event : hookEvents) {
+        committedByItself |= event[0] >= 0 && event[1] >= e.seq();
+      }
+      if (inTransaction || committedByItself) {
+        log.delete(e.durableId());
+      }
     }
   }
 

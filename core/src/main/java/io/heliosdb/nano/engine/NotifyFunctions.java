@@ -46,6 +46,26 @@ final class NotifyFunctions {
         INNOCUOUS);
   }
 
+  /** {@code _heliosdb_durable_arg(i)}: the values of the durable-log insert being stepped. */
+  static void registerDurableArgs(SQLiteConnection conn, DurableLog log) throws SQLException {
+    Function.create(
+        conn,
+        "_heliosdb_durable_arg",
+        new Function() {
+          @Override
+          protected void xFunc() throws SQLException {
+            Object v = log.arg(value_int(0));
+            if (v instanceof Integer i) {
+              result(i);
+            } else {
+              result((String) v);
+            }
+          }
+        },
+        1,
+        INNOCUOUS);
+  }
+
   static void register(
       SQLiteConnection conn,
       EngineConnection engine,
@@ -73,7 +93,7 @@ final class NotifyFunctions {
               error(PAYLOAD_TOO_LONG);
               return;
             }
-            engine.append(Kind.NOTIFY, channel, payload);
+            engine.append(Kind.NOTIFY, channel, payload, session.pid());
             result();
           }
         };
@@ -92,7 +112,7 @@ final class NotifyFunctions {
             }
             Kind kind = Kind.valueOf(value_text(0));
             String channel = kind == Kind.UNLISTEN_ALL ? null : value_text(1);
-            engine.append(kind, channel, null);
+            engine.append(kind, channel, null, 0);
             result();
           }
         },

@@ -2,6 +2,9 @@ package io.heliosdb.nano.engine;
 
 /** What SQL functions registered by the engine may ask of the session that owns the connection. */
 public interface SessionView {
+  /** The session's process id, recorded as the sender of its durable notifications. */
+  int pid();
+
   /** Channels this session listens to, as a JSON array of strings. */
   String listeningChannelsJson();
 

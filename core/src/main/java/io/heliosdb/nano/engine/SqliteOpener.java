@@ -55,7 +55,10 @@ public final class SqliteOpener {
           s.execute("PRAGMA synchronous = NORMAL");
         }
       }
-      EngineConnection engine = new EngineConnection(conn, sequencer);
+      if (!config.durableChannels().isEmpty()) {
+        DurableLog.createTables(conn);
+      }
+      EngineConnection engine = new EngineConnection(conn, sequencer, config.durableChannels());
       NotifyFunctions.register(
           conn, engine, session, config.maxPayloadBytes(), config.pubsubEnabled());
       return engine;

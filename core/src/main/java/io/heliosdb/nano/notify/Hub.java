@@ -106,12 +106,12 @@ public final class Hub implements CommitSequencer {
             new Release(
                 senderPid,
                 null,
-                List.of(new PendingEntry(0, PendingEntry.Kind.NOTIFY, channel, payload))));
+                List.of(new PendingEntry(0, PendingEntry.Kind.NOTIFY, channel, payload, 0))));
         return;
       }
       nextRelease++;
       if (!closed) {
-        fanOut(senderPid, channel, payload);
+        fanOut(senderPid, channel, payload, 0);
       }
       releaseInOrder();
     }
@@ -145,26 +145,28 @@ public final class Hub implements CommitSequencer {
     if (entries.size() == 1) {
       PendingEntry e = entries.get(0);
       if (e.kind() == PendingEntry.Kind.NOTIFY) {
-        fanOut(r.senderPid(), e.channel(), e.payload());
+        fanOut(r.senderPid(), e.channel(), e.payload(), e.durableId());
       }
       return;
     }
-    // PostgreSQL delivers identical (channel, payload) pairs of one transaction once.
+    // PostgreSQL delivers identical (channel, payload) pairs of one transaction once. Durable
+    // notifications are all kept: each has its own row, and the live stream matches the log.
     Set<List<String>> seen = new LinkedHashSet<>();
     for (PendingEntry e : entries) {
-      if (e.kind() == PendingEntry.Kind.NOTIFY && seen.add(List.of(e.channel(), e.payload()))) {
-        fanOut(r.senderPid(), e.channel(), e.payload());
+      if (e.kind() == PendingEntry.Kind.NOTIFY
+          && (e.durableId() > 0 || seen.add(List.of(e.channel(), e.payload())))) {
+        fanOut(r.senderPid(), e.channel(), e.payload(), e.durableId());
       }
     }
   }
 
-  private void fanOut(int pid, String channel, String payload) {
+  private void fanOut(int pid, String channel, String payload, long durableId) {
     metrics.notificationSent(channel);
     Object targets = listeners.get(channel);
     if (targets == null) {
       return;
     }
-    Message m = new Message(channel, payload, pid, ++sequence, System.nanoTime(), 0);
+    Message m = new Message(channel, payload, pid, ++sequence, System.nanoTime(), 0, durableId);
     if (targets instanceof Mailbox box) {
       box.offer(m);
       return;

@@ -6,6 +6,7 @@ package io.heliosdb.nano.notify;
  *
  * @param sequence position in this database's delivery order, starting at 1
  * @param committedNanos {@link System#nanoTime()} when the hub released it
+ * @param id the row id in the durable log, 0 for a notification on a non-durable channel
  */
 public record Message(
     String channel,
@@ -13,10 +14,11 @@ public record Message(
     int senderPid,
     long sequence,
     long committedNanos,
-    long dropped) {
+    long dropped,
+    long id) {
 
   static Message overflow(long dropped) {
-    return new Message(null, null, 0, 0, System.nanoTime(), dropped);
+    return new Message(null, null, 0, 0, System.nanoTime(), dropped, 0);
   }
 
   public boolean isOverflow() {

@@ -57,6 +57,7 @@ public final class Session implements SessionView, AutoCloseable {
     }
   }
 
+  @Override
   public int pid() {
     return pid;
   }

@@ -1,0 +1,112 @@
+package io.heliosdb.nano;
+
+import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.session.Database;
+import io.heliosdb.nano.session.DurableReader;
+import io.heliosdb.nano.session.DurableRetention;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a database with durable channels needs beyond SQL: a connection that publishes {@link
+ * PubSub#notify} on durable channels (so the log row commits with it), readers for resuming
+ * subscribers, and retention applied every few seconds on a daemon thread.
+ */
+final class DurableSupport implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DurableSupport.class);
+  private static final long RETENTION_PERIOD_SECONDS = 10;
+
+  private final Database database;
+  private final HeliosConfig config;
+  private final ScheduledExecutorService retention;
+  private HeliosConnection connection;
+  private boolean closed;
+
+  DurableSupport(Database database) {
+    this.database = database;
+    this.config = database.config();
+    this.retention =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "heliosdb-retention");
+              t.setDaemon(true);
+              return t;
+            });
+    retention.scheduleWithFixedDelay(
+        this::pruneQuietly, RETENTION_PERIOD_SECONDS, RETENTION_PERIOD_SECONDS, TimeUnit.SECONDS);
+  }
+
+  boolean isDurable(String channel) {
+    return config.durableChannels().matches(channel);
+  }
+
+  /** Publishes in its own transaction, through SQL, so the log row and delivery go together. */
+  synchronized void publish(String channel, String payload) {
+    try {
+      connection().notify(channel, payload);
+    } catch (SQLException e) {
+      throw HeliosException.wrap(e);
+    }
+  }
+
+  /** A reader over the log for {@code channels}, on a connection of its own. */
+  DurableReader reader(List<String> channels) {
+    try {
+      HeliosConnection c = ConnectionHandler.open(database);
+      try {
+        return new DurableReader(c, channels);
+      } catch (SQLException | RuntimeException e) {
+        c.close();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw HeliosException.wrap(e);
+    }
+  }
+
+  /** Applies retention now; returns how many notifications were removed. */
+  synchronized int pruneNow() throws SQLException {
+    return DurableRetention.prune(
+        connection(), config.retentionMaxCount(), config.retentionMaxAge(), Instant.now());
+  }
+
+  private void pruneQuietly() {
+    try {
+      pruneNow();
+    } catch (SQLException | RuntimeException e) {
+      // Busy with a long writer, or closing: the next round tries again.
+      log.debug("durable log retention deferred: {}", e.getMessage());
+    }
+  }
+
+  private HeliosConnection connection() throws SQLException {
+    if (closed) {
+      throw new SQLException("database is closed", "08003");
+    }
+    if (connection == null) {
+      connection = ConnectionHandler.open(database);
+    }
+    return connection;
+  }
+
+  @Override
+  public void close() {
+    retention.shutdownNow();
+    synchronized (this) {
+      closed = true;
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          log.debug("closing the durable log connection", e);
+        }
+      }
+    }
+  }
+}

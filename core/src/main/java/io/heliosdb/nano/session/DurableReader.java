@@ -1,0 +1,86 @@
+package io.heliosdb.nano.session;
+
+import io.heliosdb.nano.engine.DurableLog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Reads the durable log in id order for a resuming subscriber, a page at a time, on a connection of
+ * its own (a WAL reader: it never blocks writers).
+ */
+public final class DurableReader implements AutoCloseable {
+  /** One logged notification. */
+  public record Row(long id, String channel, String payload, int senderPid) {}
+
+  private final Connection conn;
+  private final PreparedStatement page;
+  private final int limitParameter;
+
+  public DurableReader(Connection conn, List<String> channels) throws SQLException {
+    this.conn = conn;
+    String marks = String.join(", ", Collections.nCopies(channels.size(), "?"));
+    this.page =
+        conn.prepareStatement(
+            "SELECT id, channel, payload, sender_pid FROM "
+                + DurableLog.TABLE
+                + " WHERE id > ? AND channel IN ("
+                + marks
+                + ") ORDER BY id LIMIT ?");
+    for (int i = 0; i < channels.size(); i++) {
+      page.setString(i + 2, channels.get(i));
+    }
+    this.limitParameter = channels.size() + 2;
+  }
+
+  /**
+   * Where a resume after {@code fromId} can start: {@code fromId} itself when everything after it
+   * is still kept, else (the id is pruned by retention, or unknown here) the id to continue after,
+   * which the subscriber is told about with a reset marker.
+   */
+  public long startAfter(long fromId) throws SQLException {
+    long pruned = 0;
+    long last = 0;
+    try (Statement s = conn.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT pruned_up_to FROM " + DurableLog.STATE_TABLE)) {
+        if (rs.next()) {
+          pruned = rs.getLong(1);
+        }
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT seq FROM sqlite_sequence WHERE name = '" + DurableLog.TABLE + "'")) {
+        if (rs.next()) {
+          last = rs.getLong(1);
+        }
+      }
+    }
+    if (fromId < pruned) {
+      return pruned;
+    }
+    return Math.min(fromId, last);
+  }
+
+  /** Up to {@code limit} rows with ids above {@code afterId}, in id order. */
+  public List<Row> after(long afterId, int limit) throws SQLException {
+    page.setLong(1, afterId);
+    page.setInt(limitParameter, limit);
+    List<Row> rows = new ArrayList<>(Math.min(limit, 64));
+    try (ResultSet rs = page.executeQuery()) {
+      while (rs.next()) {
+        rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4)));
+      }
+    }
+    return rows;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    conn.close();
+  }
+}

@@ -112,6 +112,11 @@ final class ChannelOutput implements QuerySink {
   }
 
   @Override
+  public void parameterStatus(String name, String value) {
+    BackendMessages.parameterStatus(buffer(), name, value);
+  }
+
+  @Override
   public void notice(Severity severity, String sqlState, String message) {
     BackendMessages.noticeResponse(buffer(), severity, sqlState, message);
   }

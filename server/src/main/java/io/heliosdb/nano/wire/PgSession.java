@@ -83,9 +83,12 @@ final class PgSession {
             out.fatal(e.sqlState(), e.getMessage());
             return;
           }
+          SessionSettings settings =
+              new SessionSettings(
+                  parameters.get("user"), parameters.getOrDefault("application_name", ""));
+          runner = new QueryRunner(conn, settings);
           pid = conn.getBackendPID();
           secret = RANDOM.nextInt();
-          runner = new QueryRunner(conn);
           registry.register(pid, this);
           try {
             conn.onNotification(this::signal);
@@ -98,25 +101,12 @@ final class PgSession {
             BackendMessages.negotiateProtocolVersion(b, 0, unknownOptions);
           }
           BackendMessages.authenticationOk(b);
-          String user = parameters.get("user");
-          parameterStatus("application_name", parameters.getOrDefault("application_name", ""));
-          parameterStatus("client_encoding", "UTF8");
-          parameterStatus("DateStyle", "ISO, MDY");
-          parameterStatus("integer_datetimes", "on");
-          parameterStatus("IntervalStyle", "postgres");
-          parameterStatus("is_superuser", "off");
-          parameterStatus("server_encoding", "UTF8");
-          parameterStatus("server_version", SERVER_VERSION);
-          parameterStatus("session_authorization", user);
-          parameterStatus("standard_conforming_strings", "on");
-          parameterStatus("TimeZone", "UTC");
+          for (String[] p : settings.reported()) {
+            BackendMessages.parameterStatus(b, p[0], p[1]);
+          }
           BackendMessages.backendKeyData(out.buffer(), pid, secret);
           endOfCommand();
         });
-  }
-
-  private void parameterStatus(String name, String value) {
-    BackendMessages.parameterStatus(out.buffer(), name, value);
   }
 
   void query(String sql) {

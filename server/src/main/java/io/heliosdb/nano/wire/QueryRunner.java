@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  *       and until ROLLBACK (or COMMIT, which then rolls back and is tagged ROLLBACK) every
  *       statement fails with 25P02.
  *   <li>COMMIT or ROLLBACK outside a block and BEGIN inside one are warnings, as in PostgreSQL.
+ *   <li>SET, RESET and SHOW go to the session's {@link SessionSettings}, not to SQLite.
  * </ul>
  */
-public final class QueryRunner {
+final class QueryRunner {
   private static final Logger log = LoggerFactory.getLogger(QueryRunner.class);
 
   /** Statements that keep a multi-statement string out of an implicit transaction. */
@@ -48,11 +49,13 @@ public final class QueryRunner {
           "PRAGMA");
 
   private final HeliosConnection conn;
+  private final SessionSettings settings;
   private TransactionStatus status = TransactionStatus.IDLE;
   private volatile Statement running;
 
-  public QueryRunner(HeliosConnection conn) {
+  QueryRunner(HeliosConnection conn, SessionSettings settings) {
     this.conn = conn;
+    this.settings = settings;
   }
 
   /** The transaction status after the last query. */
@@ -157,6 +160,8 @@ public final class QueryRunner {
       if (status == TransactionStatus.FAILED && verb.equals("COMMIT")) {
         st.execute("ROLLBACK");
         sink.commandComplete("ROLLBACK");
+      } else if (SessionSettings.handles(verb)) {
+        settings.run(sql, verb, sink);
       } else {
         execute(st, sql, sink);
       }

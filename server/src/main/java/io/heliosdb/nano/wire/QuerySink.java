@@ -24,6 +24,9 @@ public interface QuerySink {
   /** A statement failed; no further statement of this query runs. */
   void error(String sqlState, String message);
 
+  /** A reported run-time parameter changed (SET client_encoding, application_name, ...). */
+  void parameterStatus(String name, String value);
+
   /** A notice or warning that does not stop the query. */
   void notice(Severity severity, String sqlState, String message);
 }

@@ -1,8 +1,6 @@
 package io.heliosdb.nano.cli;
 
 import io.heliosdb.nano.HeliosDB;
-import io.heliosdb.nano.HeliosException;
-import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.wire.PgFrameDecoder;
 import io.heliosdb.nano.wire.WireServer;
 import java.io.PrintWriter;
@@ -72,18 +70,11 @@ final class ServeCommand implements Callable<Integer> {
       err.println("heliosdb: " + problem);
       return Main.EXIT_USAGE;
     }
-    HeliosConfig config = database.resolve();
-    String name =
-        config.inMemory()
-            ? "an in-memory database"
-            : config.path().toAbsolutePath().normalize().toString();
-    HeliosDB db;
-    try {
-      db = HeliosDB.open(config);
-    } catch (HeliosException e) {
-      err.println("heliosdb: cannot open " + name + ": " + Main.oneLine(e));
+    HeliosDB db = database.open(err);
+    if (db == null) {
       return Main.EXIT_USAGE;
     }
+    String name = db.config().inMemory() ? "an in-memory database" : db.config().path().toString();
     WireServer server;
     try {
       server =

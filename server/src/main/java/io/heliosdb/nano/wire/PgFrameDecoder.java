@@ -115,7 +115,8 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
     Map<String, String> parameters = new LinkedHashMap<>();
     while (true) {
       String key = cstring(body);
-      if (key == null) {
+      String value = key == null || key.isEmpty() ? "" : cstring(body);
+      if (key == null || value == null) {
         violation(
             in,
             out,
@@ -125,15 +126,6 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
       }
       if (key.isEmpty()) {
         break;
-      }
-      String value = cstring(body);
-      if (value == null) {
-        violation(
-            in,
-            out,
-            SqlState.PROTOCOL_VIOLATION,
-            "invalid startup packet layout: expected terminator as last byte");
-        return;
       }
       parameters.put(key, value);
     }

@@ -96,7 +96,7 @@ final class QueryRunner {
     boolean implicit =
         statements.size() > 1
             && status == TransactionStatus.IDLE
-            && verbs.stream().noneMatch(NO_IMPLICIT_BLOCK::contains);
+            && verbs.stream().noneMatch(v -> v == null || NO_IMPLICIT_BLOCK.contains(v));
     try (Statement st = conn.createStatement()) {
       running = st;
       if (implicit) {
@@ -133,7 +133,8 @@ final class QueryRunner {
           "current transaction is aborted, commands ignored until end of transaction block");
       return false;
     }
-    boolean inTransaction = inTransaction();
+    boolean begins = verb.equals("BEGIN");
+    boolean inTransaction = (endsBlock || begins) && inTransaction();
     if (endsBlock && !inTransaction) {
       // Nothing to end in SQLite (never begun, or SQLite rolled back on its own).
       if (status == TransactionStatus.IDLE) {
@@ -146,7 +147,7 @@ final class QueryRunner {
       status = TransactionStatus.IDLE;
       return true;
     }
-    if (verb.equals("BEGIN") && inTransaction) {
+    if (begins && inTransaction) {
       sink.notice(
           Severity.WARNING,
           SqlState.ACTIVE_SQL_TRANSACTION.code(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.config.HeliosConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,6 +33,13 @@ class PgJdbcIntegrationTest {
   @TempDir Path dir;
   private WireServer server;
 
+  /** Two sessions for the notification tests, opened by {@link #listenerAndSender()}. */
+  private Connection listener;
+
+  private Connection sender;
+  private Statement ls;
+  private Statement ss;
+
   @BeforeEach
   void start() throws Exception {
     server =
@@ -39,8 +47,19 @@ class PgJdbcIntegrationTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws SQLException {
+    if (listener != null) {
+      listener.close();
+      sender.close();
+    }
     server.close();
+  }
+
+  private void listenerAndSender() throws SQLException {
+    listener = connect();
+    sender = connect();
+    ls = listener.createStatement();
+    ss = sender.createStatement();
   }
 
   private Connection connect() throws SQLException {
@@ -101,45 +120,57 @@ class PgJdbcIntegrationTest {
   }
 
   @Test
-  void listenerGetsTheTriggerNotificationWithTheSendersPid() throws Exception {
-    try (Connection listener = connect();
-        Connection sender = connect();
-        Statement ls = listener.createStatement();
-        Statement ss = sender.createStatement()) {
-      ss.execute(ORDERS);
-      ls.execute("LISTEN orders");
-      ss.execute("INSERT INTO orders(id, amount) VALUES (7, 9.99)");
-
-      PGNotification[] got = waitFor(listener);
-      assertThat(got).hasSize(1);
-      assertThat(got[0].getName()).isEqualTo("orders");
-      assertThat(got[0].getParameter()).isEqualTo("{\"id\":7}");
-      int senderPid = sender.unwrap(PGConnection.class).getBackendPID();
-      assertThat(got[0].getPID()).isEqualTo(senderPid);
-      assertThat(senderPid).isNotEqualTo(listener.unwrap(PGConnection.class).getBackendPID());
+  void largeResultStreamsThroughInChunksWithEveryRowInOrder() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 300000)"
+                    + " SELECT i, printf('row %06d', i) FROM n")) {
+      long expected = 0;
+      while (rs.next()) {
+        expected++;
+        assertThat(rs.getLong(1)).isEqualTo(expected);
+        if (expected % 100_000 == 0) {
+          assertThat(rs.getString(2)).isEqualTo(String.format("row %06d", expected));
+        }
+      }
+      assertThat(expected).isEqualTo(300_000);
     }
   }
 
   @Test
+  void listenerGetsTheTriggerNotificationWithTheSendersPid() throws Exception {
+    listenerAndSender();
+    ss.execute(ORDERS);
+    ls.execute("LISTEN orders");
+    ss.execute("INSERT INTO orders(id, amount) VALUES (7, 9.99)");
+
+    PGNotification[] got = waitFor(listener);
+    assertThat(got).hasSize(1);
+    assertThat(got[0].getName()).isEqualTo("orders");
+    assertThat(got[0].getParameter()).isEqualTo("{\"id\":7}");
+    int senderPid = sender.unwrap(PGConnection.class).getBackendPID();
+    assertThat(got[0].getPID()).isEqualTo(senderPid);
+    assertThat(senderPid).isNotEqualTo(listener.unwrap(PGConnection.class).getBackendPID());
+  }
+
+  @Test
   void rolledBackInsertNotifiesNobody() throws Exception {
-    try (Connection listener = connect();
-        Connection sender = connect();
-        Statement ls = listener.createStatement();
-        Statement ss = sender.createStatement()) {
-      ss.execute(ORDERS);
-      ls.execute("LISTEN orders");
-      ss.execute("BEGIN");
-      ss.execute("INSERT INTO orders(id) VALUES (1)");
-      ss.execute("ROLLBACK");
-      sender.setAutoCommit(false);
-      ss.execute("INSERT INTO orders(id) VALUES (2)");
-      sender.rollback();
-      sender.setAutoCommit(true);
-      // A marker sent afterwards: it must be the first thing the listener sees.
-      ss.execute("NOTIFY orders, 'marker'");
-      PGNotification[] got = waitFor(listener);
-      assertThat(got).extracting(PGNotification::getParameter).containsExactly("marker");
-    }
+    listenerAndSender();
+    ss.execute(ORDERS);
+    ls.execute("LISTEN orders");
+    ss.execute("BEGIN");
+    ss.execute("INSERT INTO orders(id) VALUES (1)");
+    ss.execute("ROLLBACK");
+    sender.setAutoCommit(false);
+    ss.execute("INSERT INTO orders(id) VALUES (2)");
+    sender.rollback();
+    sender.setAutoCommit(true);
+    // A marker sent afterwards: it must be the first thing the listener sees.
+    ss.execute("NOTIFY orders, 'marker'");
+    PGNotification[] got = waitFor(listener);
+    assertThat(got).extracting(PGNotification::getParameter).containsExactly("marker");
   }
 
   @Test
@@ -159,22 +190,18 @@ class PgJdbcIntegrationTest {
 
   @Test
   void listenerInsideATransactionBlockGetsNothingUntilCommit() throws Exception {
-    try (Connection listener = connect();
-        Connection sender = connect();
-        Statement ls = listener.createStatement();
-        Statement ss = sender.createStatement()) {
-      ls.execute("LISTEN jobs");
-      listener.setAutoCommit(false);
-      ls.execute("SELECT 1"); // pgjdbc opens the block with this statement
-      ss.execute("NOTIFY jobs, 'during the block'");
-      ls.execute("SELECT 2");
-      assertThat(listener.unwrap(PGConnection.class).getNotifications()).isEmpty();
+    listenerAndSender();
+    ls.execute("LISTEN jobs");
+    listener.setAutoCommit(false);
+    ls.execute("SELECT 1"); // pgjdbc opens the block with this statement
+    ss.execute("NOTIFY jobs, 'during the block'");
+    ls.execute("SELECT 2");
+    assertThat(listener.unwrap(PGConnection.class).getNotifications()).isEmpty();
 
-      listener.commit();
-      assertThat(waitFor(listener))
-          .extracting(PGNotification::getParameter)
-          .containsExactly("during the block");
-    }
+    listener.commit();
+    assertThat(waitFor(listener))
+        .extracting(PGNotification::getParameter)
+        .containsExactly("during the block");
   }
 
   @Test
@@ -252,6 +279,41 @@ class PgJdbcIntegrationTest {
       try (ResultSet rs = s.executeQuery("SELECT 'still here'")) {
         assertThat(rs.next()).isTrue();
       }
+    }
+  }
+
+  @Test
+  void aWriterWaitingForTheLockHoldsUpNoOtherSession() throws Exception {
+    server.close();
+    server =
+        WireServer.start(
+            HeliosDB.open(
+                HeliosConfig.builder().path(dir.resolve("busy.db")).busyTimeoutMs(600_000).build()),
+            WireServer.Options.loopback(0));
+    try (Connection holder = connect();
+        Connection waiter = connect();
+        Connection other = connect();
+        Statement hs = holder.createStatement();
+        Statement os = other.createStatement()) {
+      hs.execute("CREATE TABLE w(x INTEGER)");
+      hs.execute("BEGIN IMMEDIATE");
+      hs.execute("INSERT INTO w VALUES (1)");
+      CompletableFuture<Integer> blocked =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Statement ws = waiter.createStatement()) {
+                  return ws.executeUpdate("INSERT INTO w VALUES (2)");
+                } catch (SQLException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      // The waiter cannot finish while the holder's transaction is open; others go on meanwhile.
+      os.execute("LISTEN still_here");
+      os.execute("NOTIFY still_here, 'yes'");
+      assertThat(other.unwrap(PGConnection.class).getNotifications()).hasSize(1);
+      assertThat(blocked).isNotDone();
+      hs.execute("COMMIT");
+      assertThat(blocked.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
     }
   }
 

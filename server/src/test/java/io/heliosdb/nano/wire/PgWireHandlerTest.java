@@ -115,37 +115,38 @@ class PgWireHandlerTest {
     assertThat(send(ch, Frames.startup("user", "u"))).last().hasToString("Z I");
   }
 
-  @Test
-  void oversizedStartupPacketIsFatal08P01AndCloses() {
-    EmbeddedChannel ch = connect();
-    List<Backend> got =
-        send(ch, Unpooled.buffer().writeInt(20_000).writeInt(MessageTypes.PROTOCOL_3_0));
+  /** The answer is exactly one FATAL ErrorResponse with {@code sqlState}; the channel closed. */
+  private static Backend fatalAndClosed(EmbeddedChannel ch, List<Backend> got, String sqlState) {
     assertThat(got).hasSize(1);
     assertThat(got.get(0).type()).isEqualTo('E');
     assertThat(got.get(0).severity()).isEqualTo("FATAL");
-    assertThat(got.get(0).sqlState()).isEqualTo("08P01");
+    assertThat(got.get(0).sqlState()).isEqualTo(sqlState);
     assertThat(ch.isOpen()).isFalse();
+    return got.get(0);
+  }
+
+  @Test
+  void oversizedStartupPacketIsFatal08P01AndCloses() {
+    EmbeddedChannel ch = connect();
+    fatalAndClosed(
+        ch,
+        send(ch, Unpooled.buffer().writeInt(20_000).writeInt(MessageTypes.PROTOCOL_3_0)),
+        "08P01");
   }
 
   @Test
   void oversizedMessageIsFatal08P01AndCloses() {
     EmbeddedChannel ch = session();
-    List<Backend> got = send(ch, Unpooled.buffer().writeByte('Q').writeInt(MAX_MESSAGE + 100));
-    assertThat(got).extracting(Backend::sqlState).containsExactly("08P01");
-    assertThat(got.get(0).severity()).isEqualTo("FATAL");
-    assertThat(ch.isOpen()).isFalse();
+    fatalAndClosed(
+        ch, send(ch, Unpooled.buffer().writeByte('Q').writeInt(MAX_MESSAGE + 100)), "08P01");
     assertThat(registry.admitted()).isZero();
   }
 
   @Test
   void unknownMessageTypeIsFatal08P01AndCloses() {
     EmbeddedChannel ch = session();
-    List<Backend> got = send(ch, Frames.typed('y', new byte[] {1, 2}));
-    assertThat(got).hasSize(1);
-    assertThat(got.get(0).severity()).isEqualTo("FATAL");
-    assertThat(got.get(0).sqlState()).isEqualTo("08P01");
-    assertThat(got.get(0).message()).isEqualTo("invalid frontend message type 121");
-    assertThat(ch.isOpen()).isFalse();
+    Backend fatal = fatalAndClosed(ch, send(ch, Frames.typed('y', new byte[] {1, 2})), "08P01");
+    assertThat(fatal.message()).isEqualTo("invalid frontend message type 121");
   }
 
   @Test
@@ -306,19 +307,13 @@ class PgWireHandlerTest {
     registry = new SessionRegistry(1);
     session();
     EmbeddedChannel second = connect();
-    List<Backend> got = send(second, Frames.startup("user", "u"));
-    assertThat(got).extracting(Backend::sqlState).containsExactly("53300");
-    assertThat(got.get(0).severity()).isEqualTo("FATAL");
-    assertThat(second.isOpen()).isFalse();
+    fatalAndClosed(second, send(second, Frames.startup("user", "u")), "53300");
   }
 
   @Test
   void startupWithoutUserIsRefusedWith28000() {
     EmbeddedChannel ch = connect();
-    assertThat(send(ch, Frames.startup("database", "x")))
-        .extracting(Backend::sqlState)
-        .containsExactly("28000");
-    assertThat(ch.isOpen()).isFalse();
+    fatalAndClosed(ch, send(ch, Frames.startup("database", "x")), "28000");
   }
 
   @Test

@@ -78,6 +78,10 @@ final class StatementHandler implements InvocationHandler {
         return ((Class<?>) args[0]).isInstance(proxy);
       case "getConnection":
         return connection;
+      case "cancel":
+        // sqlite3_interrupt() is safe from any thread; taking the session's lock would wait for
+        // the very statement this is meant to stop.
+        return ProxyCalls.invoke(delegate, m, args);
       default:
         break;
     }

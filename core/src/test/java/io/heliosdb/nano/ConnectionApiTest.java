@@ -3,8 +3,11 @@ package io.heliosdb.nano;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +81,42 @@ class ConnectionApiTest {
       c.setAutoCommit(true);
       assertThat(c.inTransaction()).isFalse();
       assertThat(db.query("SELECT count(*) AS n FROM t").get(0).get("n")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void cancelFromAnotherThreadStopsTheRunningStatementWithoutWaitingForIt() throws Exception {
+    try (HeliosDB db = HeliosDB.inMemory();
+        HeliosConnection c = db.connection();
+        Statement s = c.createStatement()) {
+      CompletableFuture<Object> endless =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return s.execute(
+                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
+                          + " SELECT count(*) FROM n");
+                } catch (SQLException e) {
+                  return e;
+                }
+              });
+      // An interrupt before the statement starts is lost: repeat until it has stopped.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                s.cancel();
+                return endless.isDone();
+              });
+      Object outcome;
+      try {
+        outcome = endless.get();
+      } catch (ExecutionException e) {
+        outcome = e.getCause();
+      }
+      assertThat(outcome).isInstanceOf(SQLException.class);
+      assertThat(((SQLException) outcome).getSQLState()).isEqualTo("57014");
+      assertThat(s.execute("SELECT 1")).isTrue();
     }
   }
 }

@@ -1,6 +1,9 @@
 package io.heliosdb.nano.cli;
 
+import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.HeliosException;
 import io.heliosdb.nano.config.HeliosConfig;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -41,5 +44,20 @@ final class DatabaseOptions {
       }
     }
     return b.build();
+  }
+
+  /**
+   * Opens the database these options name. When it cannot be opened, prints one line ({@code
+   * heliosdb: cannot open NAME: reason (SQLSTATE ...)}) and returns null.
+   */
+  HeliosDB open(PrintWriter err) {
+    HeliosConfig resolved = resolve();
+    try {
+      return HeliosDB.open(resolved);
+    } catch (HeliosException e) {
+      String name = resolved.inMemory() ? ":memory:" : resolved.path().toString();
+      err.println("heliosdb: cannot open " + name + ": " + Main.oneLine(e));
+      return null;
+    }
   }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "HeliosDB Nano: an embedded SQL database with PostgreSQL's LISTEN/NOTIFY.",
-    subcommands = {SqlCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {SqlCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   /** Exit status for a statement that failed (as {@code psql -v ON_ERROR_STOP=1} gives 3). */
   static final int EXIT_SQL_ERROR = 1;
@@ -28,9 +29,13 @@ public final class Main {
   final InputStream in;
   final boolean stdinIsTerminal;
 
-  Main(InputStream in, boolean stdinIsTerminal) {
+  /** Completing it stops {@code heliosdb serve} (the shutdown hook does, and tests). */
+  final CompletableFuture<Void> stopRequest;
+
+  Main(InputStream in, boolean stdinIsTerminal, CompletableFuture<Void> stopRequest) {
     this.in = in;
     this.stdinIsTerminal = stdinIsTerminal;
+    this.stopRequest = stopRequest;
   }
 
   public static void main(String[] args) {
@@ -42,7 +47,21 @@ public final class Main {
   /** Runs {@code heliosdb args} on the given streams and returns the exit status. */
   static int run(
       InputStream in, boolean terminal, PrintStream out, PrintStream err, String... args) {
-    CommandLine cli = new CommandLine(new Main(in, terminal));
+    return run(in, terminal, out, err, new CompletableFuture<>(), args);
+  }
+
+  /**
+   * As {@link #run(InputStream, boolean, PrintStream, PrintStream, String...)}; completing {@code
+   * stopRequest} stops a running {@code heliosdb serve}.
+   */
+  static int run(
+      InputStream in,
+      boolean terminal,
+      PrintStream out,
+      PrintStream err,
+      CompletableFuture<Void> stopRequest,
+      String... args) {
+    CommandLine cli = new CommandLine(new Main(in, terminal, stopRequest));
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setExecutionExceptionHandler(

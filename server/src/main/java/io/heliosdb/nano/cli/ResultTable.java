@@ -1,7 +1,7 @@
 package io.heliosdb.nano.cli;
 
+import io.heliosdb.nano.wire.PgText;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -80,26 +80,10 @@ final class ResultTable {
     out.println();
   }
 
-  /** A value as psql shows it: floats without a needless ".0", blobs as bytea hex. */
+  /** A value as psql shows it: NULL as nothing, the rest as PostgreSQL's text format. */
   static String text(Object v) {
-    if (v == null) {
-      return "";
-    }
-    if (v instanceof Double d && !d.isNaN() && !d.isInfinite()) {
-      double a = Math.abs(d);
-      if (a == 0 || (a >= 1e-4 && a < 1e15)) {
-        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
-      }
-      return d.toString();
-    }
-    if (v instanceof byte[] bytes) {
-      StringBuilder hex = new StringBuilder(2 + bytes.length * 2).append("\\x");
-      for (byte b : bytes) {
-        hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-      }
-      return hex.toString();
-    }
-    return v.toString();
+    String s = PgText.of(v);
+    return s == null ? "" : s;
   }
 
   private static String stripEnd(StringBuilder s) {

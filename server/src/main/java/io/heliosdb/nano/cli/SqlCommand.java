@@ -2,8 +2,6 @@ package io.heliosdb.nano.cli;
 
 import io.heliosdb.nano.HeliosConnection;
 import io.heliosdb.nano.HeliosDB;
-import io.heliosdb.nano.HeliosException;
-import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.session.SqlSplitter;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -67,13 +65,8 @@ final class SqlCommand implements Callable<Integer> {
     if (source != null) {
       script = source.command != null ? source.command : Files.readString(source.file);
     }
-    HeliosConfig config = database.resolve();
-    HeliosDB opened;
-    try {
-      opened = HeliosDB.open(config);
-    } catch (HeliosException e) {
-      String name = config.inMemory() ? ":memory:" : config.path().toString();
-      err.println("heliosdb: cannot open " + name + ": " + Main.oneLine(e));
+    HeliosDB opened = database.open(err);
+    if (opened == null) {
       return Main.EXIT_USAGE;
     }
     try (HeliosDB db = opened;

@@ -8,8 +8,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The front ends of the server module (command line now; wire and HTTP later) sit on the API and
- * session layers: they never reach into notify or engine (DESIGN.md section 2).
+ * The front ends of the server module (command line, PostgreSQL wire; HTTP later) sit on the API
+ * and session layers: they never reach into notify or engine (DESIGN.md section 2).
  */
 @AnalyzeClasses(packages = "io.heliosdb.nano", importOptions = ImportOption.DoNotIncludeTests.class)
 class ServerArchitectureTest {
@@ -18,16 +18,26 @@ class ServerArchitectureTest {
   static final ArchRule frontEndsStayAboveTheSessionLayer =
       noClasses()
           .that()
-          .resideInAPackage("io.heliosdb.nano.cli..")
+          .resideInAnyPackage("io.heliosdb.nano.cli..", "io.heliosdb.nano.wire..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("io.heliosdb.nano.notify..", "io.heliosdb.nano.engine..");
+
+  /** The command line starts the wire server; the wire server knows nothing of the command line. */
+  @ArchTest
+  static final ArchRule wireDoesNotDependOnTheCommandLine =
+      noClasses()
+          .that()
+          .resideInAPackage("io.heliosdb.nano.wire..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.heliosdb.nano.cli..");
 
   @ArchTest
   static final ArchRule noConsolePrintingOutsideMain =
       noClasses()
           .that()
-          .resideInAPackage("io.heliosdb.nano.cli..")
+          .resideInAnyPackage("io.heliosdb.nano.cli..", "io.heliosdb.nano.wire..")
           .and()
           .doNotHaveSimpleName("Main")
           .should()

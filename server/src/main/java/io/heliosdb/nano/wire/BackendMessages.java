@@ -1,0 +1,171 @@
+package io.heliosdb.nano.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.util.List;
+
+/**
+ * Encoders for the backend messages this server sends, one method each, appending to a buffer.
+ * Every typed message is {@code byte type, int32 length (itself included, the type not), body};
+ * strings are C strings in UTF-8.
+ */
+public final class BackendMessages {
+  private BackendMessages() {}
+
+  /** The answer to SSLRequest or GSSENCRequest: the single byte 'N', not a typed message. */
+  public static void encryptionRefused(ByteBuf out) {
+    out.writeByte(MessageTypes.ENCRYPTION_REFUSED);
+  }
+
+  /** AuthenticationOk: {@code 'R', int32 8, int32 0}. */
+  public static void authenticationOk(ByteBuf out) {
+    out.writeByte(MessageTypes.AUTHENTICATION).writeInt(8).writeInt(0);
+  }
+
+  /**
+   * NegotiateProtocolVersion: {@code 'v', int32 length, int32 newest minor version supported, int32
+   * count of options not recognized, cstring option*}.
+   */
+  public static void negotiateProtocolVersion(
+      ByteBuf out, int newestMinor, List<String> unrecognized) {
+    int start = begin(out, MessageTypes.NEGOTIATE_PROTOCOL_VERSION);
+    out.writeInt(newestMinor).writeInt(unrecognized.size());
+    for (String option : unrecognized) {
+      cstring(out, option);
+    }
+    end(out, start);
+  }
+
+  /** ParameterStatus: {@code 'S', int32 length, cstring name, cstring value}. */
+  public static void parameterStatus(ByteBuf out, String name, String value) {
+    int start = begin(out, MessageTypes.PARAMETER_STATUS);
+    cstring(out, name);
+    cstring(out, value);
+    end(out, start);
+  }
+
+  /** BackendKeyData: {@code 'K', int32 12, int32 process id, int32 secret key}. */
+  public static void backendKeyData(ByteBuf out, int pid, int secret) {
+    out.writeByte(MessageTypes.BACKEND_KEY_DATA).writeInt(12).writeInt(pid).writeInt(secret);
+  }
+
+  /**
+   * ReadyForQuery: {@code 'Z', int32 5, byte status} with status 'I' idle, 'T' in a transaction
+   * block, 'E' in a failed transaction block.
+   */
+  public static void readyForQuery(ByteBuf out, TransactionStatus status) {
+    out.writeByte(MessageTypes.READY_FOR_QUERY).writeInt(5).writeByte(status.code());
+  }
+
+  /**
+   * RowDescription: {@code 'T', int32 length, int16 column count}, then per column: {@code cstring
+   * name, int32 table oid (0), int16 column number (0), int32 type oid, int16 type size (-1 for
+   * variable length), int32 type modifier (-1), int16 format code (0 = text)}.
+   */
+  public static void rowDescription(ByteBuf out, List<PgColumn> columns) {
+    int start = begin(out, MessageTypes.ROW_DESCRIPTION);
+    out.writeShort(columns.size());
+    for (PgColumn c : columns) {
+      cstring(out, c.name());
+      out.writeInt(0).writeShort(0);
+      out.writeInt(c.type().oid()).writeShort(c.type().size()).writeInt(-1).writeShort(0);
+    }
+    end(out, start);
+  }
+
+  /**
+   * DataRow: {@code 'D', int32 length, int16 column count}, then per column {@code int32 length of
+   * the value (-1 for NULL), bytes of the value} (text format: UTF-8 without terminator).
+   */
+  public static void dataRow(ByteBuf out, String[] values) {
+    int start = begin(out, MessageTypes.DATA_ROW);
+    out.writeShort(values.length);
+    for (String v : values) {
+      if (v == null) {
+        out.writeInt(-1);
+      } else {
+        int lengthAt = out.writerIndex();
+        out.writeInt(0);
+        out.setInt(lengthAt, ByteBufUtil.writeUtf8(out, v));
+      }
+    }
+    end(out, start);
+  }
+
+  /** CommandComplete: {@code 'C', int32 length, cstring tag} such as {@code INSERT 0 1}. */
+  public static void commandComplete(ByteBuf out, String tag) {
+    int start = begin(out, MessageTypes.COMMAND_COMPLETE);
+    cstring(out, tag);
+    end(out, start);
+  }
+
+  /** EmptyQueryResponse: {@code 'I', int32 4}, in place of CommandComplete for an empty query. */
+  public static void emptyQueryResponse(ByteBuf out) {
+    out.writeByte(MessageTypes.EMPTY_QUERY_RESPONSE).writeInt(4);
+  }
+
+  /**
+   * ErrorResponse: {@code 'E', int32 length}, then fields {@code byte code, cstring value}: 'S'
+   * severity, 'V' severity (never localized), 'C' SQLSTATE, 'M' message, 'P' 1-based character
+   * position in the query when {@code position > 0}; then a terminating {@code \0}.
+   */
+  public static void errorResponse(
+      ByteBuf out, Severity severity, String sqlState, String message, int position) {
+    fields(out, MessageTypes.ERROR_RESPONSE, severity, sqlState, message, position);
+  }
+
+  /** NoticeResponse: {@code 'N'} and the same fields as {@link #errorResponse}. */
+  public static void noticeResponse(
+      ByteBuf out, Severity severity, String sqlState, String message) {
+    fields(out, MessageTypes.NOTICE_RESPONSE, severity, sqlState, message, 0);
+  }
+
+  /**
+   * NotificationResponse: {@code 'A', int32 length, int32 sender's process id, cstring channel,
+   * cstring payload}.
+   */
+  public static void notificationResponse(ByteBuf out, int pid, String channel, String payload) {
+    int start = begin(out, MessageTypes.NOTIFICATION_RESPONSE);
+    out.writeInt(pid);
+    cstring(out, channel);
+    cstring(out, payload);
+    end(out, start);
+  }
+
+  private static void fields(
+      ByteBuf out, byte type, Severity severity, String sqlState, String message, int position) {
+    int start = begin(out, type);
+    field(out, 'S', severity.name());
+    field(out, 'V', severity.name());
+    field(out, 'C', sqlState);
+    field(out, 'M', message);
+    if (position > 0) {
+      field(out, 'P', Integer.toString(position));
+    }
+    out.writeByte(0);
+    end(out, start);
+  }
+
+  private static void field(ByteBuf out, char code, String value) {
+    out.writeByte(code);
+    cstring(out, value);
+  }
+
+  /** Writes the type and a length placeholder; returns where the length goes. */
+  private static int begin(ByteBuf out, byte type) {
+    out.writeByte(type);
+    int lengthAt = out.writerIndex();
+    out.writeInt(0);
+    return lengthAt;
+  }
+
+  private static void end(ByteBuf out, int lengthAt) {
+    out.setInt(lengthAt, out.writerIndex() - lengthAt);
+  }
+
+  /** A C string: UTF-8 bytes and a terminating {@code \0} (NUL characters become U+FFFD). */
+  private static void cstring(ByteBuf out, String s) {
+    ByteBufUtil.writeUtf8(out, s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD'));
+    out.writeByte(0);
+  }
+}

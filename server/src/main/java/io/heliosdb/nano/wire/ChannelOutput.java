@@ -1,0 +1,143 @@
+package io.heliosdb.nano.wire;
+
+import io.heliosdb.nano.Notification;
+import io.heliosdb.nano.error.SqlState;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.util.List;
+
+/**
+ * A session's outgoing messages, encoded into a buffer that is handed to the channel in chunks.
+ * Used by one task at a time (the session's serial executor), never on the event loop. A query
+ * producing more than the channel takes waits, on its worker thread, until the channel is writable
+ * again: the outbound buffer stays bounded however large the result.
+ */
+final class ChannelOutput implements QuerySink {
+  /** Hand a chunk to the channel once it holds this much. */
+  private static final int CHUNK_BYTES = 64 * 1024;
+
+  private final Channel channel;
+  private final Object writable = new Object();
+  private ByteBuf buffer;
+
+  ChannelOutput(Channel channel) {
+    this.channel = channel;
+  }
+
+  /** The buffer to encode the next message into. */
+  ByteBuf buffer() {
+    if (buffer == null) {
+      buffer = channel.alloc().buffer(256);
+    }
+    return buffer;
+  }
+
+  /** Writes and flushes what is buffered. */
+  void flush() {
+    if (buffer != null) {
+      channel.write(buffer, channel.voidPromise());
+      buffer = null;
+    }
+    channel.flush();
+  }
+
+  /** Sends a FATAL error and closes the connection. */
+  void fatal(String sqlState, String message) {
+    BackendMessages.errorResponse(buffer(), Severity.FATAL, sqlState, message, 0);
+    ByteBuf b = buffer;
+    buffer = null;
+    channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  void readyForQuery(TransactionStatus status) {
+    BackendMessages.readyForQuery(buffer(), status);
+  }
+
+  /**
+   * A notification; for an overflow marker a NoticeResponse, severity WARNING, SQLSTATE 01000
+   * (PostgreSQL has no such event, so the generic warning code), saying how many were dropped.
+   */
+  void notification(Notification n) {
+    if (n.isOverflow()) {
+      BackendMessages.noticeResponse(
+          buffer(),
+          Severity.WARNING,
+          SqlState.WARNING.code(),
+          n.droppedCount()
+              + " notifications were dropped: this session's queue was full"
+              + " (notification_queue_size)");
+    } else {
+      BackendMessages.notificationResponse(buffer(), n.senderPid(), n.channel(), n.payload());
+    }
+  }
+
+  boolean isWritable() {
+    return channel.isWritable();
+  }
+
+  /** Called on the event loop when the channel's writability changed or it closed. */
+  void wakeUp() {
+    synchronized (writable) {
+      writable.notifyAll();
+    }
+  }
+
+  @Override
+  public void rowDescription(List<PgColumn> columns) {
+    BackendMessages.rowDescription(buffer(), columns);
+  }
+
+  @Override
+  public void dataRow(String[] values) {
+    BackendMessages.dataRow(buffer(), values);
+    if (buffer.readableBytes() >= CHUNK_BYTES) {
+      writeChunk();
+    }
+  }
+
+  @Override
+  public void commandComplete(String tag) {
+    BackendMessages.commandComplete(buffer(), tag);
+  }
+
+  @Override
+  public void emptyQuery() {
+    BackendMessages.emptyQueryResponse(buffer());
+  }
+
+  @Override
+  public void error(String sqlState, String message) {
+    BackendMessages.errorResponse(buffer(), Severity.ERROR, sqlState, message, 0);
+  }
+
+  @Override
+  public void parameterStatus(String name, String value) {
+    BackendMessages.parameterStatus(buffer(), name, value);
+  }
+
+  @Override
+  public void notice(Severity severity, String sqlState, String message) {
+    BackendMessages.noticeResponse(buffer(), severity, sqlState, message);
+  }
+
+  /** Hands the buffer to the channel; waits while the channel is over its high-water mark. */
+  private void writeChunk() {
+    channel.write(buffer, channel.voidPromise());
+    buffer = null;
+    if (channel.isWritable()) {
+      return;
+    }
+    channel.flush();
+    synchronized (writable) {
+      while (!channel.isWritable() && channel.isActive()) {
+        try {
+          writable.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+}

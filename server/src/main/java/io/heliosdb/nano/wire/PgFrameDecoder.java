@@ -1,0 +1,199 @@
+package io.heliosdb.nano.wire;
+
+import io.heliosdb.nano.error.SqlState;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cuts the client's byte stream into {@link FrontendMessage}s.
+ *
+ * <pre>
+ * STARTUP   int32 length (itself included, at most 10,000), int32 code, body:
+ *             SSLRequest / GSSENCRequest      -> stay in STARTUP (the client asks again or starts)
+ *             CancelRequest: int32 pid, int32 secret -> DISCARD (the connection is only for that)
+ *             StartupMessage 3.x: (cstring key, cstring value)*, \0 -> MESSAGES
+ * MESSAGES  byte type, int32 length (itself included), body of length - 4 bytes; the body is
+ *           capped at 10,000 bytes until {@link #authenticated()}, then at the configured maximum
+ * DISCARD   every byte is dropped: after a protocol violation or a CancelRequest
+ * </pre>
+ *
+ * A violation (bad length, oversized packet, unknown protocol version, malformed startup packet) is
+ * handed on as {@link FrontendMessage.ProtocolViolation}; the handler answers FATAL and closes.
+ * Copy messages outside COPY are dropped, as PostgreSQL does.
+ */
+public final class PgFrameDecoder extends ByteToMessageDecoder {
+  /** PostgreSQL's MAX_STARTUP_PACKET_LENGTH. */
+  public static final int MAX_STARTUP_PACKET_BYTES = 10_000;
+
+  /** The body limit before authentication has completed. */
+  public static final int MAX_UNAUTHENTICATED_MESSAGE_BYTES = 10_000;
+
+  /** The default body limit once authenticated: 16 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+  enum State {
+    STARTUP,
+    MESSAGES,
+    DISCARD
+  }
+
+  private final int maxMessageBytes;
+  private State state = State.STARTUP;
+  private boolean authenticated;
+
+  public PgFrameDecoder(int maxMessageBytes) {
+    if (maxMessageBytes < MAX_UNAUTHENTICATED_MESSAGE_BYTES) {
+      throw new IllegalArgumentException(
+          "maxMessageBytes must be at least " + MAX_UNAUTHENTICATED_MESSAGE_BYTES);
+    }
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  /** Lifts the body limit to the configured maximum; call on the channel's event loop. */
+  public void authenticated() {
+    authenticated = true;
+  }
+
+  State state() {
+    return state;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    switch (state) {
+      case STARTUP -> decodeStartup(in, out);
+      case MESSAGES -> decodeMessage(in, out);
+      case DISCARD -> in.skipBytes(in.readableBytes());
+    }
+  }
+
+  private void decodeStartup(ByteBuf in, List<Object> out) {
+    if (in.readableBytes() < 4) {
+      return;
+    }
+    int length = in.getInt(in.readerIndex());
+    if (length < 8 || length > MAX_STARTUP_PACKET_BYTES) {
+      violation(in, out, SqlState.PROTOCOL_VIOLATION, "invalid length of startup packet");
+      return;
+    }
+    if (in.readableBytes() < length) {
+      return;
+    }
+    ByteBuf body = in.readSlice(length).skipBytes(4);
+    int code = body.readInt();
+    switch (code) {
+      case MessageTypes.SSL_REQUEST -> out.add(new FrontendMessage.SslRequest());
+      case MessageTypes.GSSENC_REQUEST -> out.add(new FrontendMessage.GssEncRequest());
+      case MessageTypes.CANCEL_REQUEST -> {
+        if (body.readableBytes() != 8) {
+          violation(in, out, SqlState.PROTOCOL_VIOLATION, "invalid length of cancel request");
+          return;
+        }
+        state = State.DISCARD;
+        out.add(new FrontendMessage.CancelRequest(body.readInt(), body.readInt()));
+      }
+      default -> startup(code, body, in, out);
+    }
+  }
+
+  private void startup(int code, ByteBuf body, ByteBuf in, List<Object> out) {
+    int major = code >>> 16;
+    int minor = code & 0xFFFF;
+    if (major != 3) {
+      violation(
+          in,
+          out,
+          SqlState.FEATURE_NOT_SUPPORTED,
+          "unsupported frontend protocol " + major + "." + minor + ": server supports 3.0 to 3.0");
+      return;
+    }
+    Map<String, String> parameters = new LinkedHashMap<>();
+    while (true) {
+      String key = cstring(body);
+      String value = key == null || key.isEmpty() ? "" : cstring(body);
+      if (key == null || value == null) {
+        violation(
+            in,
+            out,
+            SqlState.PROTOCOL_VIOLATION,
+            "invalid startup packet layout: expected terminator as last byte");
+        return;
+      }
+      if (key.isEmpty()) {
+        break;
+      }
+      parameters.put(key, value);
+    }
+    state = State.MESSAGES;
+    out.add(new FrontendMessage.Startup(minor, parameters));
+  }
+
+  private void decodeMessage(ByteBuf in, List<Object> out) {
+    if (in.readableBytes() < 5) {
+      return;
+    }
+    byte type = in.getByte(in.readerIndex());
+    int length = in.getInt(in.readerIndex() + 1);
+    if (length < 4) {
+      violation(in, out, SqlState.PROTOCOL_VIOLATION, "invalid message length");
+      return;
+    }
+    int limit = authenticated ? maxMessageBytes : MAX_UNAUTHENTICATED_MESSAGE_BYTES;
+    if (length - 4 > limit) {
+      violation(
+          in,
+          out,
+          SqlState.PROTOCOL_VIOLATION,
+          "message too long: " + (length - 4) + " bytes, the limit is " + limit);
+      return;
+    }
+    if (in.readableBytes() < 1 + length) {
+      return;
+    }
+    in.skipBytes(5);
+    ByteBuf body = in.readSlice(length - 4);
+    switch (type) {
+      case MessageTypes.QUERY -> {
+        String sql = cstring(body);
+        if (sql == null || body.isReadable()) {
+          violation(in, out, SqlState.PROTOCOL_VIOLATION, "invalid message format");
+          return;
+        }
+        out.add(new FrontendMessage.Query(sql));
+      }
+      case MessageTypes.SYNC -> out.add(new FrontendMessage.Sync());
+      case MessageTypes.TERMINATE -> out.add(new FrontendMessage.Terminate());
+      case MessageTypes.FUNCTION_CALL -> out.add(new FrontendMessage.FunctionCall());
+      case MessageTypes.COPY_DATA, MessageTypes.COPY_DONE, MessageTypes.COPY_FAIL -> {
+        // Outside COPY these are ignored: a COPY failed and the client is still sending data.
+      }
+      default ->
+          out.add(
+              MessageTypes.isExtendedQuery(type)
+                  ? new FrontendMessage.ExtendedQuery(type)
+                  : new FrontendMessage.Unknown(type));
+    }
+  }
+
+  /** Reads a NUL-terminated UTF-8 string; null when there is no terminator. */
+  private static String cstring(ByteBuf buf) {
+    int length = buf.bytesBefore((byte) 0);
+    if (length < 0) {
+      return null;
+    }
+    String s = buf.toString(buf.readerIndex(), length, StandardCharsets.UTF_8);
+    buf.skipBytes(length + 1);
+    return s;
+  }
+
+  private void violation(ByteBuf in, List<Object> out, SqlState state, String message) {
+    this.state = State.DISCARD;
+    in.skipBytes(in.readableBytes());
+    out.add(new FrontendMessage.ProtocolViolation(state.code(), message));
+  }
+}

@@ -1,0 +1,293 @@
+package io.heliosdb.nano.wire;
+
+import io.heliosdb.nano.HeliosConnection;
+import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.HeliosException;
+import io.heliosdb.nano.Notification;
+import io.heliosdb.nano.error.SqlState;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's session after its StartupMessage: a {@link HeliosConnection}, the transaction
+ * status, and the delivery of notifications. The event loop only enqueues; every JDBC call and
+ * every write of a response runs on the session's serial executor, so responses keep the order of
+ * the requests.
+ *
+ * <pre>
+ * startup:  AuthenticationOk, ParameterStatus*, BackendKeyData, ReadyForQuery 'I'
+ * Query:    (RowDescription DataRow* | ) CommandComplete ... | ErrorResponse | EmptyQueryResponse,
+ *           then, when idle, NotificationResponse* (own NOTIFY included), then ReadyForQuery
+ * idle:     NotificationResponse* as soon as another session's transaction commits
+ * extended: ErrorResponse 0A000 once, messages discarded until Sync, then ReadyForQuery
+ * </pre>
+ *
+ * Notifications are never written while the session is in a transaction block ('T' or 'E'): they
+ * wait in the connection's bounded queue until the block ends. Nor while the channel is over its
+ * high-water mark: a drain follows when it becomes writable.
+ */
+final class PgSession {
+  private static final Logger log = LoggerFactory.getLogger(PgSession.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Queries waiting in the executor before the channel stops reading from the client. */
+  private static final int MAX_BACKLOG = 32;
+
+  static final String SERVER_VERSION = "15.0 (HeliosDB Nano)";
+
+  private final Channel channel;
+  private final HeliosDB db;
+  private final SessionRegistry registry;
+  private final SerialExecutor executor;
+  private final ChannelOutput out;
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Object backlogLock = new Object();
+  private int backlog;
+  private volatile boolean closed;
+  private volatile QueryRunner runner;
+  private volatile int pid;
+  private volatile int secret;
+
+  // Touched by executor tasks only.
+  private HeliosConnection conn;
+  private boolean discarding;
+  private boolean released;
+
+  PgSession(Channel channel, HeliosDB db, SessionRegistry registry, Executor workers) {
+    this.channel = channel;
+    this.db = db;
+    this.registry = registry;
+    this.executor = new SerialExecutor(workers);
+    this.out = new ChannelOutput(channel);
+  }
+
+  /** Opens the connection and greets the client; the session has been admitted. */
+  void start(Map<String, String> parameters, boolean negotiate, List<String> unknownOptions) {
+    enqueue(
+        () -> {
+          if (closed) {
+            return;
+          }
+          try {
+            conn = db.connection();
+          } catch (HeliosException e) {
+            out.fatal(e.sqlState(), e.getMessage());
+            return;
+          }
+          SessionSettings settings =
+              new SessionSettings(
+                  parameters.get("user"), parameters.getOrDefault("application_name", ""));
+          runner = new QueryRunner(conn, settings);
+          pid = conn.getBackendPID();
+          secret = RANDOM.nextInt();
+          registry.register(pid, this);
+          try {
+            conn.onNotification(this::signal);
+          } catch (SQLException e) {
+            out.fatal(SqlState.INTERNAL_ERROR.code(), e.getMessage());
+            return;
+          }
+          ByteBuf b = out.buffer();
+          if (negotiate) {
+            BackendMessages.negotiateProtocolVersion(b, 0, unknownOptions);
+          }
+          BackendMessages.authenticationOk(b);
+          for (String[] p : settings.reported()) {
+            BackendMessages.parameterStatus(b, p[0], p[1]);
+          }
+          BackendMessages.backendKeyData(out.buffer(), pid, secret);
+          endOfCommand();
+        });
+  }
+
+  void query(String sql) {
+    enqueue(
+        () -> {
+          if (ready() && !discarding) {
+            runner.run(sql, out);
+            endOfCommand();
+          }
+        });
+  }
+
+  /** Parse, Bind, Describe, Execute, Close or Flush: refused once, then ignored until Sync. */
+  void extendedQuery() {
+    enqueue(
+        () -> {
+          if (ready() && !discarding) {
+            discarding = true;
+            runner.failBlock();
+            out.error(
+                SqlState.FEATURE_NOT_SUPPORTED.code(),
+                "extended query protocol is not supported yet; use simple query mode"
+                    + " (pgjdbc: preferQueryMode=simple)");
+            out.flush();
+          }
+        });
+  }
+
+  void sync() {
+    enqueue(
+        () -> {
+          if (ready()) {
+            discarding = false;
+            endOfCommand();
+          }
+        });
+  }
+
+  void functionCall() {
+    enqueue(
+        () -> {
+          if (ready() && !discarding) {
+            runner.failBlock();
+            out.error(
+                SqlState.FEATURE_NOT_SUPPORTED.code(),
+                "fast-path function calls are not supported");
+            endOfCommand();
+          }
+        });
+  }
+
+  /** A protocol violation after startup: FATAL once the earlier requests are answered. */
+  void fatal(String sqlState, String message) {
+    enqueue(
+        () -> {
+          if (channel.isActive()) {
+            out.fatal(sqlState, message);
+          }
+        });
+  }
+
+  /** Server shutdown (any thread): stop the running statement, say why, close. */
+  void terminate(String sqlState, String message) {
+    cancel();
+    ByteBuf b = channel.alloc().buffer();
+    BackendMessages.errorResponse(b, Severity.FATAL, sqlState, message, 0);
+    channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  boolean hasSecret(int key) {
+    return runner != null && secret == key;
+  }
+
+  /** Cancels the running statement, if any (any thread). */
+  void cancel() {
+    QueryRunner r = runner;
+    if (r != null) {
+      r.cancel();
+    }
+  }
+
+  /** The channel closed (event loop): stop what runs, then close the connection. */
+  void channelClosed() {
+    closed = true;
+    out.wakeUp();
+    cancel();
+    executor.execute(this::release);
+  }
+
+  /** The channel's writability changed (event loop). */
+  void writabilityChanged() {
+    out.wakeUp();
+    if (channel.isWritable()) {
+      signal();
+    }
+  }
+
+  /** The connection's arrival signal (any thread, quick): schedule one drain. */
+  private void signal() {
+    if (!closed && drainScheduled.compareAndSet(false, true)) {
+      executor.execute(this::drainTask);
+    }
+  }
+
+  private void drainTask() {
+    drainScheduled.set(false);
+    if (ready() && !discarding && runner.status() == TransactionStatus.IDLE && drain()) {
+      out.flush();
+    }
+  }
+
+  /**
+   * Encodes the queued notifications, unless the channel is over its high-water mark; returns
+   * whether there were any.
+   */
+  private boolean drain() {
+    if (!out.isWritable()) {
+      return false;
+    }
+    try {
+      Notification[] queued = conn.getNotifications();
+      for (Notification n : queued) {
+        out.notification(n);
+      }
+      return queued.length > 0;
+    } catch (SQLException e) {
+      log.debug("reading notifications failed", e);
+      return false;
+    }
+  }
+
+  /** After a command: notifications when idle, then ReadyForQuery with the status. */
+  private void endOfCommand() {
+    TransactionStatus status = runner.status();
+    if (status == TransactionStatus.IDLE) {
+      drain();
+    }
+    out.readyForQuery(status);
+    out.flush();
+  }
+
+  private boolean ready() {
+    return !closed && conn != null;
+  }
+
+  private void release() {
+    if (released) {
+      return;
+    }
+    released = true;
+    try {
+      if (conn != null) {
+        registry.unregister(pid, this);
+        conn.onNotification(null);
+        conn.close();
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.debug("closing the session's connection failed", e);
+    } finally {
+      registry.release();
+    }
+  }
+
+  /** Runs {@code task} on the executor; stops reading from the client while too many wait. */
+  private void enqueue(Runnable task) {
+    synchronized (backlogLock) {
+      if (++backlog == MAX_BACKLOG) {
+        channel.config().setAutoRead(false);
+      }
+    }
+    executor.execute(
+        () -> {
+          try {
+            task.run();
+          } finally {
+            synchronized (backlogLock) {
+              if (backlog-- == MAX_BACKLOG) {
+                channel.config().setAutoRead(true);
+              }
+            }
+          }
+        });
+  }
+}

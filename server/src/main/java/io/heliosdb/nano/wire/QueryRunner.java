@@ -1,0 +1,267 @@
+package io.heliosdb.nano.wire;
+
+import io.heliosdb.nano.HeliosConnection;
+import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.session.Command;
+import io.heliosdb.nano.session.CommandTags;
+import io.heliosdb.nano.session.SqlSplitter;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs simple-query strings on one connection with PostgreSQL's transaction rules, reporting to a
+ * {@link QuerySink}; knows no wire bytes.
+ *
+ * <ul>
+ *   <li>Statements of a multi-statement string run in order and stop at the first error. Outside a
+ *       transaction block they form one implicit transaction, as in PostgreSQL (all or nothing,
+ *       notifications at its end), unless one of them is transaction control or something SQLite
+ *       refuses inside a transaction (VACUUM, ATTACH, DETACH, PRAGMA); then each commits alone.
+ *   <li>The status is tracked as ReadyForQuery reports it: an error inside a block fails the block,
+ *       and until ROLLBACK (or COMMIT, which then rolls back and is tagged ROLLBACK) every
+ *       statement fails with 25P02.
+ *   <li>COMMIT or ROLLBACK outside a block and BEGIN inside one are warnings, as in PostgreSQL.
+ *   <li>SET, RESET and SHOW go to the session's {@link SessionSettings}, not to SQLite.
+ * </ul>
+ */
+final class QueryRunner {
+  private static final Logger log = LoggerFactory.getLogger(QueryRunner.class);
+
+  /** Statements that keep a multi-statement string out of an implicit transaction. */
+  private static final Set<String> NO_IMPLICIT_BLOCK =
+      Set.of(
+          "BEGIN",
+          "COMMIT",
+          "ROLLBACK",
+          "SAVEPOINT",
+          "RELEASE",
+          "VACUUM",
+          "ATTACH",
+          "DETACH",
+          "PRAGMA");
+
+  private final HeliosConnection conn;
+  private final SessionSettings settings;
+  private TransactionStatus status = TransactionStatus.IDLE;
+  private volatile Statement running;
+
+  QueryRunner(HeliosConnection conn, SessionSettings settings) {
+    this.conn = conn;
+    this.settings = settings;
+  }
+
+  /** The transaction status after the last query. */
+  public TransactionStatus status() {
+    return status;
+  }
+
+  /** An error outside any statement (an unsupported message): fails an open block. */
+  public void failBlock() {
+    if (status == TransactionStatus.IN_BLOCK) {
+      status = TransactionStatus.FAILED;
+    }
+  }
+
+  /** Cancels the statement running now, if any; safe from any thread. */
+  public void cancel() {
+    Statement s = running;
+    if (s != null) {
+      try {
+        s.cancel();
+      } catch (SQLException e) {
+        log.debug("cancel failed", e);
+      }
+    }
+  }
+
+  /** Runs one simple query: one or more statements separated by semicolons. */
+  public void run(String text, QuerySink sink) {
+    List<String> statements = SqlSplitter.split(text);
+    if (statements.isEmpty()) {
+      sink.emptyQuery();
+      return;
+    }
+    List<String> verbs = new ArrayList<>(statements.size());
+    for (String s : statements) {
+      verbs.add(CommandTags.of(s, 0, false));
+    }
+    boolean implicit =
+        statements.size() > 1
+            && status == TransactionStatus.IDLE
+            && verbs.stream().noneMatch(v -> v == null || NO_IMPLICIT_BLOCK.contains(v));
+    try (Statement st = conn.createStatement()) {
+      running = st;
+      if (implicit) {
+        st.execute("BEGIN");
+        status = TransactionStatus.IN_BLOCK;
+      }
+      boolean ok = true;
+      for (int i = 0; i < statements.size() && ok; i++) {
+        if (verbs.get(i) != null) {
+          ok = runOne(st, statements.get(i), verbs.get(i), sink);
+        }
+      }
+      if (implicit) {
+        endImplicitBlock(st, ok, sink);
+      }
+    } catch (SQLException e) {
+      error(sink, e);
+      status = inTransaction() ? TransactionStatus.FAILED : TransactionStatus.IDLE;
+    } catch (RuntimeException e) {
+      log.debug("internal error running a query", e);
+      sink.error(SqlState.INTERNAL_ERROR.code(), "internal error: " + e);
+      status = inTransaction() ? TransactionStatus.FAILED : TransactionStatus.IDLE;
+    } finally {
+      running = null;
+    }
+  }
+
+  private boolean runOne(Statement st, String sql, String verb, QuerySink sink) {
+    boolean rollbackTo = verb.equals("ROLLBACK") && isRollbackTo(sql);
+    boolean endsBlock = verb.equals("COMMIT") || (verb.equals("ROLLBACK") && !rollbackTo);
+    if (status == TransactionStatus.FAILED && !endsBlock && !rollbackTo) {
+      sink.error(
+          SqlState.IN_FAILED_SQL_TRANSACTION.code(),
+          "current transaction is aborted, commands ignored until end of transaction block");
+      return false;
+    }
+    boolean begins = verb.equals("BEGIN");
+    boolean inTransaction = (endsBlock || begins) && inTransaction();
+    if (endsBlock && !inTransaction) {
+      // Nothing to end in SQLite (never begun, or SQLite rolled back on its own).
+      if (status == TransactionStatus.IDLE) {
+        sink.notice(
+            Severity.WARNING,
+            SqlState.NO_ACTIVE_SQL_TRANSACTION.code(),
+            "there is no transaction in progress");
+      }
+      sink.commandComplete(status == TransactionStatus.FAILED ? "ROLLBACK" : verb);
+      status = TransactionStatus.IDLE;
+      return true;
+    }
+    if (begins && inTransaction) {
+      sink.notice(
+          Severity.WARNING,
+          SqlState.ACTIVE_SQL_TRANSACTION.code(),
+          "there is already a transaction in progress");
+      sink.commandComplete("BEGIN");
+      status = TransactionStatus.IN_BLOCK;
+      return true;
+    }
+    boolean wasInBlock = status != TransactionStatus.IDLE;
+    try {
+      if (status == TransactionStatus.FAILED && verb.equals("COMMIT")) {
+        st.execute("ROLLBACK");
+        sink.commandComplete("ROLLBACK");
+      } else if (SessionSettings.handles(verb)) {
+        settings.run(sql, verb, sink);
+      } else {
+        execute(st, sql, sink);
+      }
+      status = inTransaction() ? TransactionStatus.IN_BLOCK : TransactionStatus.IDLE;
+      return true;
+    } catch (SQLException e) {
+      error(sink, e);
+      status = wasInBlock || inTransaction() ? TransactionStatus.FAILED : TransactionStatus.IDLE;
+      return false;
+    }
+  }
+
+  private void execute(Statement st, String sql, QuerySink sink) throws SQLException {
+    boolean rows = st.execute(sql);
+    for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+      String state = w.getSQLState() == null ? SqlState.WARNING.code() : w.getSQLState();
+      sink.notice(Severity.NOTICE, state, w.getMessage());
+    }
+    st.clearWarnings();
+    long count;
+    if (rows) {
+      try (ResultSet rs = st.getResultSet()) {
+        count = sendRows(rs, sink);
+      }
+    } else {
+      count = Math.max(0, st.getUpdateCount());
+    }
+    String tag = CommandTags.of(sql, count, rows);
+    sink.commandComplete(tag == null ? "" : tag);
+  }
+
+  /** RowDescription (typed from the first row) and every row; returns the row count. */
+  private static long sendRows(ResultSet rs, QuerySink sink) throws SQLException {
+    ResultSetMetaData md = rs.getMetaData();
+    int n = md.getColumnCount();
+    Object[] values = new Object[n];
+    boolean more = rs.next();
+    PgType[] types = new PgType[n];
+    List<PgColumn> columns = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      values[i] = more ? rs.getObject(i + 1) : null;
+      // While on the first row: without a declared type sqlite-jdbc names the value's type.
+      types[i] = PgType.forColumn(md.getColumnTypeName(i + 1), values[i]);
+      columns.add(new PgColumn(md.getColumnLabel(i + 1), types[i]));
+    }
+    sink.rowDescription(columns);
+    long count = 0;
+    String[] text = new String[n];
+    while (more) {
+      for (int i = 0; i < n; i++) {
+        Object v = count == 0 ? values[i] : rs.getObject(i + 1);
+        text[i] = types[i].encode(v);
+      }
+      sink.dataRow(text);
+      count++;
+      more = rs.next();
+    }
+    return count;
+  }
+
+  private void endImplicitBlock(Statement st, boolean ok, QuerySink sink) throws SQLException {
+    try {
+      if (ok) {
+        st.execute("COMMIT");
+      } else if (inTransaction()) {
+        st.execute("ROLLBACK");
+      }
+    } catch (SQLException e) {
+      error(sink, e);
+      if (inTransaction()) {
+        st.execute("ROLLBACK");
+      }
+    }
+    status = TransactionStatus.IDLE;
+  }
+
+  private static boolean isRollbackTo(String sql) {
+    try {
+      return Command.parse(sql).type() == Command.Type.ROLLBACK_TO_SAVEPOINT;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private boolean inTransaction() {
+    try {
+      return conn.inTransaction();
+    } catch (SQLException e) {
+      log.debug("inTransaction failed", e);
+      return false;
+    }
+  }
+
+  private static void error(QuerySink sink, SQLException e) {
+    String state = e.getSQLState() == null ? SqlState.INTERNAL_ERROR.code() : e.getSQLState();
+    String message = e.getMessage() == null ? "unknown error" : e.getMessage();
+    if (state.equals(SqlState.QUERY_CANCELED.code())) {
+      message = "canceling statement due to user request";
+    }
+    sink.error(state, message);
+  }
+}

@@ -1,0 +1,76 @@
+package io.heliosdb.nano.wire;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server's sessions: admission against max_connections, and lookup by process id for
+ * CancelRequest. Thread-safe.
+ */
+final class SessionRegistry {
+  private final int maxConnections;
+  private final Map<Integer, PgSession> byPid = new ConcurrentHashMap<>();
+  private int admitted;
+
+  SessionRegistry(int maxConnections) {
+    this.maxConnections = maxConnections;
+  }
+
+  int maxConnections() {
+    return maxConnections;
+  }
+
+  /** Takes a connection slot; false when all max_connections are taken. */
+  synchronized boolean tryAdmit() {
+    if (admitted >= maxConnections) {
+      return false;
+    }
+    admitted++;
+    return true;
+  }
+
+  /** Gives a slot back (the session has closed its database connection). */
+  synchronized void release() {
+    admitted--;
+    notifyAll();
+  }
+
+  synchronized int admitted() {
+    return admitted;
+  }
+
+  /** Waits until every admitted session has released its slot; false on timeout. */
+  synchronized boolean awaitAllReleased(long timeoutMillis) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+    while (admitted > 0) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
+  }
+
+  void register(int pid, PgSession session) {
+    byPid.put(pid, session);
+  }
+
+  void unregister(int pid, PgSession session) {
+    byPid.remove(pid, session);
+  }
+
+  /** Cancels the running statement of session {@code pid} if {@code secret} is its key. */
+  void cancel(int pid, int secret) {
+    PgSession s = byPid.get(pid);
+    if (s != null && s.hasSecret(secret)) {
+      s.cancel();
+    }
+  }
+
+  List<PgSession> sessions() {
+    return new ArrayList<>(byPid.values());
+  }
+}

@@ -1,0 +1,205 @@
+package io.heliosdb.nano.wire;
+
+import io.heliosdb.nano.error.HeliosSqlException;
+import io.heliosdb.nano.error.SqlState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A session's run-time parameters: what {@code SET}, {@code RESET} and {@code SHOW} see, which
+ * drivers send on their own (pgjdbc: {@code SET extra_float_digits = 3}). SQLite has no such
+ * statements, so these never reach it. Any parameter may be set (kept for SHOW, otherwise without
+ * effect); only client_encoding is checked, since the server speaks UTF-8 only. SET LOCAL acts as
+ * SET, and a rollback does not undo a SET.
+ */
+final class SessionSettings {
+  private static final Pattern SET =
+      Pattern.compile(
+          "(?is)SET\\s+(?:(?:SESSION|LOCAL)\\s+)?([A-Za-z_][A-Za-z0-9_.]*)\\s*(?:=|\\s+TO\\s+)\\s*(.*)");
+  private static final Pattern SET_TIME_ZONE =
+      Pattern.compile("(?is)SET\\s+(?:(?:SESSION|LOCAL)\\s+)?TIME\\s+ZONE\\s+(.*)");
+
+  /** SET forms accepted without effect: transaction modes, role and authorization. */
+  private static final Pattern IGNORED_SET =
+      Pattern.compile(
+          "(?is)SET\\s+(?:(?:SESSION|LOCAL)\\s+)?(TRANSACTION|SESSION\\s+CHARACTERISTICS|ROLE"
+              + "|SESSION\\s+AUTHORIZATION|CONSTRAINTS)\\b.*");
+
+  private static final Pattern RESET = Pattern.compile("(?is)RESET\\s+([A-Za-z_][A-Za-z0-9_.]*)");
+  private static final Pattern SHOW =
+      Pattern.compile("(?is)SHOW\\s+([A-Za-z_][A-Za-z0-9_.]*(?:\\s+[A-Za-z_]+)*)");
+
+  /** Parameters a client is told about with ParameterStatus when they change (GUC_REPORT). */
+  private static final List<String> REPORTED =
+      List.of(
+          "application_name",
+          "client_encoding",
+          "DateStyle",
+          "integer_datetimes",
+          "IntervalStyle",
+          "is_superuser",
+          "server_encoding",
+          "server_version",
+          "session_authorization",
+          "standard_conforming_strings",
+          "TimeZone");
+
+  private final Map<String, String> defaults = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+  private final Map<String, String> values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+  /** The settings of a session of {@code user} that announced {@code applicationName}. */
+  SessionSettings(String user, String applicationName) {
+    defaults.put("application_name", applicationName);
+    defaults.put("client_encoding", "UTF8");
+    defaults.put("DateStyle", "ISO, MDY");
+    defaults.put("default_transaction_isolation", "serializable");
+    defaults.put("extra_float_digits", "1");
+    defaults.put("integer_datetimes", "on");
+    defaults.put("IntervalStyle", "postgres");
+    defaults.put("is_superuser", "off");
+    defaults.put("max_identifier_length", "63");
+    defaults.put("search_path", "\"$user\", public");
+    defaults.put("server_encoding", "UTF8");
+    defaults.put("server_version", PgSession.SERVER_VERSION);
+    defaults.put("server_version_num", "150000");
+    defaults.put("session_authorization", user);
+    defaults.put("standard_conforming_strings", "on");
+    defaults.put("TimeZone", "UTC");
+    defaults.put("transaction_isolation", "serializable");
+    values.putAll(defaults);
+  }
+
+  /** Whether a statement with this verb is one of ours (SET, RESET, SHOW). */
+  static boolean handles(String verb) {
+    return verb.equals("SET") || verb.equals("RESET") || verb.equals("SHOW");
+  }
+
+  /** The parameters reported at startup, with their values, in name order. */
+  List<String[]> reported() {
+    List<String[]> out = new ArrayList<>(REPORTED.size());
+    for (String name : REPORTED) {
+      out.add(new String[] {name, values.get(name)});
+    }
+    return out;
+  }
+
+  /** Runs a SET, RESET or SHOW statement. */
+  void run(String sql, String verb, QuerySink sink) throws HeliosSqlException {
+    switch (verb) {
+      case "SET" -> set(sql, sink);
+      case "RESET" -> reset(sql, sink);
+      default -> show(sql, sink);
+    }
+  }
+
+  private void set(String sql, QuerySink sink) throws HeliosSqlException {
+    Matcher tz = SET_TIME_ZONE.matcher(sql);
+    Matcher m = SET.matcher(sql);
+    if (tz.matches()) {
+      assign("TimeZone", tz.group(1), sink);
+    } else if (IGNORED_SET.matcher(sql).matches()) {
+      // accepted: SQLite's transactions are serializable whatever is asked
+    } else if (m.matches()) {
+      assign(m.group(1), m.group(2), sink);
+    } else {
+      throw new HeliosSqlException(SqlState.SYNTAX_ERROR, "syntax error in SET: " + sql);
+    }
+    sink.commandComplete("SET");
+  }
+
+  private void assign(String name, String rawValue, QuerySink sink) throws HeliosSqlException {
+    String value = unquote(rawValue.strip());
+    if (value.equalsIgnoreCase("DEFAULT")) {
+      value = defaults.getOrDefault(name, "");
+    }
+    if (name.equalsIgnoreCase("client_encoding")) {
+      String e = value.toUpperCase(Locale.ROOT).replace("-", "");
+      if (!e.equals("UTF8") && !e.equals("UNICODE")) {
+        throw new HeliosSqlException(
+            SqlState.FEATURE_NOT_SUPPORTED,
+            "client_encoding \"" + value + "\" is not supported: this server speaks UTF8 only");
+      }
+      value = "UTF8";
+    }
+    String previous = values.put(name, value);
+    String canonical = canonicalName(name);
+    if (canonical != null && !value.equals(previous)) {
+      sink.parameterStatus(canonical, value);
+    }
+  }
+
+  private void reset(String sql, QuerySink sink) throws HeliosSqlException {
+    Matcher m = RESET.matcher(sql.strip());
+    if (!m.matches()) {
+      throw new HeliosSqlException(SqlState.SYNTAX_ERROR, "syntax error in RESET: " + sql);
+    }
+    if (m.group(1).equalsIgnoreCase("ALL")) {
+      for (String name : defaults.keySet()) {
+        assign(name, quote(defaults.get(name)), sink);
+      }
+    } else {
+      assign(m.group(1), quote(defaults.getOrDefault(m.group(1), "")), sink);
+    }
+    sink.commandComplete("RESET");
+  }
+
+  private void show(String sql, QuerySink sink) throws HeliosSqlException {
+    Matcher m = SHOW.matcher(sql.strip());
+    if (!m.matches()) {
+      throw new HeliosSqlException(SqlState.SYNTAX_ERROR, "syntax error in SHOW: " + sql);
+    }
+    String name = m.group(1).replaceAll("\\s+", " ");
+    if (name.equalsIgnoreCase("ALL")) {
+      sink.rowDescription(
+          List.of(new PgColumn("name", PgType.TEXT), new PgColumn("setting", PgType.TEXT)));
+      values.forEach((k, v) -> sink.dataRow(new String[] {k, v}));
+      sink.commandComplete("SHOW");
+      return;
+    }
+    if (name.equalsIgnoreCase("TRANSACTION ISOLATION LEVEL")) {
+      name = "transaction_isolation";
+    } else if (name.equalsIgnoreCase("TIME ZONE")) {
+      name = "TimeZone";
+    }
+    String value = values.get(name);
+    if (value == null) {
+      throw new HeliosSqlException(
+          SqlState.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\"");
+    }
+    String label = canonicalName(name);
+    sink.rowDescription(
+        List.of(new PgColumn(label == null ? name.toLowerCase(Locale.ROOT) : label, PgType.TEXT)));
+    sink.dataRow(new String[] {value});
+    sink.commandComplete("SHOW");
+  }
+
+  /** The reported parameter's spelling (DateStyle, TimeZone, ...), or null if not reported. */
+  private static String canonicalName(String name) {
+    for (String r : REPORTED) {
+      if (r.equalsIgnoreCase(name)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** A value as written: 'text' with '' for a quote, "text", or a bare word, number or list. */
+  private static String unquote(String v) {
+    if (v.length() >= 2 && v.startsWith("'") && v.endsWith("'")) {
+      return v.substring(1, v.length() - 1).replace("''", "'");
+    }
+    if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+      return v.substring(1, v.length() - 1);
+    }
+    return v;
+  }
+
+  private static String quote(String v) {
+    return "'" + v.replace("'", "''") + "'";
+  }
+}

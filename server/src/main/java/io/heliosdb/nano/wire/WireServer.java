@@ -1,0 +1,188 @@
+package io.heliosdb.nano.wire;
+
+import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.error.SqlState;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL wire server: Netty event loops for the sockets, a worker pool for SQLite. Each
+ * session's work runs on the pool through the session's serial executor; the pool creates threads
+ * on demand and lets idle ones go, so a statement waiting on SQLite's busy timeout holds one thread
+ * and nothing else (there is at most one busy thread per session).
+ *
+ * <p>{@link #close()} stops gracefully: it stops accepting, ends every session with FATAL 57P01,
+ * waits for their connections to close and closes the database it serves.
+ */
+public final class WireServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WireServer.class);
+
+  /** How long {@link #close()} waits for sessions to close their connections. */
+  private static final long STOP_WAIT_MILLIS = 10_000;
+
+  /**
+   * Where and how to serve.
+   *
+   * @param host address to bind, e.g. 127.0.0.1
+   * @param port TCP port; 0 picks a free one (see {@link #port()})
+   * @param maxConnections sessions at once; the next is refused with FATAL 53300
+   * @param maxMessageBytes largest message body a client may send once authenticated
+   */
+  public record Options(String host, int port, int maxConnections, int maxMessageBytes) {
+    public static final int DEFAULT_PORT = 54320;
+    public static final int DEFAULT_MAX_CONNECTIONS = 100;
+
+    public Options {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be between 0 and 65535: " + port);
+      }
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("max connections must be at least 1");
+      }
+    }
+
+    /** Loopback, the given port, PostgreSQL's default of 100 connections, 16 MiB messages. */
+    public static Options loopback(int port) {
+      return new Options(
+          "127.0.0.1", port, DEFAULT_MAX_CONNECTIONS, PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES);
+    }
+  }
+
+  private final HeliosDB db;
+  private final SessionRegistry registry;
+  private final EventLoopGroup loops;
+  private final ExecutorService workers;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private Channel serverChannel;
+  private boolean closed;
+
+  private WireServer(HeliosDB db, Options options) {
+    this.db = db;
+    this.registry = new SessionRegistry(options.maxConnections());
+    this.loops =
+        new MultiThreadIoEventLoopGroup(
+            Runtime.getRuntime().availableProcessors(),
+            daemonThreads("heliosdb-wire-io-"),
+            NioIoHandler.newFactory());
+    this.workers =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemonThreads("heliosdb-wire-worker-"));
+  }
+
+  /**
+   * Serves {@code db} until {@link #close()}, which closes it: the server owns the database from
+   * here on.
+   */
+  public static WireServer start(HeliosDB db, Options options) throws InterruptedException {
+    WireServer server = new WireServer(db, options);
+    try {
+      server.bind(options);
+      return server;
+    } catch (Throwable e) {
+      // Netty throws a bind failure (java.net.BindException) without declaring it.
+      server.close();
+      throw e;
+    }
+  }
+
+  private void bind(Options options) throws InterruptedException {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(loops)
+            .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    channels.add(ch);
+                    PgFrameDecoder decoder = new PgFrameDecoder(options.maxMessageBytes());
+                    ch.pipeline()
+                        .addLast("frames", decoder)
+                        .addLast("protocol", new PgWireHandler(db, registry, workers, decoder));
+                  }
+                });
+    serverChannel = b.bind(options.host(), options.port()).sync().channel();
+  }
+
+  /** The address the server listens on (with the real port when started on port 0). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  public int port() {
+    return address().getPort();
+  }
+
+  /** Sessions connected now. */
+  public int sessionCount() {
+    return registry.admitted();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (serverChannel != null) {
+        serverChannel.close().syncUninterruptibly();
+      }
+      for (Channel ch : channels) {
+        PgWireHandler h = ch.pipeline().get(PgWireHandler.class);
+        PgSession s = h == null ? null : h.session();
+        if (s != null) {
+          s.terminate(
+              SqlState.ADMIN_SHUTDOWN.code(),
+              "terminating connection due to administrator command");
+        } else {
+          ch.close();
+        }
+      }
+      if (!registry.awaitAllReleased(STOP_WAIT_MILLIS)) {
+        log.warn("{} sessions still running at shutdown", registry.admitted());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      workers.shutdown();
+      db.close();
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,137 @@
+package io.heliosdb.nano.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.PGConnection;
+
+/** {@code heliosdb serve}, run in-process on a background thread and stopped without exiting. */
+class ServeCommandTest {
+  private static final Pattern START =
+      Pattern.compile(
+          "heliosdb: serving (.+) at postgresql://127\\.0\\.0\\.1:(\\d+)"
+              + " \\(trust authentication, loopback only\\)\n");
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private CompletableFuture<Integer> serve(CompletableFuture<Void> stop, String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "serve";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return CompletableFuture.supplyAsync(
+        () ->
+            Main.run(
+                new ByteArrayInputStream(new byte[0]),
+                false,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                stop,
+                all));
+  }
+
+  @Test
+  void servesTheDatabaseFileUntilStopped() throws Exception {
+    Path db = dir.resolve("served.db");
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    CompletableFuture<Integer> status = serve(stop, "--db", db.toString(), "--port", "0");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> START.matcher(text(out)).matches());
+    Matcher m = START.matcher(text(out));
+    assertThat(m.matches()).isTrue();
+    assertThat(m.group(1)).isEqualTo(db.toAbsolutePath().toString());
+    int port = Integer.parseInt(m.group(2));
+
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/x?preferQueryMode=simple", "me", "");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE kept(x INTEGER); INSERT INTO kept VALUES (42)");
+      s.execute("LISTEN served");
+      s.execute("NOTIFY served, 'hello'");
+      assertThat(c.unwrap(PGConnection.class).getNotifications())
+          .extracting(n -> n.getParameter())
+          .containsExactly("hello");
+      try (ResultSet rs = s.executeQuery("SELECT x FROM kept")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(42);
+      }
+    }
+
+    stop.complete(null);
+    assertThat(status.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(text(out)).endsWith("heliosdb: stopped\n");
+    assertThat(text(err)).isEmpty();
+
+    // The data is in the file, which the server closed.
+    Main.run(
+        new ByteArrayInputStream(new byte[0]),
+        false,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        "sql",
+        "--db",
+        db.toString(),
+        "-c",
+        "SELECT x FROM kept");
+    assertThat(text(out)).contains(" x\n----\n 42\n(1 row)");
+  }
+
+  @Test
+  void nonLoopbackListenAddressIsRefusedWithExitTwo() throws Exception {
+    CompletableFuture<Integer> status =
+        serve(
+            new CompletableFuture<>(),
+            "--db",
+            dir.resolve("a.db").toString(),
+            "--listen",
+            "0.0.0.0");
+    assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+    assertThat(text(err).lines()).hasSize(1);
+    assertThat(text(err))
+        .startsWith("heliosdb: --listen 0.0.0.0 is not a loopback address")
+        .contains("no authentication");
+    assertThat(text(out)).isEmpty();
+  }
+
+  @Test
+  void portInUseIsAOneLineErrorWithExitTwo() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Integer> status =
+          serve(
+              new CompletableFuture<>(),
+              "--db",
+              dir.resolve("b.db").toString(),
+              "--port",
+              String.valueOf(taken.getLocalPort()));
+      assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+      assertThat(text(err))
+          .startsWith("heliosdb: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
+          .contains("in use");
+      assertThat(text(err).lines()).hasSize(1);
+    }
+  }
+
+  private static String text(ByteArrayOutputStream s) {
+    return s.toString(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,152 @@
+package io.heliosdb.nano.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Test helper: frontend messages as bytes, backend bytes as readable messages. */
+final class Frames {
+  private Frames() {}
+
+  /** One backend message: its type and body. */
+  record Backend(char type, byte[] body) {
+    ByteBuf buf() {
+      return Unpooled.wrappedBuffer(body);
+    }
+
+    /** The fields of an ErrorResponse or NoticeResponse, by field code. */
+    Map<Character, String> fields() {
+      ByteBuf b = buf();
+      Map<Character, String> out = new java.util.LinkedHashMap<>();
+      while (b.isReadable()) {
+        byte code = b.readByte();
+        if (code == 0) {
+          break;
+        }
+        out.put((char) code, cstring(b));
+      }
+      return out;
+    }
+
+    String sqlState() {
+      return fields().get('C');
+    }
+
+    String severity() {
+      return fields().get('V');
+    }
+
+    String message() {
+      return fields().get('M');
+    }
+
+    /** The tag of a CommandComplete. */
+    String tag() {
+      return cstring(buf());
+    }
+
+    /** The status byte of a ReadyForQuery. */
+    char status() {
+      return (char) body[0];
+    }
+
+    /** The values of a DataRow as text (null for NULL). */
+    List<String> values() {
+      ByteBuf b = buf();
+      int n = b.readShort();
+      List<String> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        int len = b.readInt();
+        out.add(len < 0 ? null : b.readCharSequence(len, StandardCharsets.UTF_8).toString());
+      }
+      return out;
+    }
+
+    /** Name and type OID of each column of a RowDescription, as "name:oid". */
+    List<String> columns() {
+      ByteBuf b = buf();
+      int n = b.readShort();
+      List<String> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        String name = cstring(b);
+        b.skipBytes(6);
+        int oid = b.readInt();
+        b.skipBytes(8);
+        out.add(name + ":" + oid);
+      }
+      return out;
+    }
+
+    /** A NotificationResponse as "pid channel payload". */
+    String notification() {
+      ByteBuf b = buf();
+      int pid = b.readInt();
+      return pid + " " + cstring(b) + " " + cstring(b);
+    }
+
+    @Override
+    public String toString() {
+      return switch (type) {
+        case 'E', 'N' -> type + fields().toString();
+        case 'C' -> "C " + tag();
+        case 'Z' -> "Z " + status();
+        default -> String.valueOf(type);
+      };
+    }
+  }
+
+  static String cstring(ByteBuf b) {
+    int len = b.bytesBefore((byte) 0);
+    String s = b.readCharSequence(len, StandardCharsets.UTF_8).toString();
+    b.skipBytes(1);
+    return s;
+  }
+
+  /** Splits backend bytes into messages (the lone 'N' answer to SSLRequest is not typed). */
+  static List<Backend> parse(ByteBuf in) {
+    List<Backend> out = new ArrayList<>();
+    while (in.readableBytes() >= 5) {
+      char type = (char) in.readByte();
+      int len = in.readInt();
+      byte[] body = new byte[len - 4];
+      in.readBytes(body);
+      out.add(new Backend(type, body));
+    }
+    return out;
+  }
+
+  static ByteBuf startup(String... keyValues) {
+    ByteBuf body = Unpooled.buffer();
+    body.writeInt(MessageTypes.PROTOCOL_3_0);
+    for (String s : keyValues) {
+      body.writeCharSequence(s, StandardCharsets.UTF_8);
+      body.writeByte(0);
+    }
+    body.writeByte(0);
+    return Unpooled.buffer().writeInt(body.readableBytes() + 4).writeBytes(body);
+  }
+
+  static ByteBuf untyped(int code, int... ints) {
+    ByteBuf b = Unpooled.buffer().writeInt(8 + 4 * ints.length).writeInt(code);
+    for (int i : ints) {
+      b.writeInt(i);
+    }
+    return b;
+  }
+
+  static ByteBuf query(String sql) {
+    byte[] text = sql.getBytes(StandardCharsets.UTF_8);
+    return Unpooled.buffer()
+        .writeByte('Q')
+        .writeInt(4 + text.length + 1)
+        .writeBytes(text)
+        .writeByte(0);
+  }
+
+  static ByteBuf typed(char type, byte[] body) {
+    return Unpooled.buffer().writeByte(type).writeInt(4 + body.length).writeBytes(body);
+  }
+}

@@ -1,0 +1,136 @@
+package io.heliosdb.nano.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@link PgFrameDecoder} alone: framing, states and size caps. */
+class PgFrameDecoderTest {
+  private final PgFrameDecoder decoder = new PgFrameDecoder(1 << 20);
+  private final EmbeddedChannel channel = new EmbeddedChannel(decoder);
+
+  private FrontendMessage feed(ByteBuf bytes) {
+    channel.writeInbound(bytes);
+    return channel.readInbound();
+  }
+
+  @Test
+  void startupMessageCarriesItsParametersInOrderAndAStartupSplitAcrossReadsWaits() {
+    ByteBuf all = Frames.startup("user", "ann", "database", "shop", "application_name", "psql");
+    ByteBuf first = all.readRetainedSlice(7);
+    assertThat(feed(first)).isNull();
+    FrontendMessage m = feed(all);
+    assertThat(m)
+        .isEqualTo(
+            new FrontendMessage.Startup(
+                0,
+                new java.util.LinkedHashMap<>(
+                    Map.of("user", "ann", "database", "shop", "application_name", "psql"))));
+    assertThat(((FrontendMessage.Startup) m).parameters().keySet())
+        .containsExactly("user", "database", "application_name");
+    assertThat(decoder.state()).isEqualTo(PgFrameDecoder.State.MESSAGES);
+  }
+
+  @Test
+  void sslAndGssRequestsKeepTheDecoderInStartup() {
+    assertThat(feed(Frames.untyped(MessageTypes.SSL_REQUEST)))
+        .isInstanceOf(FrontendMessage.SslRequest.class);
+    assertThat(feed(Frames.untyped(MessageTypes.GSSENC_REQUEST)))
+        .isInstanceOf(FrontendMessage.GssEncRequest.class);
+    assertThat(decoder.state()).isEqualTo(PgFrameDecoder.State.STARTUP);
+    assertThat(feed(Frames.startup("user", "u"))).isInstanceOf(FrontendMessage.Startup.class);
+  }
+
+  @Test
+  void cancelRequestCarriesPidAndSecretAndEverythingAfterIsDiscarded() {
+    assertThat(feed(Frames.untyped(MessageTypes.CANCEL_REQUEST, 1234, -99)))
+        .isEqualTo(new FrontendMessage.CancelRequest(1234, -99));
+    assertThat(feed(Frames.query("SELECT 1"))).isNull();
+    assertThat(decoder.state()).isEqualTo(PgFrameDecoder.State.DISCARD);
+  }
+
+  @Test
+  void startupPacketOverTenThousandBytesIsAViolationBeforeItsBodyArrives() {
+    ByteBuf header = Unpooled.buffer().writeInt(10_001).writeInt(MessageTypes.PROTOCOL_3_0);
+    assertThat(feed(header))
+        .isEqualTo(
+            new FrontendMessage.ProtocolViolation("08P01", "invalid length of startup packet"));
+    assertThat(feed(Frames.startup("user", "u"))).isNull();
+  }
+
+  @Test
+  void protocolVersionTwoIsRefusedWith0A000() {
+    ByteBuf v2 = Unpooled.buffer().writeInt(9).writeInt(2 << 16).writeByte(0);
+    FrontendMessage m = feed(v2);
+    assertThat(m).isInstanceOf(FrontendMessage.ProtocolViolation.class);
+    assertThat(((FrontendMessage.ProtocolViolation) m).sqlState()).isEqualTo("0A000");
+    assertThat(((FrontendMessage.ProtocolViolation) m).message())
+        .isEqualTo("unsupported frontend protocol 2.0: server supports 3.0 to 3.0");
+  }
+
+  @Test
+  void startupWithoutTerminatorIsAViolation() {
+    ByteBuf bad =
+        Unpooled.buffer()
+            .writeInt(12)
+            .writeInt(MessageTypes.PROTOCOL_3_0)
+            .writeBytes("user".getBytes());
+    assertThat(feed(bad)).isInstanceOf(FrontendMessage.ProtocolViolation.class);
+  }
+
+  @Test
+  void messageBodyIsCappedAtTenThousandBytesUntilAuthenticatedThenAtTheMaximum() {
+    feed(Frames.startup("user", "u"));
+    String big = "SELECT '" + "x".repeat(20_000) + "'";
+    assertThat(feed(Frames.query(big)))
+        .isEqualTo(
+            new FrontendMessage.ProtocolViolation(
+                "08P01", "message too long: 20010 bytes, the limit is 10000"));
+
+    PgFrameDecoder authenticated = new PgFrameDecoder(1 << 20);
+    EmbeddedChannel ch = new EmbeddedChannel(authenticated);
+    ch.writeInbound(Frames.startup("user", "u"));
+    ch.readInbound();
+    authenticated.authenticated();
+    ch.writeInbound(Frames.query(big));
+    assertThat((Object) ch.readInbound()).isEqualTo(new FrontendMessage.Query(big));
+    ByteBuf header = Unpooled.buffer().writeByte('Q').writeInt((1 << 20) + 5);
+    ch.writeInbound(header);
+    assertThat((Object) ch.readInbound()).isInstanceOf(FrontendMessage.ProtocolViolation.class);
+  }
+
+  @Test
+  void messagesAreTypedAndCopyMessagesOutsideCopyAreDropped() {
+    feed(Frames.startup("user", "u"));
+    channel.writeInbound(
+        Unpooled.wrappedBuffer(
+            Frames.typed('P', new byte[] {0, 'x', 0, 0, 0}),
+            Frames.typed('d', new byte[] {1, 2, 3}),
+            Frames.typed('S', new byte[0]),
+            Frames.typed('y', new byte[] {1}),
+            Frames.typed('X', new byte[0])));
+    assertThat((Object) channel.readInbound())
+        .isEqualTo(new FrontendMessage.ExtendedQuery(MessageTypes.PARSE));
+    assertThat((Object) channel.readInbound()).isEqualTo(new FrontendMessage.Sync());
+    assertThat((Object) channel.readInbound()).isEqualTo(new FrontendMessage.Unknown((byte) 'y'));
+    assertThat((Object) channel.readInbound()).isEqualTo(new FrontendMessage.Terminate());
+  }
+
+  @Test
+  void lengthBelowFourAndAQueryWithoutTerminatorAreViolations() {
+    feed(Frames.startup("user", "u"));
+    assertThat(feed(Unpooled.buffer().writeByte('Q').writeInt(3)))
+        .isEqualTo(new FrontendMessage.ProtocolViolation("08P01", "invalid message length"));
+
+    EmbeddedChannel ch = new EmbeddedChannel(new PgFrameDecoder(1 << 20));
+    ch.writeInbound(Frames.startup("user", "u"));
+    ch.readInbound();
+    ch.writeInbound(Frames.typed('Q', "SELECT 1".getBytes()));
+    assertThat((Object) ch.readInbound())
+        .isEqualTo(new FrontendMessage.ProtocolViolation("08P01", "invalid message format"));
+  }
+}

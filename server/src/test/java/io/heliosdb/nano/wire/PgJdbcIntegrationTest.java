@@ -1,0 +1,343 @@
+package io.heliosdb.nano.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.config.HeliosConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/** A real server on 127.0.0.1, port 0, and the real pgjdbc driver in simple query mode. */
+class PgJdbcIntegrationTest {
+  private static final String ORDERS =
+      "CREATE TABLE orders(id INTEGER PRIMARY KEY, amount REAL);"
+          + " CREATE TRIGGER orders_notify AFTER INSERT ON orders BEGIN"
+          + " SELECT pg_notify('orders', json_object('id', NEW.id)); END";
+
+  @TempDir Path dir;
+  private WireServer server;
+
+  /** Two sessions for the notification tests, opened by {@link #listenerAndSender()}. */
+  private Connection listener;
+
+  private Connection sender;
+  private Statement ls;
+  private Statement ss;
+
+  @BeforeEach
+  void start() throws Exception {
+    server =
+        WireServer.start(HeliosDB.open(dir.resolve("shop.db")), WireServer.Options.loopback(0));
+  }
+
+  @AfterEach
+  void stop() throws SQLException {
+    if (listener != null) {
+      listener.close();
+      sender.close();
+    }
+    server.close();
+  }
+
+  private void listenerAndSender() throws SQLException {
+    listener = connect();
+    sender = connect();
+    ls = listener.createStatement();
+    ss = sender.createStatement();
+  }
+
+  private Connection connect() throws SQLException {
+    return connect("preferQueryMode=simple");
+  }
+
+  private Connection connect(String options) throws SQLException {
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + server.port() + "/shop?" + options, "test", "");
+  }
+
+  private static PGNotification[] waitFor(Connection c) throws SQLException {
+    return c.unwrap(PGConnection.class).getNotifications(30_000);
+  }
+
+  @Test
+  void queriesReturnTypedValues() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE t(i INTEGER, r REAL, s TEXT, b BOOLEAN, blob BLOB, n NUMERIC, v VARCHAR(9))");
+      s.execute("INSERT INTO t VALUES (9007199254740993, 2.5, 'héllo', 1, x'00ff10', 1.5, 'v')");
+      s.execute("INSERT INTO t VALUES (NULL, NULL, NULL, 0, NULL, NULL, NULL)");
+      try (ResultSet rs = s.executeQuery("SELECT * FROM t ORDER BY i IS NULL")) {
+        ResultSetMetaData md = rs.getMetaData();
+        assertThat(md.getColumnTypeName(1)).isEqualTo("int8");
+        assertThat(md.getColumnTypeName(2)).isEqualTo("float8");
+        assertThat(md.getColumnTypeName(3)).isEqualTo("text");
+        assertThat(md.getColumnTypeName(4)).isEqualTo("bool");
+        assertThat(md.getColumnTypeName(5)).isEqualTo("bytea");
+        assertThat(md.getColumnTypeName(6)).isEqualTo("numeric");
+        assertThat(md.getColumnTypeName(7)).isEqualTo("varchar");
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(9007199254740993L);
+        assertThat(rs.getDouble(2)).isEqualTo(2.5);
+        assertThat(rs.getString(3)).isEqualTo("héllo");
+        assertThat(rs.getBoolean(4)).isTrue();
+        assertThat(rs.getBytes(5)).containsExactly(0, 0xff, 0x10);
+        assertThat(rs.getBigDecimal(6)).isEqualByComparingTo("1.5");
+        assertThat(rs.getObject(1)).isEqualTo(9007199254740993L);
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isZero();
+        assertThat(rs.wasNull()).isTrue();
+        assertThat(rs.getString(3)).isNull();
+        assertThat(rs.getBoolean(4)).isFalse();
+        assertThat(rs.getBytes(5)).isNull();
+        assertThat(rs.next()).isFalse();
+      }
+      try (ResultSet rs = s.executeQuery("SELECT 1 + 1 AS two, 0.5 * 3, 'x' || 'y', x'01'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getObject(1)).isEqualTo(2L);
+        assertThat(rs.getObject(2)).isEqualTo(1.5);
+        assertThat(rs.getObject(3)).isEqualTo("xy");
+        assertThat(rs.getBytes(4)).containsExactly(1);
+      }
+      assertThat(s.executeUpdate("UPDATE t SET s = 'z'")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void largeResultStreamsThroughInChunksWithEveryRowInOrder() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 300000)"
+                    + " SELECT i, printf('row %06d', i) FROM n")) {
+      long expected = 0;
+      while (rs.next()) {
+        expected++;
+        assertThat(rs.getLong(1)).isEqualTo(expected);
+        if (expected % 100_000 == 0) {
+          assertThat(rs.getString(2)).isEqualTo(String.format("row %06d", expected));
+        }
+      }
+      assertThat(expected).isEqualTo(300_000);
+    }
+  }
+
+  @Test
+  void listenerGetsTheTriggerNotificationWithTheSendersPid() throws Exception {
+    listenerAndSender();
+    ss.execute(ORDERS);
+    ls.execute("LISTEN orders");
+    ss.execute("INSERT INTO orders(id, amount) VALUES (7, 9.99)");
+
+    PGNotification[] got = waitFor(listener);
+    assertThat(got).hasSize(1);
+    assertThat(got[0].getName()).isEqualTo("orders");
+    assertThat(got[0].getParameter()).isEqualTo("{\"id\":7}");
+    int senderPid = sender.unwrap(PGConnection.class).getBackendPID();
+    assertThat(got[0].getPID()).isEqualTo(senderPid);
+    assertThat(senderPid).isNotEqualTo(listener.unwrap(PGConnection.class).getBackendPID());
+  }
+
+  @Test
+  void rolledBackInsertNotifiesNobody() throws Exception {
+    listenerAndSender();
+    ss.execute(ORDERS);
+    ls.execute("LISTEN orders");
+    ss.execute("BEGIN");
+    ss.execute("INSERT INTO orders(id) VALUES (1)");
+    ss.execute("ROLLBACK");
+    sender.setAutoCommit(false);
+    ss.execute("INSERT INTO orders(id) VALUES (2)");
+    sender.rollback();
+    sender.setAutoCommit(true);
+    // A marker sent afterwards: it must be the first thing the listener sees.
+    ss.execute("NOTIFY orders, 'marker'");
+    PGNotification[] got = waitFor(listener);
+    assertThat(got).extracting(PGNotification::getParameter).containsExactly("marker");
+  }
+
+  @Test
+  void ownNotifyArrivesWithTheStatementThatSentIt() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("LISTEN \"Mixed\"");
+      s.execute("NOTIFY \"Mixed\", 'to myself'");
+      // Sent before ReadyForQuery: already read when execute returned.
+      PGNotification[] got = c.unwrap(PGConnection.class).getNotifications();
+      assertThat(got).hasSize(1);
+      assertThat(got[0].getName()).isEqualTo("Mixed");
+      assertThat(got[0].getParameter()).isEqualTo("to myself");
+      assertThat(got[0].getPID()).isEqualTo(c.unwrap(PGConnection.class).getBackendPID());
+    }
+  }
+
+  @Test
+  void listenerInsideATransactionBlockGetsNothingUntilCommit() throws Exception {
+    listenerAndSender();
+    ls.execute("LISTEN jobs");
+    listener.setAutoCommit(false);
+    ls.execute("SELECT 1"); // pgjdbc opens the block with this statement
+    ss.execute("NOTIFY jobs, 'during the block'");
+    ls.execute("SELECT 2");
+    assertThat(listener.unwrap(PGConnection.class).getNotifications()).isEmpty();
+
+    listener.commit();
+    assertThat(waitFor(listener))
+        .extracting(PGNotification::getParameter)
+        .containsExactly("during the block");
+  }
+
+  @Test
+  void errorsCarryTheirSqlstateAndTheConnectionStaysUsable() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      assertThat(catchThrowableOfType(SQLException.class, () -> s.execute("SELEC 1")).getSQLState())
+          .isEqualTo("42601");
+      s.execute("CREATE TABLE u(id INTEGER PRIMARY KEY)");
+      s.execute("INSERT INTO u VALUES (1)");
+      SQLException dup =
+          catchThrowableOfType(SQLException.class, () -> s.execute("INSERT INTO u VALUES (1)"));
+      assertThat(dup.getSQLState()).isEqualTo("23505");
+      assertThat(dup.getMessage()).contains("UNIQUE constraint failed: u.id");
+      assertThat(
+              catchThrowableOfType(SQLException.class, () -> s.executeQuery("SELECT * FROM nope"))
+                  .getSQLState())
+          .isEqualTo("42P01");
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM u")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void autoCommitOffCommitsAndRollsBackThroughPgjdbc() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE k(x INTEGER)");
+      c.setAutoCommit(false);
+      s.execute("INSERT INTO k VALUES (1)");
+      c.rollback();
+      s.execute("INSERT INTO k VALUES (2)");
+      c.commit();
+      c.setAutoCommit(true);
+      try (ResultSet rs = s.executeQuery("SELECT group_concat(x) FROM k")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("2");
+      }
+    }
+  }
+
+  @Test
+  void cancelStopsARunningStatementWith57014() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      CompletableFuture<Object> endless =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return s.execute(
+                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)"
+                          + " SELECT count(*) FROM n");
+                } catch (SQLException e) {
+                  return e;
+                }
+              });
+      // pgjdbc sends a CancelRequest only while the statement is running: repeat until it stops.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                s.cancel();
+                return endless.isDone();
+              });
+      Object outcome;
+      try {
+        outcome = endless.get();
+      } catch (ExecutionException e) {
+        outcome = e.getCause();
+      }
+      assertThat(outcome).isInstanceOf(SQLException.class);
+      assertThat(((SQLException) outcome).getSQLState()).isEqualTo("57014");
+      try (ResultSet rs = s.executeQuery("SELECT 'still here'")) {
+        assertThat(rs.next()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aWriterWaitingForTheLockHoldsUpNoOtherSession() throws Exception {
+    server.close();
+    server =
+        WireServer.start(
+            HeliosDB.open(
+                HeliosConfig.builder().path(dir.resolve("busy.db")).busyTimeoutMs(600_000).build()),
+            WireServer.Options.loopback(0));
+    try (Connection holder = connect();
+        Connection waiter = connect();
+        Connection other = connect();
+        Statement hs = holder.createStatement();
+        Statement os = other.createStatement()) {
+      hs.execute("CREATE TABLE w(x INTEGER)");
+      hs.execute("BEGIN IMMEDIATE");
+      hs.execute("INSERT INTO w VALUES (1)");
+      CompletableFuture<Integer> blocked =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Statement ws = waiter.createStatement()) {
+                  return ws.executeUpdate("INSERT INTO w VALUES (2)");
+                } catch (SQLException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      // The waiter cannot finish while the holder's transaction is open; others go on meanwhile.
+      os.execute("LISTEN still_here");
+      os.execute("NOTIFY still_here, 'yes'");
+      assertThat(other.unwrap(PGConnection.class).getNotifications()).hasSize(1);
+      assertThat(blocked).isNotDone();
+      hs.execute("COMMIT");
+      assertThat(blocked.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void extendedQueryModeIsRefusedWithAHint() throws Exception {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      SQLException e = catchThrowableOfType(SQLException.class, () -> s.executeQuery("SELECT 1"));
+      assertThat(e.getSQLState()).isEqualTo("0A000");
+      assertThat(e.getMessage()).contains("preferQueryMode=simple");
+    }
+  }
+
+  @Test
+  void stopEndsSessionsWithAdminShutdown() throws Exception {
+    try (Connection c = connect()) {
+      server.close();
+      assertThat(server.sessionCount()).isZero();
+      // Read without writing, so no connection reset can overtake the FATAL message.
+      SQLException e =
+          catchThrowableOfType(
+              SQLException.class, () -> c.unwrap(PGConnection.class).getNotifications(30_000));
+      assertThat(e.getSQLState()).isEqualTo("57P01");
+      assertThat(e.getMessage()).contains("terminating connection due to administrator command");
+    }
+  }
+}

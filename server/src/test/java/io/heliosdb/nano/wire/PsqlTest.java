@@ -1,0 +1,183 @@
+package io.heliosdb.nano.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.heliosdb.nano.HeliosDB;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real psql binary against a real server. Without psql the tests are skipped, except under
+ * CI=true, where an external-client test must fail rather than skip.
+ */
+class PsqlTest {
+  @TempDir Path dir;
+  private WireServer server;
+
+  /** What one psql run printed and returned. */
+  record Run(int status, String out, String err) {
+    /** Standard output with trailing blanks cut from each line (psql pads headers). */
+    String text() {
+      return out.lines().map(String::stripTrailing).reduce("", (a, b) -> a + b + "\n");
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    server =
+        WireServer.start(HeliosDB.open(dir.resolve("shop.db")), WireServer.Options.loopback(0));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  static String psqlBinary() {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path p = Path.of(d, "psql");
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    if ("true".equals(System.getenv("CI"))) {
+      fail("psql is not installed, and CI=true: external-client tests must run, not skip");
+    }
+    Assumptions.abort("psql is not installed");
+    return null;
+  }
+
+  private Run psql(String stdin, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(psqlBinary());
+    cmd.addAll(
+        List.of(
+            "-h",
+            "127.0.0.1",
+            "-p",
+            String.valueOf(server.port()),
+            "-U",
+            "test",
+            "-d",
+            "test",
+            "-X",
+            "-v",
+            "ON_ERROR_STOP=1"));
+    cmd.addAll(List.of(args));
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    Path in = dir.resolve("in.sql");
+    Files.writeString(in, stdin);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectInput(in.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    pb.environment().put("PGCONNECT_TIMEOUT", "10");
+    pb.environment().put("PGAPPNAME", "psql-test");
+    Process p = pb.start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("psql did not finish");
+    }
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void queryResultsPrintAsFromPostgres() throws Exception {
+    Run r =
+        psql(
+            "",
+            "-c",
+            "CREATE TABLE t(id INTEGER, name TEXT, price REAL, ok BOOLEAN);"
+                + " INSERT INTO t VALUES (1, 'apple', 0.5, 1), (10, 'kiwi', 12.0, 0)",
+            "-c",
+            "SELECT * FROM t ORDER BY id");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.status()).isZero();
+    assertThat(r.text())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "CREATE TABLE",
+                "INSERT 0 2",
+                " id | name  | price | ok",
+                "----+-------+-------+----",
+                "  1 | apple |   0.5 | t",
+                " 10 | kiwi  |    12 | f",
+                "(2 rows)",
+                "",
+                ""));
+  }
+
+  @Test
+  void listenAndNotifyInOneSessionPrintTheNotification() throws Exception {
+    Run r = psql("", "-c", "LISTEN orders; NOTIFY orders, 'x'");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.status()).isZero();
+    assertThat(r.out().lines())
+        .hasSize(3)
+        .startsWith("LISTEN", "NOTIFY")
+        .last()
+        .asString()
+        .matches(
+            "Asynchronous notification \"orders\" with payload \"x\" received from server process"
+                + " with PID [1-9][0-9]*\\.");
+  }
+
+  @Test
+  void scriptOnStandardInputGetsTriggerNotificationsAfterCommit() throws Exception {
+    // psql cuts statements at semicolons, so the trigger goes in as one -c string first.
+    psql(
+        "",
+        "-c",
+        "CREATE TABLE orders(id INTEGER PRIMARY KEY); CREATE TRIGGER n AFTER INSERT ON orders"
+            + " BEGIN SELECT pg_notify('orders', 'id=' || NEW.id); END");
+    Run r =
+        psql(
+            "LISTEN orders;\n"
+                + "BEGIN;\n"
+                + "INSERT INTO orders VALUES (1);\n"
+                + "INSERT INTO orders VALUES (2);\n"
+                + "COMMIT;\n"
+                + "BEGIN;\n"
+                + "INSERT INTO orders VALUES (3);\n"
+                + "ROLLBACK;\n");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out().replaceAll("PID [0-9]+\\.", "PID n.").lines())
+        .containsExactly(
+            "LISTEN",
+            "BEGIN",
+            "INSERT 0 1",
+            "INSERT 0 1",
+            "COMMIT",
+            "Asynchronous notification \"orders\" with payload \"id=1\" received from server"
+                + " process with PID n.",
+            "Asynchronous notification \"orders\" with payload \"id=2\" received from server"
+                + " process with PID n.",
+            "BEGIN",
+            "INSERT 0 1",
+            "ROLLBACK");
+  }
+
+  @Test
+  void errorStopsTheScriptWithTheMessageOnStandardError() throws Exception {
+    Run r = psql("", "-c", "SELEC 1");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("ERROR:  near \"SELEC\": syntax error\n");
+  }
+}

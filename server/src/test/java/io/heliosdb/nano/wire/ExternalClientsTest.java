@@ -1,0 +1,138 @@
+package io.heliosdb.nano.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.heliosdb.nano.HeliosDB;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * psycopg2, psycopg 3 and node-postgres against a real server: typed rows, and notifications with
+ * the sender's pid. Each client is a script under src/test/resources/clients printing one JSON
+ * line. A missing client skips the test, except under {@code CI=true}, where it fails: CI installs
+ * them (.ci/run).
+ */
+class ExternalClientsTest {
+  /** Debian's python, where apt installs python3-psycopg2 and python3-psycopg. */
+  private static final String PYTHON = "/usr/bin/python3";
+
+  private static final Path NODE_MODULES = repoRoot().resolve(".ci/node/node_modules");
+
+  @TempDir Path dir;
+  private WireServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server =
+        WireServer.start(HeliosDB.open(dir.resolve("clients.db")), WireServer.Options.loopback(0));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void psycopg2() throws Exception {
+    requirePython("psycopg2");
+    assertThat(run(List.of(PYTHON, script("psycopg2_client.py")), null))
+        .isEqualTo(
+            "{\"row\": [42, 2.5, \"text\", null], \"types\": [\"int\", \"float\", \"str\","
+                + " \"NoneType\"], \"notifications\": [{\"channel\": \"py2_orders\", \"payload\":"
+                + " \"{\\\"id\\\":1}\", \"from_sender\": true}]}");
+  }
+
+  @Test
+  void psycopg3() throws Exception {
+    requirePython("psycopg");
+    assertThat(run(List.of(PYTHON, script("psycopg3_client.py")), null))
+        .isEqualTo(
+            "{\"row\": [42, 2.5, \"text\", null], \"types\": [\"int\", \"float\", \"str\","
+                + " \"NoneType\"], \"notifications\": [{\"channel\": \"py3_events\", \"payload\":"
+                + " \"hello\", \"from_sender\": true}, {\"channel\": \"py3_events\", \"payload\":"
+                + " \"\", \"from_sender\": true}]}");
+  }
+
+  @Test
+  void nodePostgres() throws Exception {
+    require(
+        Files.isDirectory(NODE_MODULES.resolve("pg")) && onPath("node"),
+        "node and the npm package pg in " + NODE_MODULES);
+    assertThat(run(List.of("node", script("node_pg_client.js")), NODE_MODULES))
+        .isEqualTo(
+            "{\"row\":[\"42\",2.5,\"text\",null],\"types\":[\"string\",\"number\",\"string\","
+                + "\"null\"],\"notifications\":[{\"channel\":\"node_events\",\"payload\":\"one\","
+                + "\"from_sender\":true},{\"channel\":\"node_events\",\"payload\":\"two\","
+                + "\"from_sender\":true}]}");
+  }
+
+  private String run(List<String> command, Path nodePath) throws Exception {
+    List<String> cmd = new ArrayList<>(command);
+    cmd.add("127.0.0.1");
+    cmd.add(Integer.toString(server.port()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    if (nodePath != null) {
+      pb.environment().put("NODE_PATH", nodePath.toString());
+    }
+    Process p = pb.start();
+    String out;
+    try (InputStream in = p.getInputStream()) {
+      out = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("client finished").isTrue();
+    assertThat(p.exitValue()).as("client exit status, output: %s", out).isZero();
+    return out;
+  }
+
+  private static String script(String name) throws IOException {
+    Path p = Path.of("src/test/resources/clients", name);
+    if (!Files.exists(p)) {
+      throw new IOException("missing client script " + p.toAbsolutePath());
+    }
+    return p.toAbsolutePath().toString();
+  }
+
+  private static void requirePython(String module) throws Exception {
+    boolean present = false;
+    if (Files.isExecutable(Path.of(PYTHON))) {
+      Process p = new ProcessBuilder(PYTHON, "-c", "import " + module).start();
+      present = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+    require(present, PYTHON + " with the module " + module);
+  }
+
+  private static void require(boolean present, String what) {
+    if (!present) {
+      if ("true".equals(System.getenv("CI"))) {
+        fail(what + " is missing (CI=true: .ci/run must install it)");
+      }
+      assumeTrue(false, what + " is missing");
+    }
+  }
+
+  private static boolean onPath(String program) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(d, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The repository root: the server module's parent (tests run in the module directory). */
+  private static Path repoRoot() {
+    return Path.of("").toAbsolutePath().getParent();
+  }
+}

@@ -1,6 +1,7 @@
 package io.heliosdb.nano;
 
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.metrics.MetricsTracker;
 import io.heliosdb.nano.session.Database;
 import io.heliosdb.nano.session.DurableReader;
 import io.heliosdb.nano.session.DurableRetention;
@@ -72,8 +73,14 @@ final class DurableSupport implements AutoCloseable {
 
   /** Applies retention now; returns how many notifications were removed. */
   synchronized int pruneNow() throws SQLException {
-    return DurableRetention.prune(
-        connection(), config.retentionMaxCount(), config.retentionMaxAge(), Instant.now());
+    int removed =
+        DurableRetention.prune(
+            connection(), config.retentionMaxCount(), config.retentionMaxAge(), Instant.now());
+    if (config.metrics() != MetricsTracker.NOOP) {
+      long[] stats = DurableRetention.stats(connection());
+      config.metrics().durableLogChanged(stats[0], stats[1], stats[2]);
+    }
+    return removed;
   }
 
   private void pruneQuietly() {

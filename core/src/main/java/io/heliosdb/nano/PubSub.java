@@ -36,6 +36,22 @@ public final class PubSub {
   }
 
   /**
+   * Subscribes as {@code options} say, with a listener called on {@code executor}, one notification
+   * at a time, in order: the replay first when resuming, then the live stream.
+   */
+  public Subscription subscribe(
+      SubscribeOptions options, Executor executor, Consumer<Notification> listener) {
+    Objects.requireNonNull(executor, "executor");
+    Objects.requireNonNull(listener, "listener");
+    if (options.resumeAfter() < 0) {
+      return subscribe(options.channelList(), executor, listener);
+    }
+    Subscription sub = subscribe(options);
+    sub.pushTo(executor, listener);
+    return sub;
+  }
+
+  /**
    * Subscribes as {@code options} say. With {@link SubscribeOptions#fromId}, the subscription first
    * delivers the durable notifications logged after that id (also those of other processes on the
    * file), then the live stream, with no gap and no duplicate; an overflow of its queue is repaired

@@ -8,7 +8,10 @@ import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A subscription to one or more channels, with its own bounded queue. When the queue is full, new
@@ -39,6 +42,42 @@ public final class Subscription implements AutoCloseable {
               resume.close();
             };
     this.cleanable = cleanWhenUnreachable ? CLEANER.register(this, cleanup) : null;
+  }
+
+  /**
+   * Turns a polled subscription into a pushing one: {@code listener} runs on {@code executor} for
+   * every item {@link #poll()} would return, in order, one at a time, starting now.
+   */
+  void pushTo(Executor executor, Consumer<Notification> listener) {
+    AtomicBoolean scheduled = new AtomicBoolean();
+    Runnable[] drain = new Runnable[1];
+    Runnable schedule =
+        () -> {
+          if (!mailbox.isClosed() && scheduled.compareAndSet(false, true)) {
+            executor.execute(drain[0]);
+          }
+        };
+    // One drain at a time, even on a multi-threaded executor: the flag stays set while it runs,
+    // and what arrived meanwhile is picked up by a new drain scheduled after it.
+    drain[0] =
+        () -> {
+          try {
+            for (Notification n = poll(); n != null; n = poll()) {
+              try {
+                listener.accept(n);
+              } catch (RuntimeException e) {
+                // as for live push listeners: a failing listener does not stop delivery
+              }
+            }
+          } finally {
+            scheduled.set(false);
+          }
+          if (mailbox.size() > 0) {
+            schedule.run();
+          }
+        };
+    mailbox.setArrivalSignal(schedule);
+    schedule.run(); // the replay, and anything that arrived before the signal was set
   }
 
   /** Adds channels to this subscription, at once. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.metrics.DefaultMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -161,6 +162,32 @@ class DurableChannelsTest {
   }
 
   @Test
+  void resumeWithAPushListenerReplaysThenGoesLive() throws Exception {
+    for (int i = 1; i <= 3; i++) {
+      db.pubsub().notify("orders", "n" + i);
+    }
+    java.util.concurrent.BlockingQueue<String> got =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.ExecutorService executor =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try (Subscription sub =
+        db.pubsub()
+            .subscribe(
+                SubscribeOptions.channels("orders").fromId(1),
+                executor,
+                n -> got.add(n.id() + ":" + n.payload()))) {
+      db.pubsub().notify("orders", "n4");
+      List<String> seen = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        seen.add(got.poll(5, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(seen).containsExactly("2:n2", "3:n3", "4:n4");
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
   void resumeWhilePublishingHasNoGapAndNoDuplicate() throws Exception {
     int total = 3000;
     Thread publisher =
@@ -223,6 +250,20 @@ class DurableChannelsTest {
     try (Subscription sub = db.pubsub().subscribe(SubscribeOptions.channels("orders").fromId(7))) {
       assertThat(take(sub, 3)).extracting(Notification::payload).containsExactly("n8", "n9", "n10");
     }
+  }
+
+  @Test
+  void retentionReportsTheLogToMetrics() throws Exception {
+    db.close();
+    DefaultMetrics metrics = new DefaultMetrics();
+    db = open(HeliosConfig.builder().retentionMaxCount(2).metrics(metrics));
+    for (int i = 1; i <= 5; i++) {
+      db.pubsub().notify("orders", "n" + i);
+    }
+    db.pruneDurableLog();
+    assertThat(metrics.durableLogRetained()).isEqualTo(2);
+    assertThat(metrics.durableLogOldestId()).isEqualTo(4);
+    assertThat(metrics.durableLogNewestId()).isEqualTo(5);
   }
 
   @Test

@@ -29,6 +29,7 @@ public final class DefaultMetrics implements MetricsTracker {
   private final LongAdder delivered = new LongAdder();
   private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
   private final AtomicLongArray buckets = new AtomicLongArray(BUCKET_NANOS.length + 1);
+  private volatile long[] durableLog = {0, 0, 0};
   private final LongAdder latencySumNanos = new LongAdder();
   private volatile int subscriptions;
   private volatile int channels;
@@ -68,6 +69,26 @@ public final class DefaultMetrics implements MetricsTracker {
   @Override
   public void channelsChanged(int active) {
     channels = active;
+  }
+
+  @Override
+  public void durableLogChanged(long retained, long oldestId, long newestId) {
+    durableLog = new long[] {retained, oldestId, newestId};
+  }
+
+  /** Notifications kept in the durable log when retention last ran. */
+  public long durableLogRetained() {
+    return durableLog[0];
+  }
+
+  /** The oldest id kept in the durable log when retention last ran (0 when empty). */
+  public long durableLogOldestId() {
+    return durableLog[1];
+  }
+
+  /** The newest id in the durable log when retention last ran (0 when empty). */
+  public long durableLogNewestId() {
+    return durableLog[2];
   }
 
   public long sent() {

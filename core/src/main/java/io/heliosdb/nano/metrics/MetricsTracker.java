@@ -32,4 +32,11 @@ public interface MetricsTracker {
 
   /** The number of channels with at least one listener changed. */
   default void channelsChanged(int active) {}
+
+  /**
+   * The durable log, after retention ran (every few seconds): notifications kept, and the oldest
+   * and newest id kept (0 when empty). A resuming subscriber's lag is the newest id minus the last
+   * id it has seen ({@code Notification.id()}).
+   */
+  default void durableLogChanged(long retained, long oldestId, long newestId) {}
 }

@@ -63,6 +63,18 @@ public final class DurableRetention {
     }
   }
 
+  /** Notifications kept, oldest id, newest id (0 and 0 when empty): for metrics. */
+  public static long[] stats(Connection conn) throws SQLException {
+    try (Statement s = conn.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM "
+                    + DurableLog.TABLE)) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+    }
+  }
+
   private static long single(Statement s, String sql) throws SQLException {
     try (ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getLong(1) : 0;

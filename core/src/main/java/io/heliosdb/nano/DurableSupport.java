@@ -29,9 +29,9 @@ final class DurableSupport implements AutoCloseable {
   private HeliosConnection connection;
   private boolean closed;
 
-  DurableSupport(Database database) {
+  DurableSupport(Database database, HeliosConfig config) {
     this.database = database;
-    this.config = database.config();
+    this.config = config;
     this.retention =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -39,9 +39,11 @@ public final class HeliosDB implements AutoCloseable {
   private HeliosDB(HeliosConfig config) {
     this.database = Database.of(config);
     this.hub = database.acquireHub();
+    // The settings in force are the first opener's in this process (see config()).
+    HeliosConfig effective = hub.config();
     this.durable =
-        database.config().durableChannels().isEmpty() ? null : new DurableSupport(database);
-    this.pubsub = new PubSub(hub, database.config(), durable);
+        effective.durableChannels().isEmpty() ? null : new DurableSupport(database, effective);
+    this.pubsub = new PubSub(hub, effective, durable);
   }
 
   /** Opens (or creates) the database file at {@code path} with default settings. */

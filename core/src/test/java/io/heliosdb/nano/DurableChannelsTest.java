@@ -296,6 +296,25 @@ class DurableChannelsTest {
   }
 
   @Test
+  void aSecondHandleInheritsTheDurableChannelsOrMustAskForTheSame() throws Exception {
+    try (HeliosDB plain = HeliosDB.open(dir.resolve("durable.db"));
+        Subscription live = db.pubsub().subscribe("orders")) {
+      plain.pubsub().notify("orders", "via a handle without durable settings");
+      assertThat(live.poll(Duration.ofSeconds(5)).id()).isEqualTo(1);
+      assertThat(log()).hasSize(1);
+    }
+    assertThatThrownBy(
+            () ->
+                HeliosDB.open(
+                    HeliosConfig.builder()
+                        .path(dir.resolve("durable.db"))
+                        .durableChannels("other")
+                        .build()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("already open in this process");
+  }
+
+  @Test
   void configuration() throws Exception {
     Path toml = dir.resolve("heliosdb.toml");
     Files.writeString(

@@ -1,5 +1,6 @@
 package io.heliosdb.nano.notify;
 
+import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.config.HeliosConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,6 +27,17 @@ public final class HubRegistry {
       Hub hub = new Hub(config.maxChannels(), config.notificationQueueSize(), config.metrics());
       s = new Shared(key, hub, config);
       HUBS.put(key, s);
+    } else if (!config.durableChannels().isEmpty()
+        && !config.durableChannels().patterns().equals(s.config().durableChannels().patterns())) {
+      // Which notifications are logged is decided per file, not per handle: a second handle
+      // asking for other durable channels would silently not get them.
+      throw new ConfigException(
+          "durable_channels = "
+              + config.durableChannels()
+              + " differs from "
+              + s.config().durableChannels()
+              + ", with which this database is already open in this process; open it with the"
+              + " same durable channels, or none to use those");
     }
     REFS.merge(key, 1, Integer::sum);
     return s;

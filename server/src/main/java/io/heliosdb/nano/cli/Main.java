@@ -18,7 +18,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "HeliosDB Nano: an embedded SQL database with PostgreSQL's LISTEN/NOTIFY.",
-    subcommands = {SqlCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      SqlCommand.class,
+      ServeCommand.class,
+      ListenCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   /** Exit status for a statement that failed (as {@code psql -v ON_ERROR_STOP=1} gives 3). */
   static final int EXIT_SQL_ERROR = 1;

@@ -176,10 +176,7 @@ final class Frames {
     ByteBuf b = Unpooled.buffer();
     cstring(b, portal);
     cstring(b, statement);
-    b.writeShort(formats.length);
-    for (short f : formats) {
-      b.writeShort(f);
-    }
+    shorts(b, formats);
     b.writeShort(values.length);
     for (byte[] v : values) {
       if (v == null) {
@@ -188,11 +185,16 @@ final class Frames {
         b.writeInt(v.length).writeBytes(v);
       }
     }
-    b.writeShort(resultFormats.length);
-    for (short f : resultFormats) {
-      b.writeShort(f);
-    }
+    shorts(b, resultFormats);
     return typed('B', b);
+  }
+
+  /** A count and that many int16 (format codes). */
+  private static void shorts(ByteBuf b, short[] values) {
+    b.writeShort(values.length);
+    for (short v : values) {
+      b.writeShort(v);
+    }
   }
 
   /** Describe ('S' statement, 'P' portal). */

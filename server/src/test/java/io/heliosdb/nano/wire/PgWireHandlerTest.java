@@ -152,6 +152,17 @@ class PgWireHandlerTest {
   }
 
   private static final short[] TEXT = new short[0];
+
+  /** Parse, Bind (text parameters), Execute, Sync on the unnamed statement and portal. */
+  private static List<Backend> parseBindExecute(EmbeddedChannel ch, String sql, String... params) {
+    return send(
+        ch,
+        Frames.parse("", sql),
+        Frames.bind("", "", TEXT, params),
+        Frames.execute("", 0),
+        Frames.sync());
+  }
+
   private static final short[] BINARY = new short[] {1};
 
   @Test
@@ -236,13 +247,7 @@ class PgWireHandlerTest {
     assertThat(types(got)).isEqualTo("EZ");
     assertThat(got.get(0).sqlState()).isEqualTo("42P01");
     assertThat(got.get(1).status()).isEqualTo('I');
-    got =
-        send(
-            ch,
-            Frames.parse("", "SELECT 1 AS one"),
-            Frames.bind("", "", TEXT),
-            Frames.execute("", 0),
-            Frames.sync());
+    got = parseBindExecute(ch, "SELECT 1 AS one");
     assertThat(types(got)).isEqualTo("12DCZ");
   }
 
@@ -252,22 +257,10 @@ class PgWireHandlerTest {
     send(ch, Frames.query("BEGIN"));
     List<Backend> got = send(ch, Frames.parse("", "SELECT * FROM missing"), Frames.sync());
     assertThat(got).map(Backend::toString).last().isEqualTo("Z E");
-    got =
-        send(
-            ch,
-            Frames.parse("", "SELECT 1"),
-            Frames.bind("", "", TEXT),
-            Frames.execute("", 0),
-            Frames.sync());
+    got = parseBindExecute(ch, "SELECT 1");
     assertThat(got.get(2).sqlState()).isEqualTo("25P02");
     assertThat(got).map(Backend::toString).last().isEqualTo("Z E");
-    got =
-        send(
-            ch,
-            Frames.parse("", "ROLLBACK"),
-            Frames.bind("", "", TEXT),
-            Frames.execute("", 0),
-            Frames.sync());
+    got = parseBindExecute(ch, "ROLLBACK");
     assertThat(got).map(Backend::toString).containsExactly("1", "2", "C ROLLBACK", "Z I");
   }
 
@@ -393,13 +386,7 @@ class PgWireHandlerTest {
                 Frames.sync()))
         .map(Backend::toString)
         .containsExactly("1", "2", "n", "C LISTEN", "Z I");
-    List<Backend> got =
-        send(
-            ch,
-            Frames.parse("", "SELECT pg_notify('ch', $1)"),
-            Frames.bind("", "", TEXT, "hello"),
-            Frames.execute("", 0),
-            Frames.sync());
+    List<Backend> got = parseBindExecute(ch, "SELECT pg_notify('ch', $1)", "hello");
     assertThat(types(got)).isEqualTo("12DCAZ");
     assertThat(got.get(4).notification()).endsWith(" ch hello");
   }
@@ -407,15 +394,7 @@ class PgWireHandlerTest {
   @Test
   void setAndShowWorkThroughTheExtendedProtocol() {
     EmbeddedChannel ch = session();
-    assertThat(
-            types(
-                send(
-                    ch,
-                    Frames.parse("", "SET extra_float_digits = 3"),
-                    Frames.bind("", "", TEXT),
-                    Frames.execute("", 0),
-                    Frames.sync())))
-        .isEqualTo("12CZ");
+    assertThat(types(parseBindExecute(ch, "SET extra_float_digits = 3"))).isEqualTo("12CZ");
     List<Backend> got =
         send(
             ch,

@@ -62,6 +62,7 @@ final class ExtendedQuery {
       String sql,
       String verb,
       int[] parameterTypes,
+      int usedParameters,
       PreparedStatement ps,
       List<PgColumn> columns) {}
 
@@ -105,7 +106,7 @@ final class ExtendedQuery {
         ps = conn.prepareStatement(r.sql());
         columns = NOTIFICATION.contains(verb) ? null : columns(ps);
       }
-      statements.put(m.name(), new Prepared(r.sql(), verb, types, ps, columns));
+      statements.put(m.name(), new Prepared(r.sql(), verb, types, r.parameterCount(), ps, columns));
       sink.parseComplete();
       return true;
     } catch (SQLException e) {
@@ -143,7 +144,8 @@ final class ExtendedQuery {
       }
       if (p.ps() != null) {
         p.ps().clearParameters();
-        for (int i = 0; i < expected; i++) {
+        // A declared type beyond the highest $n used binds nothing (SQLite has no such slot).
+        for (int i = 0; i < p.usedParameters(); i++) {
           boolean binary = BackendMessages.formatCode(m.parameterFormats(), i) == 1;
           p.ps().setObject(i + 1, PgValues.parameter(p.parameterTypes()[i], binary, m.values()[i]));
         }

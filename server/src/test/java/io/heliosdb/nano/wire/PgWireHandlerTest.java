@@ -298,6 +298,28 @@ class PgWireHandlerTest {
   }
 
   @Test
+  void flushSendsWhatIsBufferedBeforeSync() {
+    EmbeddedChannel ch = session();
+    assertThat(send(ch, Frames.parse("s", "SELECT 1"))).isEmpty();
+    assertThat(types(send(ch, Frames.flush()))).isEqualTo("1");
+    assertThat(types(send(ch, Frames.sync()))).isEqualTo("Z");
+  }
+
+  @Test
+  void parameterThatDoesNotReadAsItsDeclaredTypeIs22P02() {
+    EmbeddedChannel ch = session();
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("", "SELECT $1 + 1", 23),
+            Frames.bind("", "", TEXT, "abc"),
+            Frames.sync());
+    assertThat(got.get(1).sqlState()).isEqualTo("22P02");
+    assertThat(got.get(1).message()).isEqualTo("invalid input syntax for type integer: \"abc\"");
+    assertThat(got.get(2)).hasToString("Z I");
+  }
+
+  @Test
   void multipleStatementsInOneParseAre42601() {
     EmbeddedChannel ch = session();
     List<Backend> got = send(ch, Frames.parse("", "SELECT 1; SELECT 2"), Frames.sync());

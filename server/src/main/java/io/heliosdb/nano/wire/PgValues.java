@@ -6,6 +6,10 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
@@ -32,9 +36,25 @@ final class PgValues {
   private static final Set<String> TRUE = Set.of("t", "true", "y", "yes", "on", "1");
   private static final Set<String> FALSE = Set.of("f", "false", "n", "no", "off", "0");
 
-  /** Result types with a binary encoding here; a binary request for another is refused. */
+  /**
+   * Result types with a binary encoding here (json's is its text, as in PostgreSQL); a binary
+   * request for another (numeric) is refused.
+   */
   private static final Set<PgType> BINARY =
-      Set.of(PgType.INT8, PgType.FLOAT8, PgType.BOOL, PgType.BYTEA, PgType.TEXT, PgType.VARCHAR);
+      Set.of(
+          PgType.INT8,
+          PgType.FLOAT8,
+          PgType.BOOL,
+          PgType.BYTEA,
+          PgType.TEXT,
+          PgType.VARCHAR,
+          PgType.JSON,
+          PgType.DATE,
+          PgType.TIMESTAMP,
+          PgType.UUID);
+
+  /** PostgreSQL's epoch for date and timestamp: 2000-01-01. */
+  private static final LocalDate EPOCH = LocalDate.of(2000, 1, 1);
 
   static boolean hasBinary(PgType type) {
     return BINARY.contains(type);
@@ -110,13 +130,46 @@ final class PgValues {
         case FLOAT8 -> ByteBuffer.allocate(8).putDouble(doubleValue(v)).array();
         case BOOL -> new byte[] {(byte) (isTrue(v) ? 1 : 0)};
         case BYTEA -> v instanceof byte[] b ? b : PgText.of(v).getBytes(StandardCharsets.UTF_8);
+        case DATE -> ByteBuffer.allocate(4).putInt((int) daysSinceEpoch(PgText.of(v))).array();
+        case TIMESTAMP -> ByteBuffer.allocate(8).putLong(microsSinceEpoch(PgText.of(v))).array();
+        case UUID -> uuid(v);
         default -> type.encode(v).getBytes(StandardCharsets.UTF_8);
       };
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | DateTimeException e) {
       throw new HeliosSqlException(
           SqlState.INVALID_TEXT_REPRESENTATION,
           "cannot send value \"" + PgText.of(v) + "\" as binary " + type.name().toLowerCase());
     }
+  }
+
+  /** date: int32 days since 2000-01-01, from SQLite's {@code YYYY-MM-DD} (time part ignored). */
+  private static long daysSinceEpoch(String s) {
+    String d = s.strip();
+    return ChronoUnit.DAYS.between(
+        EPOCH, LocalDate.parse(d.length() > 10 ? d.substring(0, 10) : d));
+  }
+
+  /**
+   * timestamp: int64 microseconds since 2000-01-01 00:00, from SQLite's {@code YYYY-MM-DD
+   * HH:MM[:SS[.fff]]} (a {@code T} separator and a date alone read as well).
+   */
+  private static long microsSinceEpoch(String s) {
+    String t = s.strip().replace(' ', 'T');
+    LocalDateTime ts =
+        t.length() == 10 ? LocalDate.parse(t).atStartOfDay() : LocalDateTime.parse(t);
+    return ChronoUnit.MICROS.between(EPOCH.atStartOfDay(), ts);
+  }
+
+  /** uuid: 16 bytes, from a 16-byte blob or the text form. */
+  private static byte[] uuid(Object v) {
+    if (v instanceof byte[] b && b.length == 16) {
+      return b;
+    }
+    java.util.UUID u = java.util.UUID.fromString(PgText.of(v).strip());
+    return ByteBuffer.allocate(16)
+        .putLong(u.getMostSignificantBits())
+        .putLong(u.getLeastSignificantBits())
+        .array();
   }
 
   private static long longValue(Object v) {

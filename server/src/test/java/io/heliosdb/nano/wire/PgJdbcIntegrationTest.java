@@ -419,6 +419,33 @@ class PgJdbcIntegrationTest {
   }
 
   @Test
+  void dateTimestampAndUuidKeepTheirValuesWhenPgjdbcSwitchesToBinary() throws Exception {
+    // pgjdbc asks binary date, timestamp and uuid from the sixth execution on.
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE z(d DATE, ts TIMESTAMP, u UUID, n NUMERIC, j JSON)");
+      s.execute(
+          "INSERT INTO z VALUES ('2024-01-02', '2024-01-02 03:04:05.25',"
+              + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 1.5, '{\"a\":1}')");
+      try (PreparedStatement q = c.prepareStatement("SELECT d, ts, u, n, j FROM z WHERE 1 = ?")) {
+        for (int i = 1; i <= 10; i++) {
+          q.setInt(1, 1);
+          try (ResultSet rs = q.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getDate(1)).isEqualTo(java.sql.Date.valueOf("2024-01-02"));
+            assertThat(rs.getTimestamp(2))
+                .isEqualTo(java.sql.Timestamp.valueOf("2024-01-02 03:04:05.25"));
+            assertThat(rs.getObject(3))
+                .isEqualTo(java.util.UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
+            assertThat(rs.getBigDecimal(4)).isEqualByComparingTo("1.5");
+            assertThat(rs.getString(5)).isEqualTo("{\"a\":1}");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void fetchSizeTenInATransactionReadsAllHundredRowsInOrder() throws Exception {
     try (Connection c = connect();
         Statement s = c.createStatement()) {

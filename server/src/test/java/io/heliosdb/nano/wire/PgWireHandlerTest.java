@@ -389,9 +389,13 @@ class PgWireHandlerTest {
   @Test
   void binaryForATypeWithoutBinaryEncodingIsRefusedAtBind() {
     EmbeddedChannel ch = session();
-    send(ch, Frames.query("CREATE TABLE d(day DATE)"));
+    send(ch, Frames.query("CREATE TABLE d(amount DECIMAL(10, 2))"));
     List<Backend> got =
-        send(ch, Frames.parse("", "SELECT day FROM d"), Frames.bind("", "", BINARY), Frames.sync());
+        send(
+            ch,
+            Frames.parse("", "SELECT amount FROM d"),
+            Frames.bind("", "", BINARY),
+            Frames.sync());
     assertThat(got.get(1).sqlState()).isEqualTo("0A000");
   }
 

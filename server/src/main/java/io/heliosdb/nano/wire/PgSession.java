@@ -118,6 +118,7 @@ final class PgSession {
     enqueue(
         () -> {
           if (ready() && !discarding) {
+            extended.sync(out); // a Query ends an implicit extended-protocol transaction
             runner.run(sql, out);
             endOfCommand();
           }

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
@@ -440,6 +441,30 @@ class PgJdbcIntegrationTest {
             assertThat(rs.getBigDecimal(4)).isEqualByComparingTo("1.5");
             assertThat(rs.getString(5)).isEqualTo("{\"a\":1}");
           }
+        }
+      }
+    }
+  }
+
+  @Test
+  void batchAndGeneratedKeysInDefaultMode() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE g(id INTEGER PRIMARY KEY, name TEXT)");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO g(name) VALUES (?)")) {
+        for (String name : List.of("a", "b", "c")) {
+          ps.setString(1, name);
+          ps.addBatch();
+        }
+        assertThat(ps.executeBatch()).containsExactly(1, 1, 1);
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO g(name) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, "d");
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          assertThat(keys.next()).isTrue();
+          assertThat(keys.getLong("id")).isEqualTo(4);
         }
       }
     }

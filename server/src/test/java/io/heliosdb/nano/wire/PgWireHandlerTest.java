@@ -349,6 +349,21 @@ class PgWireHandlerTest {
   }
 
   @Test
+  void simpleQueryAfterExecuteWithoutSyncCommitsTheImplicitTransaction() {
+    EmbeddedChannel ch = session();
+    send(ch, Frames.query("CREATE TABLE w(x INTEGER)"));
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("", "INSERT INTO w VALUES (1)"),
+            Frames.bind("", "", TEXT),
+            Frames.execute("", 0),
+            Frames.query("SELECT count(*) FROM w"));
+    assertThat(got).map(Backend::toString).endsWith("C SELECT 1", "Z I");
+    assertThat(got.get(got.size() - 3).values()).containsExactly("1");
+  }
+
+  @Test
   void binaryResultsAndParameters() {
     EmbeddedChannel ch = session();
     send(ch, Frames.query("CREATE TABLE b(i INTEGER, f REAL, x BLOB, ok BOOLEAN, s TEXT)"));

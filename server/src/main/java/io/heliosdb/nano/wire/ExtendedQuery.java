@@ -66,16 +66,18 @@ final class ExtendedQuery {
       PreparedStatement ps,
       List<PgColumn> columns) {}
 
-  /** A bound statement, with its rows while suspended. */
+  /** A bound statement: its values (bound when it runs), and its rows while suspended. */
   private static final class Portal {
     final Prepared statement;
+    final Object[] values;
     final short[] formats;
     ResultSet rows;
     long count;
     String tag;
 
-    Portal(Prepared statement, short[] formats) {
+    Portal(Prepared statement, Object[] values, short[] formats) {
       this.statement = statement;
+      this.values = values;
       this.formats = formats;
     }
   }
@@ -135,22 +137,13 @@ final class ExtendedQuery {
                 + expected);
       }
       checkFormats(p, m.resultFormats());
-      for (Portal other : portals.values()) {
-        if (other.statement == p && other.rows != null) {
-          throw new HeliosSqlException(
-              SqlState.FEATURE_NOT_SUPPORTED,
-              "statement \"" + m.statement() + "\" is bound to a portal still open");
-        }
+      // A declared type beyond the highest $n used binds nothing (SQLite has no such slot).
+      Object[] values = new Object[p.ps() == null ? 0 : p.usedParameters()];
+      for (int i = 0; i < values.length; i++) {
+        boolean binary = BackendMessages.formatCode(m.parameterFormats(), i) == 1;
+        values[i] = PgValues.parameter(p.parameterTypes()[i], binary, m.values()[i]);
       }
-      if (p.ps() != null) {
-        p.ps().clearParameters();
-        // A declared type beyond the highest $n used binds nothing (SQLite has no such slot).
-        for (int i = 0; i < p.usedParameters(); i++) {
-          boolean binary = BackendMessages.formatCode(m.parameterFormats(), i) == 1;
-          p.ps().setObject(i + 1, PgValues.parameter(p.parameterTypes()[i], binary, m.values()[i]));
-        }
-      }
-      portals.put(m.portal(), new Portal(p, m.resultFormats()));
+      portals.put(m.portal(), new Portal(p, values, m.resultFormats()));
       sink.bindComplete();
       return true;
     } catch (SQLException e) {
@@ -221,6 +214,16 @@ final class ExtendedQuery {
       sink.emptyQuery();
       return true;
     }
+    for (Portal other : portals.values()) {
+      if (other.statement == p && other.rows != null) {
+        runner.failed(
+            sink,
+            new SQLException(
+                "another portal of this statement is suspended; close it first",
+                SqlState.FEATURE_NOT_SUPPORTED.code()));
+        return false;
+      }
+    }
     QuerySink rowsOnly = new WithoutRowDescription(sink);
     return runner.runExtended(
         p.sql(),
@@ -233,6 +236,10 @@ final class ExtendedQuery {
               runner.execute(st, p.sql(), out);
             }
             return;
+          }
+          p.ps().clearParameters();
+          for (int i = 0; i < portal.values.length; i++) {
+            p.ps().setObject(i + 1, portal.values[i]);
           }
           runner.running(p.ps());
           boolean rows = p.ps().execute();

@@ -209,6 +209,23 @@ class PgWireHandlerTest {
   }
 
   @Test
+  void twoPortalsOfOneStatementKeepTheirOwnValues() {
+    EmbeddedChannel ch = session();
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("s", "SELECT $1 AS v"),
+            Frames.bind("a", "s", TEXT, "first"),
+            Frames.bind("b", "s", TEXT, "second"),
+            Frames.execute("a", 0),
+            Frames.execute("b", 0),
+            Frames.sync());
+    assertThat(types(got)).isEqualTo("122DCDCZ");
+    assertThat(got.get(3).values()).containsExactly("first");
+    assertThat(got.get(5).values()).containsExactly("second");
+  }
+
+  @Test
   void rowLimitSuspendsThePortalAndTheNextExecuteContinuesIt() {
     EmbeddedChannel ch = session();
     send(ch, Frames.query("CREATE TABLE n(i INTEGER); INSERT INTO n VALUES (1),(2),(3),(4),(5)"));

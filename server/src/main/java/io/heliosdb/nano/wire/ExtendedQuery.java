@@ -103,7 +103,7 @@ final class ExtendedQuery {
       PreparedStatement ps = null;
       List<PgColumn> columns = null;
       if (verb != null && verb.equals("SHOW")) {
-        columns = showColumns(r.sql());
+        columns = settings.showColumns(r.sql());
       } else if (verb != null && !TEXT_ONLY.contains(verb)) {
         ps = conn.prepareStatement(r.sql());
         columns = NOTIFICATION.contains(verb) ? null : columns(ps);
@@ -346,46 +346,6 @@ final class ExtendedQuery {
     for (int i = 1; i <= n; i++) {
       columns.add(
           new PgColumn(md.getColumnLabel(i), PgType.forColumn(md.getColumnTypeName(i), null)));
-    }
-    return columns;
-  }
-
-  /** SHOW's one text column, named as SHOW names it; an unknown parameter is an error. */
-  private List<PgColumn> showColumns(String sql) throws SQLException {
-    List<PgColumn> columns = new ArrayList<>(1);
-    String[] error = new String[2];
-    settings.run(
-        sql,
-        "SHOW",
-        new QuerySink() {
-          @Override
-          public void rowDescription(List<PgColumn> c) {
-            columns.addAll(c);
-          }
-
-          @Override
-          public void dataRow(String[] values) {}
-
-          @Override
-          public void commandComplete(String tag) {}
-
-          @Override
-          public void emptyQuery() {}
-
-          @Override
-          public void error(String sqlState, String message) {
-            error[0] = sqlState;
-            error[1] = message;
-          }
-
-          @Override
-          public void parameterStatus(String name, String value) {}
-
-          @Override
-          public void notice(Severity severity, String sqlState, String message) {}
-        });
-    if (error[0] != null) {
-      throw new SQLException(error[1], error[0]);
     }
     return columns;
   }

@@ -1,5 +1,6 @@
 // node-postgres against a running heliosdb serve: typed rows, 'notification' events with the
-// sender's pid. Queries without parameters (simple query protocol).
+// sender's pid. Queries without parameters go by the simple query protocol, with parameters by the
+// extended one ($1::text: the server drops a simple cast after a parameter, which SQLite cannot parse).
 // Usage: node node_pg_client.js HOST PORT (with NODE_PATH pointing at a node_modules holding pg).
 const { Client } = require('pg');
 
@@ -14,6 +15,8 @@ async function main() {
   const res = await sender.query("SELECT 42 AS i, 2.5 AS f, 'text' AS t, NULL AS n");
   out.row = Object.values(res.rows[0]);
   out.types = out.row.map((v) => (v === null ? 'null' : typeof v));
+  const params = await sender.query('SELECT $1::text AS t, $2::int AS i, $1 || $1 AS tt', ['a', 2]);
+  out.params = params.rows[0];
   const senderPid = sender.processID; // from BackendKeyData
   const got = [];
   const done = new Promise((resolve, reject) => {

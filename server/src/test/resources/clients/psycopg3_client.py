@@ -1,6 +1,7 @@
 """psycopg 3 against a running heliosdb serve: typed rows, LISTEN/NOTIFY via conn.notifies().
 
-Queries without parameters, which psycopg 3 sends with the simple query protocol.
+Queries without parameters go by the simple query protocol; with parameters (%s) psycopg 3 uses
+the extended protocol (Parse/Bind/Describe/Execute/Sync).
 Usage: python3 psycopg3_client.py HOST PORT. Prints one JSON object.
 """
 import json
@@ -17,6 +18,13 @@ with psycopg.connect(conninfo, autocommit=True) as listener, \
     row = sender.execute("SELECT 42 AS i, 2.5 AS f, 'text' AS t, NULL AS n").fetchone()
     out["row"] = list(row)
     out["types"] = [type(v).__name__ for v in row]
+    sender.execute("CREATE TABLE py3_items(id INTEGER PRIMARY KEY, name TEXT)")
+    sender.execute("INSERT INTO py3_items VALUES (%s, %s)", (1, "x"))
+    sender.execute("INSERT INTO py3_items VALUES (%s, %s)", (2, "it's %s"))
+    params = sender.execute(
+        "SELECT id, name FROM py3_items WHERE id >= %s AND name <> %s ORDER BY id", (1, "none")
+    ).fetchall()
+    out["params"] = [list(r) for r in params]
     listener.execute("LISTEN py3_events")
     sender.execute("NOTIFY py3_events, 'hello'")
     sender.execute("NOTIFY py3_events")

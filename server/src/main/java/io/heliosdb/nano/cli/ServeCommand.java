@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Serve the database over the PostgreSQL wire protocol (psql, pgjdbc, psycopg, node-postgres)"
           + " until SIGTERM or SIGINT.",
-      "Simple query protocol only for now (pgjdbc: preferQueryMode=simple); trust authentication,"
+      "Simple and extended query protocols (pgjdbc in its default mode); trust authentication,"
           + " loopback addresses only."
     })
 final class ServeCommand implements Callable<Integer> {

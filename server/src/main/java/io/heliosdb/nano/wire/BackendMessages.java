@@ -60,17 +60,29 @@ public final class BackendMessages {
   /**
    * RowDescription: {@code 'T', int32 length, int16 column count}, then per column: {@code cstring
    * name, int32 table oid (0), int16 column number (0), int32 type oid, int16 type size (-1 for
-   * variable length), int32 type modifier (-1), int16 format code (0 = text)}.
+   * variable length), int32 type modifier (-1), int16 format code (0 = text, 1 = binary)}.
    */
   public static void rowDescription(ByteBuf out, List<PgColumn> columns) {
+    rowDescription(out, columns, new short[0]);
+  }
+
+  /** RowDescription with format codes as in Bind: none = all text, one = for all, else each. */
+  public static void rowDescription(ByteBuf out, List<PgColumn> columns, short[] formats) {
     int start = begin(out, MessageTypes.ROW_DESCRIPTION);
     out.writeShort(columns.size());
-    for (PgColumn c : columns) {
+    for (int i = 0; i < columns.size(); i++) {
+      PgColumn c = columns.get(i);
       cstring(out, c.name());
       out.writeInt(0).writeShort(0);
-      out.writeInt(c.type().oid()).writeShort(c.type().size()).writeInt(-1).writeShort(0);
+      out.writeInt(c.type().oid()).writeShort(c.type().size()).writeInt(-1);
+      out.writeShort(formatCode(formats, i));
     }
     end(out, start);
+  }
+
+  /** The format code of column or parameter {@code i} in a Bind-style list of codes. */
+  public static short formatCode(short[] formats, int i) {
+    return formats.length == 0 ? 0 : formats.length == 1 ? formats[0] : formats[i];
   }
 
   /**
@@ -87,6 +99,63 @@ public final class BackendMessages {
         int lengthAt = out.writerIndex();
         out.writeInt(0);
         out.setInt(lengthAt, ByteBufUtil.writeUtf8(out, v));
+      }
+    }
+    end(out, start);
+  }
+
+  /** ParseComplete: {@code '1', int32 4}. */
+  public static void parseComplete(ByteBuf out) {
+    out.writeByte(MessageTypes.PARSE_COMPLETE).writeInt(4);
+  }
+
+  /** BindComplete: {@code '2', int32 4}. */
+  public static void bindComplete(ByteBuf out) {
+    out.writeByte(MessageTypes.BIND_COMPLETE).writeInt(4);
+  }
+
+  /** CloseComplete: {@code '3', int32 4}. */
+  public static void closeComplete(ByteBuf out) {
+    out.writeByte(MessageTypes.CLOSE_COMPLETE).writeInt(4);
+  }
+
+  /** NoData: {@code 'n', int32 4}, the description of a statement that returns no rows. */
+  public static void noData(ByteBuf out) {
+    out.writeByte(MessageTypes.NO_DATA).writeInt(4);
+  }
+
+  /**
+   * PortalSuspended: {@code 's', int32 4}, in place of CommandComplete when Execute's row limit was
+   * reached before the end of the rows.
+   */
+  public static void portalSuspended(ByteBuf out) {
+    out.writeByte(MessageTypes.PORTAL_SUSPENDED).writeInt(4);
+  }
+
+  /**
+   * ParameterDescription: {@code 't', int32 length, int16 parameter count, int32 type oid per
+   * parameter}.
+   */
+  public static void parameterDescription(ByteBuf out, int[] typeOids) {
+    out.writeByte(MessageTypes.PARAMETER_DESCRIPTION).writeInt(6 + 4 * typeOids.length);
+    out.writeShort(typeOids.length);
+    for (int oid : typeOids) {
+      out.writeInt(oid);
+    }
+  }
+
+  /**
+   * DataRow with values already in their wire format: {@code 'D', int32 length, int16 column
+   * count}, then per column {@code int32 length (-1 for NULL), bytes}.
+   */
+  public static void dataRow(ByteBuf out, byte[][] values) {
+    int start = begin(out, MessageTypes.DATA_ROW);
+    out.writeShort(values.length);
+    for (byte[] v : values) {
+      if (v == null) {
+        out.writeInt(-1);
+      } else {
+        out.writeInt(v.length).writeBytes(v);
       }
     }
     end(out, start);

@@ -13,7 +13,7 @@ import java.util.List;
  * producing more than the channel takes waits, on its worker thread, until the channel is writable
  * again: the outbound buffer stays bounded however large the result.
  */
-final class ChannelOutput implements QuerySink {
+final class ChannelOutput implements ExtendedSink {
   /** Hand a chunk to the channel once it holds this much. */
   private static final int CHUNK_BYTES = 64 * 1024;
 
@@ -94,6 +94,49 @@ final class ChannelOutput implements QuerySink {
     if (buffer.readableBytes() >= CHUNK_BYTES) {
       writeChunk();
     }
+  }
+
+  @Override
+  public void dataRow(byte[][] values) {
+    BackendMessages.dataRow(buffer(), values);
+    if (buffer.readableBytes() >= CHUNK_BYTES) {
+      writeChunk();
+    }
+  }
+
+  @Override
+  public void rowDescription(List<PgColumn> columns, short[] formats) {
+    BackendMessages.rowDescription(buffer(), columns, formats);
+  }
+
+  @Override
+  public void parseComplete() {
+    BackendMessages.parseComplete(buffer());
+  }
+
+  @Override
+  public void bindComplete() {
+    BackendMessages.bindComplete(buffer());
+  }
+
+  @Override
+  public void closeComplete() {
+    BackendMessages.closeComplete(buffer());
+  }
+
+  @Override
+  public void noData() {
+    BackendMessages.noData(buffer());
+  }
+
+  @Override
+  public void portalSuspended() {
+    BackendMessages.portalSuspended(buffer());
+  }
+
+  @Override
+  public void parameterDescription(int[] typeOids) {
+    BackendMessages.parameterDescription(buffer(), typeOids);
   }
 
   @Override

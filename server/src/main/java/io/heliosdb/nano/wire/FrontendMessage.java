@@ -29,8 +29,32 @@ public sealed interface FrontendMessage {
   /** 'X': the client is leaving. */
   record Terminate() implements FrontendMessage {}
 
-  /** Parse, Bind, Describe, Execute, Close or Flush; the body has been skipped. */
-  record ExtendedQuery(byte type) implements FrontendMessage {}
+  /** 'P': prepare {@code sql} as statement {@code name} ("" = unnamed); OID 0 = unspecified. */
+  record Parse(String name, String sql, int[] parameterTypes) implements FrontendMessage {}
+
+  /**
+   * 'B': bind statement {@code statement} into portal {@code portal} ("" = unnamed). Format codes
+   * (0 text, 1 binary) as sent: none means all text, one applies to all; a null value is SQL NULL.
+   */
+  record Bind(
+      String portal,
+      String statement,
+      short[] parameterFormats,
+      byte[][] values,
+      short[] resultFormats)
+      implements FrontendMessage {}
+
+  /** 'D': describe a statement ({@code kind} 'S') or a portal ('P'). */
+  record Describe(byte kind, String name) implements FrontendMessage {}
+
+  /** 'E': run a portal, at most {@code maxRows} rows (0 = all). */
+  record Execute(String portal, int maxRows) implements FrontendMessage {}
+
+  /** 'C': close a statement ({@code kind} 'S') or a portal ('P'). */
+  record Close(byte kind, String name) implements FrontendMessage {}
+
+  /** 'H': send what is buffered. */
+  record Flush() implements FrontendMessage {}
 
   /** 'F': a fast-path function call; the body has been skipped. */
   record FunctionCall() implements FrontendMessage {}

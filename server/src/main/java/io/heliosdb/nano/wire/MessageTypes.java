@@ -46,6 +46,13 @@ public final class MessageTypes {
   /** AuthenticationOk and the other Authentication* requests. */
   public static final byte AUTHENTICATION = 'R';
 
+  public static final byte BIND_COMPLETE = '2';
+  public static final byte CLOSE_COMPLETE = '3';
+  public static final byte NO_DATA = 'n';
+  public static final byte PARAMETER_DESCRIPTION = 't';
+  public static final byte PARSE_COMPLETE = '1';
+  public static final byte PORTAL_SUSPENDED = 's';
+
   public static final byte BACKEND_KEY_DATA = 'K';
   public static final byte COMMAND_COMPLETE = 'C';
   public static final byte DATA_ROW = 'D';
@@ -58,16 +65,12 @@ public final class MessageTypes {
   public static final byte READY_FOR_QUERY = 'Z';
   public static final byte ROW_DESCRIPTION = 'T';
 
+  /** Describe and Close: the target is a prepared statement. */
+  public static final byte KIND_STATEMENT = 'S';
+
+  /** Describe and Close: the target is a portal. */
+  public static final byte KIND_PORTAL = 'P';
+
   /** The one-byte answer to SSLRequest and GSSENCRequest: not supported, go on in plain text. */
   public static final byte ENCRYPTION_REFUSED = 'N';
-
-  /** Whether {@code type} is a message of the extended query protocol (answered by Sync). */
-  public static boolean isExtendedQuery(byte type) {
-    return type == PARSE
-        || type == BIND
-        || type == DESCRIBE
-        || type == EXECUTE
-        || type == CLOSE
-        || type == FLUSH;
-  }
 }

@@ -172,12 +172,84 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
       case MessageTypes.COPY_DATA, MessageTypes.COPY_DONE, MessageTypes.COPY_FAIL -> {
         // Outside COPY these are ignored: a COPY failed and the client is still sending data.
       }
-      default ->
-          out.add(
-              MessageTypes.isExtendedQuery(type)
-                  ? new FrontendMessage.ExtendedQuery(type)
-                  : new FrontendMessage.Unknown(type));
+      case MessageTypes.PARSE,
+          MessageTypes.BIND,
+          MessageTypes.DESCRIBE,
+          MessageTypes.EXECUTE,
+          MessageTypes.CLOSE,
+          MessageTypes.FLUSH -> {
+        FrontendMessage m = extended(type, body);
+        if (m == null || body.isReadable()) {
+          violation(in, out, SqlState.PROTOCOL_VIOLATION, "invalid message format");
+          return;
+        }
+        out.add(m);
+      }
+      default -> out.add(new FrontendMessage.Unknown(type));
     }
+  }
+
+  /** An extended-protocol message from its body; null when the body is malformed. */
+  private static FrontendMessage extended(byte type, ByteBuf body) {
+    try {
+      switch (type) {
+        case MessageTypes.PARSE -> {
+          String name = cstring(body);
+          String sql = cstring(body);
+          int[] types = new int[body.readUnsignedShort()];
+          for (int i = 0; i < types.length; i++) {
+            types[i] = body.readInt();
+          }
+          return name == null || sql == null ? null : new FrontendMessage.Parse(name, sql, types);
+        }
+        case MessageTypes.BIND -> {
+          String portal = cstring(body);
+          String statement = cstring(body);
+          short[] formats = shorts(body);
+          byte[][] values = new byte[body.readUnsignedShort()][];
+          for (int i = 0; i < values.length; i++) {
+            int length = body.readInt();
+            if (length >= 0) {
+              values[i] = new byte[length];
+              body.readBytes(values[i]);
+            }
+          }
+          short[] resultFormats = shorts(body);
+          return portal == null || statement == null
+              ? null
+              : new FrontendMessage.Bind(portal, statement, formats, values, resultFormats);
+        }
+        case MessageTypes.DESCRIBE, MessageTypes.CLOSE -> {
+          byte kind = body.readByte();
+          String name = cstring(body);
+          if (name == null
+              || (kind != MessageTypes.KIND_STATEMENT && kind != MessageTypes.KIND_PORTAL)) {
+            return null;
+          }
+          return type == MessageTypes.DESCRIBE
+              ? new FrontendMessage.Describe(kind, name)
+              : new FrontendMessage.Close(kind, name);
+        }
+        case MessageTypes.EXECUTE -> {
+          String portal = cstring(body);
+          int maxRows = body.readInt();
+          return portal == null ? null : new FrontendMessage.Execute(portal, maxRows);
+        }
+        default -> {
+          return new FrontendMessage.Flush();
+        }
+      }
+    } catch (IndexOutOfBoundsException e) {
+      return null;
+    }
+  }
+
+  private static short[] shorts(ByteBuf body) {
+    short[] s = new short[body.readUnsignedShort()];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = body.readShort();
+    }
+    return s;
   }
 
   /** Reads a NUL-terminated UTF-8 string; null when there is no terminator. */

@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  * Query:    (RowDescription DataRow* | ) CommandComplete ... | ErrorResponse | EmptyQueryResponse,
  *           then, when idle, NotificationResponse* (own NOTIFY included), then ReadyForQuery
  * idle:     NotificationResponse* as soon as another session's transaction commits
- * extended: ErrorResponse 0A000 once, messages discarded until Sync, then ReadyForQuery
+ * extended: ParseComplete, BindComplete, ParameterDescription, RowDescription | NoData, DataRow*
+ *           CommandComplete | PortalSuspended, CloseComplete (see {@link ExtendedQuery}); after an
+ *           error, messages discarded until Sync; Sync: NotificationResponse* when idle, then
+ *           ReadyForQuery
  * </pre>
  *
  * Notifications are never written while the session is in a transaction block ('T' or 'E'): they
@@ -54,6 +57,7 @@ final class PgSession {
   private int backlog;
   private volatile boolean closed;
   private volatile QueryRunner runner;
+  private ExtendedQuery extended;
   private volatile int pid;
   private volatile int secret;
 
@@ -87,6 +91,7 @@ final class PgSession {
               new SessionSettings(
                   parameters.get("user"), parameters.getOrDefault("application_name", ""));
           runner = new QueryRunner(conn, settings);
+          extended = new ExtendedQuery(conn, runner, settings);
           pid = conn.getBackendPID();
           secret = RANDOM.nextInt();
           registry.register(pid, this);
@@ -113,25 +118,38 @@ final class PgSession {
     enqueue(
         () -> {
           if (ready() && !discarding) {
+            extended.sync(out); // a Query ends an implicit extended-protocol transaction
             runner.run(sql, out);
             endOfCommand();
           }
         });
   }
 
-  /** Parse, Bind, Describe, Execute, Close or Flush: refused once, then ignored until Sync. */
-  void extendedQuery() {
+  /**
+   * Parse, Bind, Describe, Execute or Close: answered in order; after an error, this and every
+   * message until Sync is discarded.
+   */
+  void extendedQuery(FrontendMessage m) {
     enqueue(
         () -> {
-          if (ready() && !discarding) {
-            discarding = true;
-            runner.failBlock();
-            out.error(
-                SqlState.FEATURE_NOT_SUPPORTED.code(),
-                "extended query protocol is not supported yet; use simple query mode"
-                    + " (pgjdbc: preferQueryMode=simple)");
+          if (!ready() || discarding) {
+            return;
+          }
+          boolean ok = true;
+          if (m instanceof FrontendMessage.Parse p) {
+            ok = extended.parse(p, out);
+          } else if (m instanceof FrontendMessage.Bind b) {
+            ok = extended.bind(b, out);
+          } else if (m instanceof FrontendMessage.Describe d) {
+            ok = extended.describe(d, out);
+          } else if (m instanceof FrontendMessage.Execute e) {
+            ok = extended.execute(e, out);
+          } else if (m instanceof FrontendMessage.Close c) {
+            extended.close(c, out);
+          } else if (m instanceof FrontendMessage.Flush) {
             out.flush();
           }
+          discarding = !ok;
         });
   }
 
@@ -140,6 +158,7 @@ final class PgSession {
         () -> {
           if (ready()) {
             discarding = false;
+            extended.sync(out);
             endOfCommand();
           }
         });

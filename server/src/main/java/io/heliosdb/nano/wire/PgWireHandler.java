@@ -58,8 +58,8 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       session.query(q.sql());
     } else if (msg instanceof FrontendMessage.Sync) {
       session.sync();
-    } else if (msg instanceof FrontendMessage.ExtendedQuery) {
-      session.extendedQuery();
+    } else if (isExtendedQuery(msg)) {
+      session.extendedQuery(msg);
     } else if (msg instanceof FrontendMessage.Terminate) {
       ctx.close();
     } else if (msg instanceof FrontendMessage.Startup s) {
@@ -87,8 +87,17 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
   private static boolean isSessionMessage(FrontendMessage msg) {
     return msg instanceof FrontendMessage.Query
         || msg instanceof FrontendMessage.Sync
-        || msg instanceof FrontendMessage.ExtendedQuery
+        || isExtendedQuery(msg)
         || msg instanceof FrontendMessage.FunctionCall;
+  }
+
+  private static boolean isExtendedQuery(FrontendMessage msg) {
+    return msg instanceof FrontendMessage.Parse
+        || msg instanceof FrontendMessage.Bind
+        || msg instanceof FrontendMessage.Describe
+        || msg instanceof FrontendMessage.Execute
+        || msg instanceof FrontendMessage.Close
+        || msg instanceof FrontendMessage.Flush;
   }
 
   private void startup(ChannelHandlerContext ctx, FrontendMessage.Startup s) {

@@ -48,9 +48,19 @@ final class QueryRunner {
           "DETACH",
           "PRAGMA");
 
+  /** The part of a statement's run that the transaction rules wrap. */
+  @FunctionalInterface
+  interface Body {
+    void run(QuerySink sink) throws SQLException;
+  }
+
   private final HeliosConnection conn;
   private final SessionSettings settings;
   private TransactionStatus status = TransactionStatus.IDLE;
+
+  /** An extended-protocol statement opened a transaction that the next Sync ends. */
+  private boolean implicitBlock;
+
   private volatile Statement running;
 
   QueryRunner(HeliosConnection conn, SessionSettings settings) {
@@ -106,7 +116,8 @@ final class QueryRunner {
       boolean ok = true;
       for (int i = 0; i < statements.size() && ok; i++) {
         if (verbs.get(i) != null) {
-          ok = runOne(st, statements.get(i), verbs.get(i), sink);
+          String sql = statements.get(i);
+          ok = runOne(sql, verbs.get(i), sink, out -> execute(st, sql, out));
         }
       }
       if (implicit) {
@@ -124,7 +135,68 @@ final class QueryRunner {
     }
   }
 
-  private boolean runOne(Statement st, String sql, String verb, QuerySink sink) {
+  /**
+   * Runs one statement of the extended protocol with the transaction rules. Outside a block, a
+   * statement opens an implicit transaction that {@link #sync} commits (or rolls back after an
+   * error), as in PostgreSQL; BEGIN inside it turns it into a transaction block. Returns whether
+   * the statement succeeded; on failure the error has been reported.
+   */
+  public boolean runExtended(String sql, String verb, QuerySink sink, Body body) {
+    try {
+      if (implicitBlock && verb.equals("BEGIN")) {
+        implicitBlock = false;
+        sink.commandComplete("BEGIN");
+        return true;
+      }
+      if (status == TransactionStatus.IDLE
+          && !NO_IMPLICIT_BLOCK.contains(verb)
+          && !SessionSettings.handles(verb)) {
+        try (Statement st = conn.createStatement()) {
+          st.execute("BEGIN");
+        }
+        implicitBlock = true;
+        status = TransactionStatus.IN_BLOCK;
+      }
+      boolean ok = runOne(sql, verb, sink, body);
+      if (implicitBlock && status == TransactionStatus.IDLE) {
+        implicitBlock = false; // COMMIT or ROLLBACK ended it
+      }
+      return ok;
+    } catch (SQLException e) {
+      failed(sink, e);
+      return false;
+    } finally {
+      running = null;
+    }
+  }
+
+  /** The statement about to run, for {@link #cancel}. */
+  void running(Statement st) {
+    running = st;
+  }
+
+  /** Sync: ends an implicit transaction (commit, or rollback after an error). */
+  public void sync(QuerySink sink) {
+    if (!implicitBlock) {
+      return;
+    }
+    implicitBlock = false;
+    try (Statement st = conn.createStatement()) {
+      endImplicitBlock(st, status == TransactionStatus.IN_BLOCK, sink);
+    } catch (SQLException e) {
+      error(sink, e);
+      status = TransactionStatus.IDLE;
+    }
+  }
+
+  /** A statement failed outside {@link #runExtended}'s rules (fetching more rows): report it. */
+  public void failed(QuerySink sink, SQLException e) {
+    error(sink, e);
+    status =
+        status != TransactionStatus.IDLE || inTransaction() ? TransactionStatus.FAILED : status;
+  }
+
+  private boolean runOne(String sql, String verb, QuerySink sink, Body body) {
     boolean rollbackTo = verb.equals("ROLLBACK") && isRollbackTo(sql);
     boolean endsBlock = verb.equals("COMMIT") || (verb.equals("ROLLBACK") && !rollbackTo);
     if (status == TransactionStatus.FAILED && !endsBlock && !rollbackTo) {
@@ -159,12 +231,14 @@ final class QueryRunner {
     boolean wasInBlock = status != TransactionStatus.IDLE;
     try {
       if (status == TransactionStatus.FAILED && verb.equals("COMMIT")) {
-        st.execute("ROLLBACK");
+        try (Statement rollback = conn.createStatement()) {
+          rollback.execute("ROLLBACK");
+        }
         sink.commandComplete("ROLLBACK");
       } else if (SessionSettings.handles(verb)) {
         settings.run(sql, verb, sink);
       } else {
-        execute(st, sql, sink);
+        body.run(sink);
       }
       status = inTransaction() ? TransactionStatus.IN_BLOCK : TransactionStatus.IDLE;
       return true;
@@ -175,13 +249,10 @@ final class QueryRunner {
     }
   }
 
-  private void execute(Statement st, String sql, QuerySink sink) throws SQLException {
+  /** Runs a statement's text with a plain Statement (simple query, or no parameters). */
+  void execute(Statement st, String sql, QuerySink sink) throws SQLException {
     boolean rows = st.execute(sql);
-    for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
-      String state = w.getSQLState() == null ? SqlState.WARNING.code() : w.getSQLState();
-      sink.notice(Severity.NOTICE, state, w.getMessage());
-    }
-    st.clearWarnings();
+    notices(st, sink);
     long count;
     if (rows) {
       try (ResultSet rs = st.getResultSet()) {
@@ -192,6 +263,15 @@ final class QueryRunner {
     }
     String tag = CommandTags.of(sql, count, rows);
     sink.commandComplete(tag == null ? "" : tag);
+  }
+
+  /** The statement's warnings as NOTICEs (LISTEN of a truncated name, ...). */
+  static void notices(Statement st, QuerySink sink) throws SQLException {
+    for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+      String state = w.getSQLState() == null ? SqlState.WARNING.code() : w.getSQLState();
+      sink.notice(Severity.NOTICE, state, w.getMessage());
+    }
+    st.clearWarnings();
   }
 
   /** RowDescription (typed from the first row) and every row; returns the row count. */

@@ -149,33 +149,47 @@ final class SessionSettings {
   }
 
   private void show(String sql, QuerySink sink) throws HeliosSqlException {
+    String name = showName(sql);
+    sink.rowDescription(showColumns(sql));
+    if (name.equalsIgnoreCase("ALL")) {
+      values.forEach((k, v) -> sink.dataRow(new String[] {k, v}));
+    } else {
+      sink.dataRow(new String[] {values.get(name)});
+    }
+    sink.commandComplete("SHOW");
+  }
+
+  /** The columns a SHOW statement answers with (for Describe); its errors as SHOW's. */
+  List<PgColumn> showColumns(String sql) throws HeliosSqlException {
+    String name = showName(sql);
+    if (name.equalsIgnoreCase("ALL")) {
+      return List.of(new PgColumn("name", PgType.TEXT), new PgColumn("setting", PgType.TEXT));
+    }
+    String label = canonicalName(name);
+    return List.of(
+        new PgColumn(label == null ? name.toLowerCase(Locale.ROOT) : label, PgType.TEXT));
+  }
+
+  /** The parameter a SHOW names (or ALL); an unknown one is an error. */
+  private String showName(String sql) throws HeliosSqlException {
     Matcher m = SHOW.matcher(sql.strip());
     if (!m.matches()) {
       throw new HeliosSqlException(SqlState.SYNTAX_ERROR, "syntax error in SHOW: " + sql);
     }
     String name = m.group(1).replaceAll("\\s+", " ");
     if (name.equalsIgnoreCase("ALL")) {
-      sink.rowDescription(
-          List.of(new PgColumn("name", PgType.TEXT), new PgColumn("setting", PgType.TEXT)));
-      values.forEach((k, v) -> sink.dataRow(new String[] {k, v}));
-      sink.commandComplete("SHOW");
-      return;
+      return name;
     }
     if (name.equalsIgnoreCase("TRANSACTION ISOLATION LEVEL")) {
       name = "transaction_isolation";
     } else if (name.equalsIgnoreCase("TIME ZONE")) {
       name = "TimeZone";
     }
-    String value = values.get(name);
-    if (value == null) {
+    if (!values.containsKey(name)) {
       throw new HeliosSqlException(
           SqlState.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\"");
     }
-    String label = canonicalName(name);
-    sink.rowDescription(
-        List.of(new PgColumn(label == null ? name.toLowerCase(Locale.ROOT) : label, PgType.TEXT)));
-    sink.dataRow(new String[] {value});
-    sink.commandComplete("SHOW");
+    return name;
   }
 
   /** The reported parameter's spelling (DateStyle, TimeZone, ...), or null if not reported. */

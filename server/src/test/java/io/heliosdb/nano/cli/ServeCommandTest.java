@@ -62,8 +62,7 @@ class ServeCommandTest {
     int port = Integer.parseInt(m.group(2));
 
     try (Connection c =
-            DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + port + "/x?preferQueryMode=simple", "me", "");
+            DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/x", "me", "");
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE kept(x INTEGER); INSERT INTO kept VALUES (42)");
       s.execute("LISTEN served");

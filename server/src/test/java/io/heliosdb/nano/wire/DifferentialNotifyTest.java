@@ -40,9 +40,18 @@ class DifferentialNotifyTest {
 
   @TestFactory
   Stream<DynamicTest> clientsObserveWhatPostgresClientsObserve() {
-    String pgUrl = postgres.jdbcUrl() + "&preferQueryMode=simple";
-    String ourUrl =
-        "jdbc:postgresql://127.0.0.1:" + ours.port() + "/diff?user=test&preferQueryMode=simple";
+    return scenarios("&preferQueryMode=simple");
+  }
+
+  /** The same scenarios with pgjdbc in its default mode: the extended query protocol. */
+  @TestFactory
+  Stream<DynamicTest> clientsInDefaultModeObserveWhatPostgresClientsObserve() {
+    return scenarios("");
+  }
+
+  private static Stream<DynamicTest> scenarios(String options) {
+    String pgUrl = postgres.jdbcUrl() + options;
+    String ourUrl = "jdbc:postgresql://127.0.0.1:" + ours.port() + "/diff?user=test" + options;
     return NotifyScenarios.all().entrySet().stream()
         .map(
             (Map.Entry<String, NotifyScenarios.Scenario> e) ->

@@ -60,7 +60,8 @@ class ExternalClientsTest {
     assertThat(run(List.of(PYTHON, script("psycopg3_client.py")), null))
         .isEqualTo(
             "{\"row\": [42, 2.5, \"text\", null], \"types\": [\"int\", \"float\", \"str\","
-                + " \"NoneType\"], \"notifications\": [{\"channel\": \"py3_events\", \"payload\":"
+                + " \"NoneType\"], \"params\": [[1, \"x\"], [2, \"it's %s\"]],"
+                + " \"notifications\": [{\"channel\": \"py3_events\", \"payload\":"
                 + " \"hello\", \"from_sender\": true}, {\"channel\": \"py3_events\", \"payload\":"
                 + " \"\", \"from_sender\": true}]}");
   }
@@ -73,7 +74,8 @@ class ExternalClientsTest {
     assertThat(run(List.of("node", script("node_pg_client.js")), NODE_MODULES))
         .isEqualTo(
             "{\"row\":[\"42\",2.5,\"text\",null],\"types\":[\"string\",\"number\",\"string\","
-                + "\"null\"],\"notifications\":[{\"channel\":\"node_events\",\"payload\":\"one\","
+                + "\"null\"],\"params\":{\"t\":\"a\",\"i\":\"2\",\"tt\":\"aa\"},"
+                + "\"notifications\":[{\"channel\":\"node_events\",\"payload\":\"one\","
                 + "\"from_sender\":true},{\"channel\":\"node_events\",\"payload\":\"two\","
                 + "\"from_sender\":true}]}");
   }

@@ -149,4 +149,90 @@ final class Frames {
   static ByteBuf typed(char type, byte[] body) {
     return Unpooled.buffer().writeByte(type).writeInt(4 + body.length).writeBytes(body);
   }
+
+  /** Parse: statement name, SQL, parameter type OIDs. */
+  static ByteBuf parse(String name, String sql, int... oids) {
+    ByteBuf b = Unpooled.buffer();
+    cstring(b, name);
+    cstring(b, sql);
+    b.writeShort(oids.length);
+    for (int oid : oids) {
+      b.writeInt(oid);
+    }
+    return typed('P', b);
+  }
+
+  /** Bind with all parameters in text format (null = SQL NULL) and the given result formats. */
+  static ByteBuf bind(String portal, String statement, short[] resultFormats, String... values) {
+    byte[][] bytes = new byte[values.length][];
+    for (int i = 0; i < values.length; i++) {
+      bytes[i] = values[i] == null ? null : values[i].getBytes(StandardCharsets.UTF_8);
+    }
+    return bind(portal, statement, new short[0], bytes, resultFormats);
+  }
+
+  static ByteBuf bind(
+      String portal, String statement, short[] formats, byte[][] values, short[] resultFormats) {
+    ByteBuf b = Unpooled.buffer();
+    cstring(b, portal);
+    cstring(b, statement);
+    shorts(b, formats);
+    b.writeShort(values.length);
+    for (byte[] v : values) {
+      if (v == null) {
+        b.writeInt(-1);
+      } else {
+        b.writeInt(v.length).writeBytes(v);
+      }
+    }
+    shorts(b, resultFormats);
+    return typed('B', b);
+  }
+
+  /** A count and that many int16 (format codes). */
+  private static void shorts(ByteBuf b, short[] values) {
+    b.writeShort(values.length);
+    for (short v : values) {
+      b.writeShort(v);
+    }
+  }
+
+  /** Describe ('S' statement, 'P' portal). */
+  static ByteBuf describe(char kind, String name) {
+    ByteBuf b = Unpooled.buffer().writeByte(kind);
+    cstring(b, name);
+    return typed('D', b);
+  }
+
+  static ByteBuf execute(String portal, int maxRows) {
+    ByteBuf b = Unpooled.buffer();
+    cstring(b, portal);
+    return typed('E', b.writeInt(maxRows));
+  }
+
+  static ByteBuf close(char kind, String name) {
+    ByteBuf b = Unpooled.buffer().writeByte(kind);
+    cstring(b, name);
+    return typed('C', b);
+  }
+
+  static ByteBuf sync() {
+    return typed('S', new byte[0]);
+  }
+
+  static ByteBuf flush() {
+    return typed('H', new byte[0]);
+  }
+
+  private static ByteBuf typed(char type, ByteBuf body) {
+    ByteBuf out = Unpooled.buffer().writeByte(type).writeInt(4 + body.readableBytes());
+    out.writeBytes(body);
+    body.release();
+    return out;
+  }
+
+  private static void cstring(ByteBuf b, String s) {
+    b.writeCharSequence(s, StandardCharsets.UTF_8);
+    b.writeByte(0);
+  }
 }

@@ -113,8 +113,10 @@ class PgFrameDecoderTest {
             Frames.typed('S', new byte[0]),
             Frames.typed('y', new byte[] {1}),
             Frames.typed('X', new byte[0])));
-    assertThat((Object) channel.readInbound())
-        .isEqualTo(new FrontendMessage.ExtendedQuery(MessageTypes.PARSE));
+    FrontendMessage.Parse parse = channel.readInbound();
+    assertThat(parse.name()).isEmpty();
+    assertThat(parse.sql()).isEqualTo("x");
+    assertThat(parse.parameterTypes()).isEmpty();
     assertThat((Object) channel.readInbound()).isEqualTo(new FrontendMessage.Sync());
     assertThat((Object) channel.readInbound()).isEqualTo(new FrontendMessage.Unknown((byte) 'y'));
     assertThat((Object) channel.readInbound()).isEqualTo(new FrontendMessage.Terminate());

@@ -9,11 +9,14 @@ import io.heliosdb.nano.config.HeliosConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-/** A real server on 127.0.0.1, port 0, and the real pgjdbc driver in simple query mode. */
+/**
+ * A real server on 127.0.0.1, port 0, and the real pgjdbc driver in its default (extended query)
+ * mode; one test in simple mode.
+ */
 class PgJdbcIntegrationTest {
   private static final String ORDERS =
       "CREATE TABLE orders(id INTEGER PRIMARY KEY, amount REAL);"
@@ -62,8 +68,9 @@ class PgJdbcIntegrationTest {
     ss = sender.createStatement();
   }
 
+  /** pgjdbc in its default mode: the extended query protocol. */
   private Connection connect() throws SQLException {
-    return connect("preferQueryMode=simple");
+    return connect("");
   }
 
   private Connection connect(String options) throws SQLException {
@@ -71,13 +78,24 @@ class PgJdbcIntegrationTest {
         "jdbc:postgresql://127.0.0.1:" + server.port() + "/shop?" + options, "test", "");
   }
 
+  /**
+   * The orders table and its trigger, created in simple mode: in its default mode pgjdbc splits
+   * statements at semicolons itself, so a trigger body's inner semicolons would cut it apart.
+   */
+  private void createOrders() throws SQLException {
+    try (Connection c = connect("preferQueryMode=simple");
+        Statement s = c.createStatement()) {
+      s.execute(ORDERS);
+    }
+  }
+
   private static PGNotification[] waitFor(Connection c) throws SQLException {
     return c.unwrap(PGConnection.class).getNotifications(30_000);
   }
 
   @Test
-  void queriesReturnTypedValues() throws Exception {
-    try (Connection c = connect();
+  void queriesReturnTypedValuesInSimpleMode() throws Exception {
+    try (Connection c = connect("preferQueryMode=simple");
         Statement s = c.createStatement()) {
       s.execute(
           "CREATE TABLE t(i INTEGER, r REAL, s TEXT, b BOOLEAN, blob BLOB, n NUMERIC, v VARCHAR(9))");
@@ -142,7 +160,7 @@ class PgJdbcIntegrationTest {
   @Test
   void listenerGetsTheTriggerNotificationWithTheSendersPid() throws Exception {
     listenerAndSender();
-    ss.execute(ORDERS);
+    createOrders();
     ls.execute("LISTEN orders");
     ss.execute("INSERT INTO orders(id, amount) VALUES (7, 9.99)");
 
@@ -158,7 +176,7 @@ class PgJdbcIntegrationTest {
   @Test
   void rolledBackInsertNotifiesNobody() throws Exception {
     listenerAndSender();
-    ss.execute(ORDERS);
+    createOrders();
     ls.execute("LISTEN orders");
     ss.execute("BEGIN");
     ss.execute("INSERT INTO orders(id) VALUES (1)");
@@ -318,12 +336,159 @@ class PgJdbcIntegrationTest {
   }
 
   @Test
-  void extendedQueryModeIsRefusedWithAHint() throws Exception {
-    try (Connection c = connect("");
+  void preparedStatementBindsEachParameterTypeAndNull() throws Exception {
+    try (Connection c = connect();
         Statement s = c.createStatement()) {
-      SQLException e = catchThrowableOfType(SQLException.class, () -> s.executeQuery("SELECT 1"));
-      assertThat(e.getSQLState()).isEqualTo("0A000");
-      assertThat(e.getMessage()).contains("preferQueryMode=simple");
+      s.execute("CREATE TABLE p(i INTEGER, l INTEGER, t TEXT, d REAL, b BOOLEAN, x BLOB)");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO p VALUES (?, ?, ?, ?, ?, ?)")) {
+        ps.setInt(1, 42);
+        ps.setLong(2, 9007199254740993L);
+        ps.setString(3, "it's 'quoted' $1 ?");
+        ps.setDouble(4, 0.1);
+        ps.setBoolean(5, true);
+        ps.setBytes(6, new byte[] {0, (byte) 0xff, 16});
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+        ps.setNull(1, Types.INTEGER);
+        ps.setNull(2, Types.BIGINT);
+        ps.setNull(3, Types.VARCHAR);
+        ps.setNull(4, Types.DOUBLE);
+        ps.setBoolean(5, false);
+        ps.setNull(6, Types.BINARY);
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+      }
+      try (PreparedStatement q =
+          c.prepareStatement("SELECT i, l, t, d, b, x FROM p WHERE b = ? OR i = ?")) {
+        q.setBoolean(1, true);
+        q.setInt(2, -1);
+        try (ResultSet rs = q.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getInt(1)).isEqualTo(42);
+          assertThat(rs.getLong(2)).isEqualTo(9007199254740993L);
+          assertThat(rs.getString(3)).isEqualTo("it's 'quoted' $1 ?");
+          assertThat(rs.getDouble(4)).isEqualTo(0.1);
+          assertThat(rs.getBoolean(5)).isTrue();
+          assertThat(rs.getBytes(6)).containsExactly(0, 0xff, 16);
+          assertThat(rs.next()).isFalse();
+        }
+        q.setBoolean(1, false);
+        q.setInt(2, -1);
+        try (ResultSet rs = q.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getObject(1)).isNull();
+          assertThat(rs.getObject(2)).isNull();
+          assertThat(rs.getString(3)).isNull();
+          assertThat(rs.getObject(4)).isNull();
+          assertThat(rs.getBoolean(5)).isFalse();
+          assertThat(rs.getBytes(6)).isNull();
+        }
+      }
+    }
+  }
+
+  @Test
+  void statementExecutedTenTimesKeepsReturningCorrectValues() throws Exception {
+    // prepareThreshold is 5: from then on pgjdbc uses a named statement and asks binary results.
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE k(id INTEGER PRIMARY KEY, r REAL, name TEXT, ok BOOLEAN, x BLOB)");
+      try (PreparedStatement ins = c.prepareStatement("INSERT INTO k VALUES (?, ?, ?, ?, ?)");
+          PreparedStatement q =
+              c.prepareStatement("SELECT id, r, name, ok, x FROM k WHERE id = ?")) {
+        for (int i = 1; i <= 10; i++) {
+          ins.setInt(1, i);
+          ins.setDouble(2, i + 0.25);
+          ins.setString(3, "n" + i);
+          ins.setBoolean(4, i % 2 == 0);
+          ins.setBytes(5, new byte[] {(byte) i});
+          assertThat(ins.executeUpdate()).isEqualTo(1);
+        }
+        for (int i = 1; i <= 10; i++) {
+          q.setInt(1, i);
+          try (ResultSet rs = q.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(i);
+            assertThat(rs.getObject(1)).isEqualTo((long) i);
+            assertThat(rs.getDouble(2)).isEqualTo(i + 0.25);
+            assertThat(rs.getString(3)).isEqualTo("n" + i);
+            assertThat(rs.getBoolean(4)).isEqualTo(i % 2 == 0);
+            assertThat(rs.getBytes(5)).containsExactly(i);
+            assertThat(rs.next()).isFalse();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void dateTimestampAndUuidKeepTheirValuesWhenPgjdbcSwitchesToBinary() throws Exception {
+    // pgjdbc asks binary date, timestamp and uuid from the sixth execution on.
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE z(d DATE, ts TIMESTAMP, u UUID, n NUMERIC, j JSON)");
+      s.execute(
+          "INSERT INTO z VALUES ('2024-01-02', '2024-01-02 03:04:05.25',"
+              + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 1.5, '{\"a\":1}')");
+      try (PreparedStatement q = c.prepareStatement("SELECT d, ts, u, n, j FROM z WHERE 1 = ?")) {
+        for (int i = 1; i <= 10; i++) {
+          q.setInt(1, 1);
+          try (ResultSet rs = q.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getDate(1)).isEqualTo(java.sql.Date.valueOf("2024-01-02"));
+            assertThat(rs.getTimestamp(2))
+                .isEqualTo(java.sql.Timestamp.valueOf("2024-01-02 03:04:05.25"));
+            assertThat(rs.getObject(3))
+                .isEqualTo(java.util.UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
+            assertThat(rs.getBigDecimal(4)).isEqualByComparingTo("1.5");
+            assertThat(rs.getString(5)).isEqualTo("{\"a\":1}");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void batchAndGeneratedKeysInDefaultMode() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE g(id INTEGER PRIMARY KEY, name TEXT)");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO g(name) VALUES (?)")) {
+        for (String name : List.of("a", "b", "c")) {
+          ps.setString(1, name);
+          ps.addBatch();
+        }
+        assertThat(ps.executeBatch()).containsExactly(1, 1, 1);
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("INSERT INTO g(name) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, "d");
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          assertThat(keys.next()).isTrue();
+          assertThat(keys.getLong("id")).isEqualTo(4);
+        }
+      }
+    }
+  }
+
+  @Test
+  void fetchSizeTenInATransactionReadsAllHundredRowsInOrder() throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE h AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+              + " LIMIT 100) SELECT i FROM n");
+      c.setAutoCommit(false);
+      try (PreparedStatement q = c.prepareStatement("SELECT i FROM h ORDER BY i")) {
+        q.setFetchSize(10);
+        try (ResultSet rs = q.executeQuery()) {
+          int expected = 0;
+          while (rs.next()) {
+            assertThat(rs.getInt(1)).isEqualTo(++expected);
+          }
+          assertThat(expected).isEqualTo(100);
+        }
+      }
+      c.commit();
     }
   }
 

@@ -8,6 +8,8 @@ import io.heliosdb.nano.wire.Frames.Backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -149,24 +151,318 @@ class PgWireHandlerTest {
     assertThat(fatal.message()).isEqualTo("invalid frontend message type 121");
   }
 
+  private static final short[] TEXT = new short[0];
+
+  /** Parse, Bind (text parameters), Execute, Sync on the unnamed statement and portal. */
+  private static List<Backend> parseBindExecute(EmbeddedChannel ch, String sql, String... params) {
+    return send(
+        ch,
+        Frames.parse("", sql),
+        Frames.bind("", "", TEXT, params),
+        Frames.execute("", 0),
+        Frames.sync());
+  }
+
+  private static final short[] BINARY = new short[] {1};
+
   @Test
-  void extendedProtocolIsRefusedOnceThenDiscardedUntilSync() {
+  void parseBindDescribeExecuteSyncRunsAStatementWithParameters() {
+    EmbeddedChannel ch = session();
+    send(ch, Frames.query("CREATE TABLE t(id INTEGER, name TEXT)"));
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("", "INSERT INTO t VALUES ($1, $2)", 23, 0),
+            Frames.bind("", "", TEXT, "7", "seven"),
+            Frames.describe('P', ""),
+            Frames.execute("", 0),
+            Frames.sync());
+    assertThat(got).map(Backend::toString).containsExactly("1", "2", "n", "C INSERT 0 1", "Z I");
+    got =
+        send(
+            ch,
+            Frames.parse("q", "SELECT name, id FROM t WHERE id = $1"),
+            Frames.describe('S', "q"),
+            Frames.bind("", "q", TEXT, "7"),
+            Frames.describe('P', ""),
+            Frames.execute("", 0),
+            Frames.sync());
+    assertThat(types(got)).isEqualTo("1tT2TDCZ");
+    ByteBuf params = got.get(1).buf();
+    assertThat(params.readShort()).isEqualTo((short) 1);
+    assertThat(params.readInt()).isEqualTo(25); // unspecified: reported as text
+    assertThat(got.get(2).columns()).containsExactly("name:25", "id:20");
+    assertThat(got.get(5).values()).containsExactly("seven", "7");
+    assertThat(got.get(6).tag()).isEqualTo("SELECT 1");
+  }
+
+  @Test
+  void namedStatementIsReusedWithRepeatedAndReorderedParameters() {
+    EmbeddedChannel ch = session();
+    send(ch, Frames.parse("s", "SELECT $2 || $1 || $2 AS v"), Frames.sync());
+    for (String x : List.of("a", "b", "c")) {
+      List<Backend> got =
+          send(ch, Frames.bind("", "s", TEXT, x, "-"), Frames.execute("", 0), Frames.sync());
+      assertThat(types(got)).isEqualTo("2DCZ");
+      assertThat(got.get(1).values()).containsExactly("-" + x + "-");
+    }
+  }
+
+  @Test
+  void twoPortalsOfOneStatementKeepTheirOwnValues() {
     EmbeddedChannel ch = session();
     List<Backend> got =
         send(
             ch,
-            Frames.typed('P', new byte[] {0, 'S', 'E', 'L', 'E', 'C', 'T', ' ', '1', 0, 0, 0}),
-            Frames.typed('B', new byte[] {0, 0, 0, 0, 0, 0, 0, 0}),
-            Frames.typed('E', new byte[] {0, 0, 0, 0, 0}),
-            Frames.query("SELECT 'ignored too'"),
-            Frames.typed('S', new byte[0]));
-    assertThat(got).hasSize(2);
-    assertThat(got.get(0).type()).isEqualTo('E');
-    assertThat(got.get(0).severity()).isEqualTo("ERROR");
-    assertThat(got.get(0).sqlState()).isEqualTo("0A000");
-    assertThat(got.get(0).message()).contains("preferQueryMode=simple");
+            Frames.parse("s", "SELECT $1 AS v"),
+            Frames.bind("a", "s", TEXT, "first"),
+            Frames.bind("b", "s", TEXT, "second"),
+            Frames.execute("a", 0),
+            Frames.execute("b", 0),
+            Frames.sync());
+    assertThat(types(got)).isEqualTo("122DCDCZ");
+    assertThat(got.get(3).values()).containsExactly("first");
+    assertThat(got.get(5).values()).containsExactly("second");
+  }
+
+  @Test
+  void rowLimitSuspendsThePortalAndTheNextExecuteContinuesIt() {
+    EmbeddedChannel ch = session();
+    send(ch, Frames.query("CREATE TABLE n(i INTEGER); INSERT INTO n VALUES (1),(2),(3),(4),(5)"));
+    send(ch, Frames.query("BEGIN"));
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("", "SELECT i FROM n ORDER BY i"),
+            Frames.bind("c", "", TEXT),
+            Frames.execute("c", 2),
+            Frames.sync());
+    assertThat(types(got)).isEqualTo("12DDsZ");
+    assertThat(got.get(2).values()).containsExactly("1");
+    assertThat(got.get(got.size() - 1).status()).isEqualTo('T');
+    got = send(ch, Frames.execute("c", 2), Frames.sync());
+    assertThat(types(got)).isEqualTo("DDsZ");
+    assertThat(got.get(0).values()).containsExactly("3");
+    got = send(ch, Frames.execute("c", 2), Frames.sync());
+    assertThat(types(got)).isEqualTo("DCZ");
+    assertThat(got.get(0).values()).containsExactly("5");
+    assertThat(got.get(1).tag()).isEqualTo("SELECT 5");
+    send(ch, Frames.query("COMMIT"));
+  }
+
+  @Test
+  void errorIsFollowedByDiscardUntilSyncAndTheSessionStaysUsable() {
+    EmbeddedChannel ch = session();
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("", "SELECT * FROM missing"),
+            Frames.bind("", "", TEXT),
+            Frames.execute("", 0),
+            Frames.query("SELECT 'discarded too'"),
+            Frames.sync());
+    assertThat(types(got)).isEqualTo("EZ");
+    assertThat(got.get(0).sqlState()).isEqualTo("42P01");
+    assertThat(got.get(1).status()).isEqualTo('I');
+    got = parseBindExecute(ch, "SELECT 1 AS one");
+    assertThat(types(got)).isEqualTo("12DCZ");
+  }
+
+  @Test
+  void errorInsideABlockFailsTheBlockUntilRollback() {
+    EmbeddedChannel ch = session();
+    send(ch, Frames.query("BEGIN"));
+    List<Backend> got = send(ch, Frames.parse("", "SELECT * FROM missing"), Frames.sync());
+    assertThat(got).map(Backend::toString).last().isEqualTo("Z E");
+    got = parseBindExecute(ch, "SELECT 1");
+    assertThat(got.get(2).sqlState()).isEqualTo("25P02");
+    assertThat(got).map(Backend::toString).last().isEqualTo("Z E");
+    got = parseBindExecute(ch, "ROLLBACK");
+    assertThat(got).map(Backend::toString).containsExactly("1", "2", "C ROLLBACK", "Z I");
+  }
+
+  @Test
+  void unknownStatementAndPortalAreErrors26000And34000() {
+    EmbeddedChannel ch = session();
+    List<Backend> got = send(ch, Frames.bind("", "nope", TEXT), Frames.sync());
+    assertThat(got.get(0).sqlState()).isEqualTo("26000");
     assertThat(got.get(1)).hasToString("Z I");
-    assertThat(send(ch, Frames.query("SELECT 1 AS one")).get(1).values()).containsExactly("1");
+    got = send(ch, Frames.describe('S', "nope"), Frames.sync());
+    assertThat(got.get(0).sqlState()).isEqualTo("26000");
+    got = send(ch, Frames.execute("nope", 0), Frames.sync());
+    assertThat(got.get(0).sqlState()).isEqualTo("34000");
+    got = send(ch, Frames.describe('P', "nope"), Frames.sync());
+    assertThat(got.get(0).sqlState()).isEqualTo("34000");
+  }
+
+  @Test
+  void closeRemovesStatementsAndPortals() {
+    EmbeddedChannel ch = session();
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("s", "SELECT 1"),
+            Frames.bind("p", "s", TEXT),
+            Frames.close('P', "p"),
+            Frames.close('S', "s"),
+            Frames.close('S', "never-existed"),
+            Frames.sync());
+    assertThat(types(got)).isEqualTo("12333Z");
+    assertThat(send(ch, Frames.bind("", "s", TEXT), Frames.sync()).get(0).sqlState())
+        .isEqualTo("26000");
+    assertThat(send(ch, Frames.execute("p", 0), Frames.sync()).get(0).sqlState())
+        .isEqualTo("34000");
+  }
+
+  @Test
+  void flushSendsWhatIsBufferedBeforeSync() {
+    EmbeddedChannel ch = session();
+    assertThat(send(ch, Frames.parse("s", "SELECT 1"))).isEmpty();
+    assertThat(types(send(ch, Frames.flush()))).isEqualTo("1");
+    assertThat(types(send(ch, Frames.sync()))).isEqualTo("Z");
+  }
+
+  @Test
+  void parameterThatDoesNotReadAsItsDeclaredTypeIs22P02() {
+    EmbeddedChannel ch = session();
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("", "SELECT $1 + 1", 23),
+            Frames.bind("", "", TEXT, "abc"),
+            Frames.sync());
+    assertThat(got.get(1).sqlState()).isEqualTo("22P02");
+    assertThat(got.get(1).message()).isEqualTo("invalid input syntax for type integer: \"abc\"");
+    assertThat(got.get(2)).hasToString("Z I");
+  }
+
+  @Test
+  void multipleStatementsInOneParseAre42601() {
+    EmbeddedChannel ch = session();
+    List<Backend> got = send(ch, Frames.parse("", "SELECT 1; SELECT 2"), Frames.sync());
+    assertThat(got.get(0).sqlState()).isEqualTo("42601");
+    assertThat(got.get(0).message())
+        .isEqualTo("cannot insert multiple commands into a prepared statement");
+  }
+
+  @Test
+  void statementsBeforeSyncFormOneImplicitTransaction() {
+    EmbeddedChannel ch = session();
+    send(ch, Frames.query("CREATE TABLE u(id INTEGER PRIMARY KEY)"));
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("ins", "INSERT INTO u VALUES ($1)", 20),
+            Frames.bind("", "ins", TEXT, "1"),
+            Frames.execute("", 0),
+            Frames.bind("", "ins", TEXT, "1"),
+            Frames.execute("", 0),
+            Frames.sync());
+    assertThat(got.get(got.size() - 2).sqlState()).isEqualTo("23505");
+    assertThat(got).map(Backend::toString).last().isEqualTo("Z I");
+    // The first insert was rolled back with the second.
+    assertThat(send(ch, Frames.query("SELECT count(*) FROM u")).get(1).values())
+        .containsExactly("0");
+  }
+
+  @Test
+  void simpleQueryAfterExecuteWithoutSyncCommitsTheImplicitTransaction() {
+    EmbeddedChannel ch = session();
+    send(ch, Frames.query("CREATE TABLE w(x INTEGER)"));
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("", "INSERT INTO w VALUES (1)"),
+            Frames.bind("", "", TEXT),
+            Frames.execute("", 0),
+            Frames.query("SELECT count(*) FROM w"));
+    assertThat(got).map(Backend::toString).endsWith("C SELECT 1", "Z I");
+    assertThat(got.get(got.size() - 3).values()).containsExactly("1");
+  }
+
+  @Test
+  void binaryResultsAndParameters() {
+    EmbeddedChannel ch = session();
+    send(ch, Frames.query("CREATE TABLE b(i INTEGER, f REAL, x BLOB, ok BOOLEAN, s TEXT)"));
+    byte[][] values = {
+      ByteBuffer.allocate(4).putInt(42).array(),
+      ByteBuffer.allocate(8).putDouble(0.5).array(),
+      new byte[] {1, 2, 3},
+      new byte[] {1},
+      "hé".getBytes(StandardCharsets.UTF_8)
+    };
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("", "INSERT INTO b VALUES ($1, $2, $3, $4, $5)", 23, 701, 17, 16, 25),
+            Frames.bind("", "", new short[] {1}, values, TEXT),
+            Frames.execute("", 0),
+            Frames.parse("", "SELECT i, f, x, ok, s FROM b"),
+            Frames.bind("", "", BINARY),
+            Frames.describe('P', ""),
+            Frames.execute("", 0),
+            Frames.sync());
+    assertThat(types(got)).isEqualTo("12C12TDCZ");
+    ByteBuf row = got.get(6).buf();
+    assertThat(row.readShort()).isEqualTo((short) 5);
+    assertThat(row.readInt()).isEqualTo(8);
+    assertThat(row.readLong()).isEqualTo(42);
+    assertThat(row.readInt()).isEqualTo(8);
+    assertThat(row.readDouble()).isEqualTo(0.5);
+    assertThat(row.readInt()).isEqualTo(3);
+    assertThat(row.readByte()).isEqualTo((byte) 1);
+    row.skipBytes(2);
+    assertThat(row.readInt()).isEqualTo(1);
+    assertThat(row.readByte()).isEqualTo((byte) 1);
+    assertThat(row.readInt()).isEqualTo(3);
+    assertThat(row.readCharSequence(3, StandardCharsets.UTF_8).toString()).isEqualTo("hé");
+  }
+
+  @Test
+  void binaryForATypeWithoutBinaryEncodingIsRefusedAtBind() {
+    EmbeddedChannel ch = session();
+    send(ch, Frames.query("CREATE TABLE d(amount DECIMAL(10, 2))"));
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("", "SELECT amount FROM d"),
+            Frames.bind("", "", BINARY),
+            Frames.sync());
+    assertThat(got.get(1).sqlState()).isEqualTo("0A000");
+  }
+
+  @Test
+  void listenAndNotifyThroughTheExtendedProtocolDeliverAfterCommandCompleteBeforeReady() {
+    EmbeddedChannel ch = session();
+    assertThat(
+            send(
+                ch,
+                Frames.parse("", "LISTEN ch"),
+                Frames.bind("", "", TEXT),
+                Frames.describe('P', ""),
+                Frames.execute("", 0),
+                Frames.sync()))
+        .map(Backend::toString)
+        .containsExactly("1", "2", "n", "C LISTEN", "Z I");
+    List<Backend> got = parseBindExecute(ch, "SELECT pg_notify('ch', $1)", "hello");
+    assertThat(types(got)).isEqualTo("12DCAZ");
+    assertThat(got.get(4).notification()).endsWith(" ch hello");
+  }
+
+  @Test
+  void setAndShowWorkThroughTheExtendedProtocol() {
+    EmbeddedChannel ch = session();
+    assertThat(types(parseBindExecute(ch, "SET extra_float_digits = 3"))).isEqualTo("12CZ");
+    List<Backend> got =
+        send(
+            ch,
+            Frames.parse("", "SHOW extra_float_digits"),
+            Frames.bind("", "", TEXT),
+            Frames.describe('P', ""),
+            Frames.execute("", 0),
+            Frames.sync());
+    assertThat(types(got)).isEqualTo("12TDCZ");
+    assertThat(got.get(3).values()).containsExactly("3");
   }
 
   @Test

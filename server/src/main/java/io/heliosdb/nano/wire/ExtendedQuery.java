@@ -1,0 +1,454 @@
+package io.heliosdb.nano.wire;
+
+import io.heliosdb.nano.HeliosConnection;
+import io.heliosdb.nano.error.HeliosSqlException;
+import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.session.CommandTags;
+import io.heliosdb.nano.session.ParameterRewriter;
+import io.heliosdb.nano.session.SqlSplitter;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The extended query protocol of one session: prepared statements and portals by name ("" is the
+ * unnamed one, replaced by the next Parse or Bind), run on the session's connection with the
+ * transaction rules of {@link QueryRunner}. Knows no wire bytes; reports to an {@link
+ * ExtendedSink}.
+ *
+ * <pre>
+ * Parse(name, sql, oids)      -> ParseComplete           ($n rewritten to ?n, prepared by SQLite)
+ * Bind(portal, stmt, values)  -> BindComplete            (values typed by the declared oids)
+ * Describe('S', stmt)         -> ParameterDescription, RowDescription | NoData
+ * Describe('P', portal)       -> RowDescription (with the result formats) | NoData
+ * Execute(portal, maxRows)    -> DataRow* CommandComplete | DataRow{maxRows} PortalSuspended
+ * Close('S' | 'P', name)      -> CloseComplete
+ * </pre>
+ *
+ * Each method returns false after reporting an error; the session then discards until Sync. Result
+ * columns are typed without running the statement, from their declared types; a column without one
+ * (an expression) is text.
+ */
+final class ExtendedQuery {
+  /** Statements run from their text, never prepared by SQLite (it cannot parse SET or SHOW). */
+  private static final Set<String> TEXT_ONLY =
+      Set.of("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "RESET", "SHOW");
+
+  /** Statements the core runs itself: a prepared stand-in, no result columns. */
+  private static final Set<String> NOTIFICATION = Set.of("LISTEN", "UNLISTEN", "NOTIFY");
+
+  private final HeliosConnection conn;
+  private final QueryRunner runner;
+  private final SessionSettings settings;
+  private final Map<String, Prepared> statements = new HashMap<>();
+  private final Map<String, Portal> portals = new HashMap<>();
+
+  ExtendedQuery(HeliosConnection conn, QueryRunner runner, SessionSettings settings) {
+    this.conn = conn;
+    this.runner = runner;
+    this.settings = settings;
+  }
+
+  /** A parsed statement. {@code ps} is null for an empty or text-only one; columns null: none. */
+  private record Prepared(
+      String sql,
+      String verb,
+      int[] parameterTypes,
+      int usedParameters,
+      PreparedStatement ps,
+      List<PgColumn> columns) {}
+
+  /** A bound statement: its values (bound when it runs), and its rows while suspended. */
+  private static final class Portal {
+    final Prepared statement;
+    final Object[] values;
+    final short[] formats;
+    ResultSet rows;
+    long count;
+    String tag;
+
+    Portal(Prepared statement, Object[] values, short[] formats) {
+      this.statement = statement;
+      this.values = values;
+      this.formats = formats;
+    }
+  }
+
+  boolean parse(FrontendMessage.Parse m, ExtendedSink sink) {
+    try {
+      if (!m.name().isEmpty() && statements.containsKey(m.name())) {
+        throw new HeliosSqlException(
+            SqlState.DUPLICATE_PREPARED_STATEMENT,
+            "prepared statement \"" + m.name() + "\" already exists");
+      }
+      List<String> split = SqlSplitter.split(m.sql());
+      if (split.size() > 1) {
+        throw new HeliosSqlException(
+            SqlState.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement");
+      }
+      closeStatement(m.name());
+      ParameterRewriter.Rewritten r =
+          ParameterRewriter.rewrite(split.isEmpty() ? "" : split.get(0));
+      String verb = CommandTags.of(r.sql(), 0, false);
+      int[] types = new int[Math.max(r.parameterCount(), m.parameterTypes().length)];
+      System.arraycopy(m.parameterTypes(), 0, types, 0, m.parameterTypes().length);
+      PreparedStatement ps = null;
+      List<PgColumn> columns = null;
+      if (verb != null && verb.equals("SHOW")) {
+        columns = settings.showColumns(r.sql());
+      } else if (verb != null && !TEXT_ONLY.contains(verb)) {
+        ps = conn.prepareStatement(r.sql());
+        columns = NOTIFICATION.contains(verb) ? null : columns(ps);
+      }
+      statements.put(m.name(), new Prepared(r.sql(), verb, types, r.parameterCount(), ps, columns));
+      sink.parseComplete();
+      return true;
+    } catch (SQLException e) {
+      runner.failed(sink, e);
+      return false;
+    }
+  }
+
+  boolean bind(FrontendMessage.Bind m, ExtendedSink sink) {
+    try {
+      Prepared p = statement(m.statement());
+      if (!m.portal().isEmpty() && portals.containsKey(m.portal())) {
+        throw new HeliosSqlException(
+            SqlState.DUPLICATE_CURSOR, "portal \"" + m.portal() + "\" already exists");
+      }
+      closePortal(m.portal());
+      int expected = p.parameterTypes().length;
+      if (m.values().length != expected) {
+        throw new HeliosSqlException(
+            SqlState.PROTOCOL_VIOLATION,
+            "bind message supplies "
+                + m.values().length
+                + " parameters, but prepared statement \""
+                + m.statement()
+                + "\" requires "
+                + expected);
+      }
+      checkFormats(p, m.resultFormats());
+      // A declared type beyond the highest $n used binds nothing (SQLite has no such slot).
+      Object[] values = new Object[p.ps() == null ? 0 : p.usedParameters()];
+      for (int i = 0; i < values.length; i++) {
+        boolean binary = BackendMessages.formatCode(m.parameterFormats(), i) == 1;
+        values[i] = PgValues.parameter(p.parameterTypes()[i], binary, m.values()[i]);
+      }
+      portals.put(m.portal(), new Portal(p, values, m.resultFormats()));
+      sink.bindComplete();
+      return true;
+    } catch (SQLException e) {
+      runner.failed(sink, e);
+      return false;
+    }
+  }
+
+  boolean describe(FrontendMessage.Describe m, ExtendedSink sink) {
+    try {
+      List<PgColumn> columns;
+      short[] formats;
+      if (m.kind() == MessageTypes.KIND_STATEMENT) {
+        Prepared p = statement(m.name());
+        int[] reported = p.parameterTypes().clone();
+        for (int i = 0; i < reported.length; i++) {
+          if (reported[i] == PgValues.OID_UNSPECIFIED) {
+            reported[i] = PgValues.OID_TEXT;
+          }
+        }
+        sink.parameterDescription(reported);
+        columns = p.columns();
+        formats = new short[0];
+      } else {
+        Portal portal = portal(m.name());
+        columns = portal.statement.columns();
+        formats = portal.formats;
+      }
+      if (columns == null) {
+        sink.noData();
+      } else {
+        sink.rowDescription(columns, formats);
+      }
+      return true;
+    } catch (SQLException e) {
+      runner.failed(sink, e);
+      return false;
+    }
+  }
+
+  boolean execute(FrontendMessage.Execute m, ExtendedSink sink) {
+    Portal portal;
+    try {
+      portal = portal(m.portal());
+    } catch (SQLException e) {
+      runner.failed(sink, e);
+      return false;
+    }
+    Prepared p = portal.statement;
+    if (portal.rows != null) {
+      try {
+        runner.running(p.ps());
+        fetch(portal, m.maxRows(), sink);
+        return true;
+      } catch (SQLException e) {
+        closeRows(portal);
+        runner.failed(sink, e);
+        return false;
+      } finally {
+        runner.running(null);
+      }
+    }
+    if (portal.tag != null) {
+      sink.commandComplete(portal.tag); // run to completion already
+      return true;
+    }
+    if (p.verb() == null) {
+      sink.emptyQuery();
+      return true;
+    }
+    for (Portal other : portals.values()) {
+      if (other.statement == p && other.rows != null) {
+        runner.failed(
+            sink,
+            new SQLException(
+                "another portal of this statement is suspended; close it first",
+                SqlState.FEATURE_NOT_SUPPORTED.code()));
+        return false;
+      }
+    }
+    QuerySink rowsOnly = new WithoutRowDescription(sink);
+    return runner.runExtended(
+        p.sql(),
+        p.verb(),
+        rowsOnly,
+        out -> {
+          if (p.ps() == null) {
+            try (Statement st = conn.createStatement()) {
+              runner.running(st);
+              runner.execute(st, p.sql(), out);
+            }
+            return;
+          }
+          p.ps().clearParameters();
+          for (int i = 0; i < portal.values.length; i++) {
+            p.ps().setObject(i + 1, portal.values[i]);
+          }
+          runner.running(p.ps());
+          boolean rows = p.ps().execute();
+          QueryRunner.notices(p.ps(), out);
+          if (rows) {
+            portal.rows = p.ps().getResultSet();
+            fetch(portal, m.maxRows(), sink);
+          } else {
+            portal.tag = CommandTags.of(p.sql(), Math.max(0, p.ps().getUpdateCount()), false);
+            sink.commandComplete(portal.tag);
+          }
+        });
+  }
+
+  void close(FrontendMessage.Close m, ExtendedSink sink) {
+    if (m.kind() == MessageTypes.KIND_STATEMENT) {
+      closeStatement(m.name());
+    } else {
+      closePortal(m.name());
+    }
+    sink.closeComplete();
+  }
+
+  /** Sync: ends an implicit transaction; portals end with their transaction. */
+  void sync(ExtendedSink sink) {
+    runner.sync(sink);
+    if (runner.status() == TransactionStatus.IDLE) {
+      for (String name : new ArrayList<>(portals.keySet())) {
+        closePortal(name);
+      }
+    }
+  }
+
+  /** Sends up to {@code maxRows} rows (0: all), then CommandComplete or PortalSuspended. */
+  private void fetch(Portal portal, int maxRows, ExtendedSink sink) throws SQLException {
+    List<PgColumn> columns = portal.statement.columns();
+    ResultSet rs = portal.rows;
+    int n = rs.getMetaData().getColumnCount();
+    byte[][] values = new byte[n][];
+    for (int sent = 0; maxRows <= 0 || sent < maxRows; sent++) {
+      if (!rs.next()) {
+        closeRows(portal);
+        portal.tag = CommandTags.of(portal.statement.sql(), portal.count, true);
+        sink.commandComplete(portal.tag);
+        return;
+      }
+      for (int i = 0; i < n; i++) {
+        PgType type = columns != null && i < columns.size() ? columns.get(i).type() : PgType.TEXT;
+        Object v = rs.getObject(i + 1);
+        if (BackendMessages.formatCode(portal.formats, i) == 1) {
+          values[i] = PgValues.binary(type, v);
+        } else {
+          String text = type.encode(v);
+          values[i] = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+        }
+      }
+      sink.dataRow(values);
+      portal.count++;
+    }
+    sink.portalSuspended();
+  }
+
+  private static void checkFormats(Prepared p, short[] formats) throws SQLException {
+    List<PgColumn> columns = p.columns() == null ? List.of() : p.columns();
+    if (formats.length > 1 && formats.length != columns.size()) {
+      throw new HeliosSqlException(
+          SqlState.PROTOCOL_VIOLATION,
+          "bind message has "
+              + formats.length
+              + " result formats but query has "
+              + columns.size()
+              + " columns");
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      short f = BackendMessages.formatCode(formats, i);
+      PgType type = columns.get(i).type();
+      if (f == 1 && !PgValues.hasBinary(type)) {
+        throw new HeliosSqlException(
+            SqlState.FEATURE_NOT_SUPPORTED,
+            "binary format is not supported for result columns of type "
+                + type.name().toLowerCase()
+                + " (column \""
+                + columns.get(i).name()
+                + "\"); ask for text");
+      } else if (f != 0 && f != 1) {
+        throw new HeliosSqlException(SqlState.PROTOCOL_VIOLATION, "unsupported format code: " + f);
+      }
+    }
+  }
+
+  /** The result columns of a prepared statement, from declared types; null when it has none. */
+  private static List<PgColumn> columns(PreparedStatement ps) throws SQLException {
+    ResultSetMetaData md = ps.getMetaData();
+    int n;
+    try {
+      n = md == null ? 0 : md.getColumnCount();
+    } catch (SQLException e) {
+      n = 0; // sqlite-jdbc: a statement without result columns has no column 1
+    }
+    if (n == 0) {
+      return null;
+    }
+    List<PgColumn> columns = new ArrayList<>(n);
+    for (int i = 1; i <= n; i++) {
+      columns.add(
+          new PgColumn(md.getColumnLabel(i), PgType.forColumn(md.getColumnTypeName(i), null)));
+    }
+    return columns;
+  }
+
+  private Prepared statement(String name) throws SQLException {
+    Prepared p = statements.get(name);
+    if (p == null) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_SQL_STATEMENT_NAME,
+          name.isEmpty()
+              ? "unnamed prepared statement does not exist"
+              : "prepared statement \"" + name + "\" does not exist");
+    }
+    return p;
+  }
+
+  private Portal portal(String name) throws SQLException {
+    Portal p = portals.get(name);
+    if (p == null) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_CURSOR_NAME,
+          name.isEmpty()
+              ? "unnamed portal does not exist"
+              : "portal \"" + name + "\" does not exist");
+    }
+    return p;
+  }
+
+  /** Closes a statement and the portals bound to it; nothing when there is none. */
+  private void closeStatement(String name) {
+    Prepared p = statements.remove(name);
+    if (p == null) {
+      return;
+    }
+    portals.entrySet().removeIf(e -> e.getValue().statement == p && closeRows(e.getValue()));
+    if (p.ps() != null) {
+      try {
+        p.ps().close();
+      } catch (SQLException e) {
+        // closing: nothing to tell the client
+      }
+    }
+  }
+
+  private void closePortal(String name) {
+    Portal p = portals.remove(name);
+    if (p != null) {
+      closeRows(p);
+    }
+  }
+
+  /** Closes a portal's open rows, if any; true (for removeIf). */
+  private static boolean closeRows(Portal p) {
+    if (p.rows != null) {
+      try {
+        p.rows.close();
+      } catch (SQLException e) {
+        // closing: nothing to tell the client
+      }
+      p.rows = null;
+    }
+    return true;
+  }
+
+  /** Execute sends no RowDescription (Describe did): drops it from the simple flow's output. */
+  private static final class WithoutRowDescription implements QuerySink {
+    private final QuerySink sink;
+
+    WithoutRowDescription(QuerySink sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public void rowDescription(List<PgColumn> columns) {}
+
+    @Override
+    public void dataRow(String[] values) {
+      sink.dataRow(values);
+    }
+
+    @Override
+    public void commandComplete(String tag) {
+      sink.commandComplete(tag);
+    }
+
+    @Override
+    public void emptyQuery() {
+      sink.emptyQuery();
+    }
+
+    @Override
+    public void error(String sqlState, String message) {
+      sink.error(sqlState, message);
+    }
+
+    @Override
+    public void parameterStatus(String name, String value) {
+      sink.parameterStatus(name, value);
+    }
+
+    @Override
+    public void notice(Severity severity, String sqlState, String message) {
+      sink.notice(severity, sqlState, message);
+    }
+  }
+}

@@ -6,9 +6,7 @@ import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.session.CommandTags;
 import io.heliosdb.nano.session.ParameterRewriter;
 import io.heliosdb.nano.session.SqlSplitter;
-import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -48,38 +46,13 @@ final class ExtendedQuery {
   private final HeliosConnection conn;
   private final QueryRunner runner;
   private final SessionSettings settings;
-  private final Map<String, Prepared> statements = new HashMap<>();
+  private final Map<String, PreparedQuery> statements = new HashMap<>();
   private final Map<String, Portal> portals = new HashMap<>();
 
   ExtendedQuery(HeliosConnection conn, QueryRunner runner, SessionSettings settings) {
     this.conn = conn;
     this.runner = runner;
     this.settings = settings;
-  }
-
-  /** A parsed statement. {@code ps} is null for an empty or text-only one; columns null: none. */
-  private record Prepared(
-      String sql,
-      String verb,
-      int[] parameterTypes,
-      int usedParameters,
-      PreparedStatement ps,
-      List<PgColumn> columns) {}
-
-  /** A bound statement: its values (bound when it runs), and its rows while suspended. */
-  private static final class Portal {
-    final Prepared statement;
-    final Object[] values;
-    final short[] formats;
-    ResultSet rows;
-    long count;
-    String tag;
-
-    Portal(Prepared statement, Object[] values, short[] formats) {
-      this.statement = statement;
-      this.values = values;
-      this.formats = formats;
-    }
   }
 
   boolean parse(FrontendMessage.Parse m, ExtendedSink sink) {
@@ -108,7 +81,8 @@ final class ExtendedQuery {
         ps = conn.prepareStatement(r.sql());
         columns = NOTIFICATION.contains(verb) ? null : columns(ps);
       }
-      statements.put(m.name(), new Prepared(r.sql(), verb, types, r.parameterCount(), ps, columns));
+      statements.put(
+          m.name(), new PreparedQuery(r.sql(), verb, types, r.parameterCount(), ps, columns));
       sink.parseComplete();
       return true;
     } catch (SQLException e) {
@@ -119,7 +93,7 @@ final class ExtendedQuery {
 
   boolean bind(FrontendMessage.Bind m, ExtendedSink sink) {
     try {
-      Prepared p = statement(m.statement());
+      PreparedQuery p = statement(m.statement());
       if (!m.portal().isEmpty() && portals.containsKey(m.portal())) {
         throw new HeliosSqlException(
             SqlState.DUPLICATE_CURSOR, "portal \"" + m.portal() + "\" already exists");
@@ -157,7 +131,7 @@ final class ExtendedQuery {
       List<PgColumn> columns;
       short[] formats;
       if (m.kind() == MessageTypes.KIND_STATEMENT) {
-        Prepared p = statement(m.name());
+        PreparedQuery p = statement(m.name());
         int[] reported = p.parameterTypes().clone();
         for (int i = 0; i < reported.length; i++) {
           if (reported[i] == PgValues.OID_UNSPECIFIED) {
@@ -192,14 +166,14 @@ final class ExtendedQuery {
       runner.failed(sink, e);
       return false;
     }
-    Prepared p = portal.statement;
+    PreparedQuery p = portal.statement;
     if (portal.rows != null) {
       try {
         runner.running(p.ps());
-        fetch(portal, m.maxRows(), sink);
+        portal.fetch(m.maxRows(), sink);
         return true;
       } catch (SQLException e) {
-        closeRows(portal);
+        portal.closeRows();
         runner.failed(sink, e);
         return false;
       } finally {
@@ -246,7 +220,7 @@ final class ExtendedQuery {
           QueryRunner.notices(p.ps(), out);
           if (rows) {
             portal.rows = p.ps().getResultSet();
-            fetch(portal, m.maxRows(), sink);
+            portal.fetch(m.maxRows(), sink);
           } else {
             portal.tag = CommandTags.of(p.sql(), Math.max(0, p.ps().getUpdateCount()), false);
             sink.commandComplete(portal.tag);
@@ -273,36 +247,7 @@ final class ExtendedQuery {
     }
   }
 
-  /** Sends up to {@code maxRows} rows (0: all), then CommandComplete or PortalSuspended. */
-  private void fetch(Portal portal, int maxRows, ExtendedSink sink) throws SQLException {
-    List<PgColumn> columns = portal.statement.columns();
-    ResultSet rs = portal.rows;
-    int n = rs.getMetaData().getColumnCount();
-    byte[][] values = new byte[n][];
-    for (int sent = 0; maxRows <= 0 || sent < maxRows; sent++) {
-      if (!rs.next()) {
-        closeRows(portal);
-        portal.tag = CommandTags.of(portal.statement.sql(), portal.count, true);
-        sink.commandComplete(portal.tag);
-        return;
-      }
-      for (int i = 0; i < n; i++) {
-        PgType type = columns != null && i < columns.size() ? columns.get(i).type() : PgType.TEXT;
-        Object v = rs.getObject(i + 1);
-        if (BackendMessages.formatCode(portal.formats, i) == 1) {
-          values[i] = PgValues.binary(type, v);
-        } else {
-          String text = type.encode(v);
-          values[i] = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
-        }
-      }
-      sink.dataRow(values);
-      portal.count++;
-    }
-    sink.portalSuspended();
-  }
-
-  private static void checkFormats(Prepared p, short[] formats) throws SQLException {
+  private static void checkFormats(PreparedQuery p, short[] formats) throws SQLException {
     List<PgColumn> columns = p.columns() == null ? List.of() : p.columns();
     if (formats.length > 1 && formats.length != columns.size()) {
       throw new HeliosSqlException(
@@ -350,8 +295,8 @@ final class ExtendedQuery {
     return columns;
   }
 
-  private Prepared statement(String name) throws SQLException {
-    Prepared p = statements.get(name);
+  private PreparedQuery statement(String name) throws SQLException {
+    PreparedQuery p = statements.get(name);
     if (p == null) {
       throw new HeliosSqlException(
           SqlState.INVALID_SQL_STATEMENT_NAME,
@@ -376,11 +321,11 @@ final class ExtendedQuery {
 
   /** Closes a statement and the portals bound to it; nothing when there is none. */
   private void closeStatement(String name) {
-    Prepared p = statements.remove(name);
+    PreparedQuery p = statements.remove(name);
     if (p == null) {
       return;
     }
-    portals.entrySet().removeIf(e -> e.getValue().statement == p && closeRows(e.getValue()));
+    portals.entrySet().removeIf(e -> e.getValue().statement == p && e.getValue().closeRows());
     if (p.ps() != null) {
       try {
         p.ps().close();
@@ -393,62 +338,7 @@ final class ExtendedQuery {
   private void closePortal(String name) {
     Portal p = portals.remove(name);
     if (p != null) {
-      closeRows(p);
-    }
-  }
-
-  /** Closes a portal's open rows, if any; true (for removeIf). */
-  private static boolean closeRows(Portal p) {
-    if (p.rows != null) {
-      try {
-        p.rows.close();
-      } catch (SQLException e) {
-        // closing: nothing to tell the client
-      }
-      p.rows = null;
-    }
-    return true;
-  }
-
-  /** Execute sends no RowDescription (Describe did): drops it from the simple flow's output. */
-  private static final class WithoutRowDescription implements QuerySink {
-    private final QuerySink sink;
-
-    WithoutRowDescription(QuerySink sink) {
-      this.sink = sink;
-    }
-
-    @Override
-    public void rowDescription(List<PgColumn> columns) {}
-
-    @Override
-    public void dataRow(String[] values) {
-      sink.dataRow(values);
-    }
-
-    @Override
-    public void commandComplete(String tag) {
-      sink.commandComplete(tag);
-    }
-
-    @Override
-    public void emptyQuery() {
-      sink.emptyQuery();
-    }
-
-    @Override
-    public void error(String sqlState, String message) {
-      sink.error(sqlState, message);
-    }
-
-    @Override
-    public void parameterStatus(String name, String value) {
-      sink.parameterStatus(name, value);
-    }
-
-    @Override
-    public void notice(Severity severity, String sqlState, String message) {
-      sink.notice(severity, sqlState, message);
+      p.closeRows();
     }
   }
 }

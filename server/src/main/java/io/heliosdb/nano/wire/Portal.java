@@ -1,0 +1,67 @@
+package io.heliosdb.nano.wire;
+
+import io.heliosdb.nano.session.CommandTags;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * A bound statement of the extended protocol: its values (bound when it runs), its result formats,
+ * and its rows while suspended by an Execute with a row limit.
+ */
+final class Portal {
+  final PreparedQuery statement;
+  final Object[] values;
+  final short[] formats;
+  ResultSet rows;
+  long count;
+  String tag;
+
+  Portal(PreparedQuery statement, Object[] values, short[] formats) {
+    this.statement = statement;
+    this.values = values;
+    this.formats = formats;
+  }
+
+  /** Sends up to {@code maxRows} rows (0: all), then CommandComplete or PortalSuspended. */
+  void fetch(int maxRows, ExtendedSink sink) throws SQLException {
+    List<PgColumn> columns = statement.columns();
+    int n = rows.getMetaData().getColumnCount();
+    byte[][] values = new byte[n][];
+    for (int sent = 0; maxRows <= 0 || sent < maxRows; sent++) {
+      if (!rows.next()) {
+        closeRows();
+        tag = CommandTags.of(statement.sql(), count, true);
+        sink.commandComplete(tag);
+        return;
+      }
+      for (int i = 0; i < n; i++) {
+        PgType type = columns != null && i < columns.size() ? columns.get(i).type() : PgType.TEXT;
+        Object v = rows.getObject(i + 1);
+        if (BackendMessages.formatCode(formats, i) == 1) {
+          values[i] = PgValues.binary(type, v);
+        } else {
+          String text = type.encode(v);
+          values[i] = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+        }
+      }
+      sink.dataRow(values);
+      count++;
+    }
+    sink.portalSuspended();
+  }
+
+  /** Closes the open rows, if any; true (for removeIf). */
+  boolean closeRows() {
+    if (rows != null) {
+      try {
+        rows.close();
+      } catch (SQLException e) {
+        // closing: nothing to tell the client
+      }
+      rows = null;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,16 @@
+package io.heliosdb.nano.wire;
+
+import java.sql.PreparedStatement;
+import java.util.List;
+
+/**
+ * A statement of the extended protocol after Parse. {@code ps} is null for an empty or text-only
+ * one (SET, SHOW, LISTEN...); {@code columns} null when it returns no rows.
+ */
+record PreparedQuery(
+    String sql,
+    String verb,
+    int[] parameterTypes,
+    int usedParameters,
+    PreparedStatement ps,
+    List<PgColumn> columns) {}

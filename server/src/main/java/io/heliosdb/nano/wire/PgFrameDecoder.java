@@ -167,6 +167,11 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
         out.add(new FrontendMessage.Query(sql));
       }
       case MessageTypes.SYNC -> out.add(new FrontendMessage.Sync());
+      case MessageTypes.PASSWORD_MESSAGE -> {
+        byte[] bytes = new byte[body.readableBytes()];
+        body.readBytes(bytes);
+        out.add(new FrontendMessage.Password(bytes));
+      }
       case MessageTypes.TERMINATE -> out.add(new FrontendMessage.Terminate());
       case MessageTypes.FUNCTION_CALL -> out.add(new FrontendMessage.FunctionCall());
       case MessageTypes.COPY_DATA, MessageTypes.COPY_DONE, MessageTypes.COPY_FAIL -> {

@@ -3,9 +3,11 @@ package io.heliosdb.nano.wire;
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.error.SqlState;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -20,6 +22,10 @@ import org.slf4j.LoggerFactory;
  *   SSLRequest / GSSENCRequest  ->  'N'                      (no TLS yet; client goes on in clear)
  *   CancelRequest(pid, secret)  ->  cancels pid's statement, closes this connection, no reply
  *   StartupMessage 3.0          ->  (trust) AuthenticationOk ParameterStatus* BackendKeyData 'Z'
+ *                               ->  (scram-sha-256) AuthenticationSASL [SCRAM-SHA-256]
+ *   SASLInitialResponse         ->  AuthenticationSASLContinue (server-first-message)
+ *   SASLResponse                ->  AuthenticationSASLFinal, then as trust from AuthenticationOk;
+ *                                   a wrong password or unknown user: FATAL 28P01, close
  *   Query / Sync / Parse ...    ->  handed to the {@link PgSession}, which answers in order
  *   Terminate                   ->  close
  *   unknown type, broken frame  ->  FATAL 08P01, close
@@ -34,13 +40,26 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
   private final SessionRegistry registry;
   private final Executor workers;
   private final PgFrameDecoder decoder;
+  private final Authentication authentication;
   private volatile PgSession session;
 
-  PgWireHandler(HeliosDB db, SessionRegistry registry, Executor workers, PgFrameDecoder decoder) {
+  // SCRAM-SHA-256 in progress (event loop only): the startup packet waits for the exchange.
+  private FrontendMessage.Startup pendingStartup;
+  private ScramExchange scram;
+  private boolean scramStarted;
+  private boolean failed;
+
+  PgWireHandler(
+      HeliosDB db,
+      SessionRegistry registry,
+      Executor workers,
+      PgFrameDecoder decoder,
+      Authentication authentication) {
     this.db = db;
     this.registry = registry;
     this.workers = workers;
     this.decoder = decoder;
+    this.authentication = authentication;
   }
 
   /** The session of this connection, once started; null before (or for cancel connections). */
@@ -51,6 +70,13 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FrontendMessage msg) {
     // Java 17: no pattern matching for switch yet.
+    if (failed) {
+      return; // FATAL sent, the connection is closing
+    }
+    if (pendingStartup != null) {
+      authenticating(ctx, msg);
+      return;
+    }
     if (session == null && isSessionMessage(msg)) {
       return; // admission failed and the connection is closing
     }
@@ -79,6 +105,11 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
           ctx,
           SqlState.PROTOCOL_VIOLATION.code(),
           "invalid frontend message type " + (u.type() & 0xFF));
+    } else if (msg instanceof FrontendMessage.Password) {
+      fatal(
+          ctx,
+          SqlState.PROTOCOL_VIOLATION.code(),
+          "invalid frontend message type " + MessageTypes.PASSWORD_MESSAGE);
     } else if (msg instanceof FrontendMessage.ProtocolViolation v) {
       fatal(ctx, v.sqlState(), v.message());
     }
@@ -109,6 +140,83 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
           "no PostgreSQL user name specified in startup packet");
       return;
     }
+    if (authentication.method() == Authentication.Method.SCRAM_SHA_256) {
+      pendingStartup = s;
+      scram = authentication.exchange(user);
+      ByteBuf b = ctx.alloc().buffer();
+      BackendMessages.authenticationSasl(b, List.of(Scram.MECHANISM));
+      ctx.writeAndFlush(b);
+      return;
+    }
+    admit(ctx, s);
+  }
+
+  /** A message while the SCRAM exchange runs: only SASL responses (and Terminate) are expected. */
+  private void authenticating(ChannelHandlerContext ctx, FrontendMessage msg) {
+    if (msg instanceof FrontendMessage.Password p) {
+      try {
+        sasl(ctx, p.body());
+      } catch (ScramExchange.Failure f) {
+        fatal(ctx, f.sqlState(), f.getMessage());
+      }
+    } else if (msg instanceof FrontendMessage.Terminate) {
+      ctx.close();
+    } else if (msg instanceof FrontendMessage.ProtocolViolation v) {
+      fatal(ctx, v.sqlState(), v.message());
+    } else {
+      fatal(ctx, SqlState.PROTOCOL_VIOLATION.code(), "expected SASL response, got " + typeOf(msg));
+    }
+  }
+
+  /** SASLInitialResponse, then SASLResponse; the session starts when the proof is right. */
+  private void sasl(ChannelHandlerContext ctx, byte[] body) throws ScramExchange.Failure {
+    ByteBuf b = ctx.alloc().buffer();
+    if (!scramStarted) {
+      // SASLInitialResponse: cstring mechanism, int32 length (-1: none), bytes.
+      ByteBuf in = Unpooled.wrappedBuffer(body);
+      int nul = in.bytesBefore((byte) 0);
+      String mechanism = nul < 0 ? "" : in.readCharSequence(nul, StandardCharsets.UTF_8).toString();
+      if (!mechanism.equals(Scram.MECHANISM)) {
+        b.release();
+        throw new ScramExchange.Failure(
+            SqlState.PROTOCOL_VIOLATION,
+            "client selected an invalid SASL authentication mechanism");
+      }
+      in.skipBytes(1);
+      if (in.readableBytes() < 4 || in.readInt() != in.readableBytes()) {
+        b.release();
+        throw new ScramExchange.Failure(SqlState.PROTOCOL_VIOLATION, "invalid message format");
+      }
+      String serverFirst = scram.clientFirst(in.toString(StandardCharsets.UTF_8));
+      scramStarted = true;
+      BackendMessages.authenticationSaslContinue(b, serverFirst);
+      ctx.writeAndFlush(b);
+      return;
+    }
+    String serverFinal;
+    try {
+      serverFinal = scram.clientFinal(new String(body, StandardCharsets.UTF_8));
+    } catch (ScramExchange.Failure f) {
+      b.release();
+      throw f;
+    }
+    BackendMessages.authenticationSaslFinal(b, serverFinal);
+    ctx.write(b);
+    FrontendMessage.Startup s = pendingStartup;
+    pendingStartup = null;
+    scram = null;
+    admit(ctx, s);
+  }
+
+  private static String typeOf(FrontendMessage msg) {
+    if (msg instanceof FrontendMessage.Unknown u) {
+      return "message type " + (u.type() & 0xFF);
+    }
+    return msg.getClass().getSimpleName();
+  }
+
+  /** Authenticated: admit the session (or refuse it, 53300) and greet the client. */
+  private void admit(ChannelHandlerContext ctx, FrontendMessage.Startup s) {
     if (!registry.tryAdmit()) {
       fatal(
           ctx,
@@ -116,7 +224,6 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
           "too many connections (max_connections = " + registry.maxConnections() + ")");
       return;
     }
-    // Trust authentication: authenticated as soon as the startup packet is accepted.
     decoder.authenticated();
     List<String> unknownOptions = new ArrayList<>();
     for (String key : s.parameters().keySet()) {
@@ -135,6 +242,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       session.fatal(sqlState, message);
       return;
     }
+    failed = true;
     ByteBuf b = ctx.alloc().buffer();
     BackendMessages.errorResponse(b, Severity.FATAL, sqlState, message, 0);
     ctx.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);

@@ -61,6 +61,12 @@ final class TomlConfigLoader {
     SECTIONS.put("monitoring", monitoring);
   }
 
+  /** Sections another module reads from the same file ({@code heliosdb serve}: [server]). */
+  private static final java.util.Set<String> READ_ELSEWHERE = java.util.Set.of("server");
+
+  /** Sections reserved for a later version: named so that the error says so. */
+  private static final java.util.Set<String> RESERVED = java.util.Set.of("http");
+
   private TomlConfigLoader() {}
 
   static HeliosConfig.Builder load(Path file) {
@@ -82,9 +88,18 @@ final class TomlConfigLoader {
     for (String section : toml.keySet()) {
       Map<String, Key> keys = SECTIONS.get(section);
       String where = fileName + ":" + line(toml.inputPositionOf(section));
-      if (keys == null) {
+      if (READ_ELSEWHERE.contains(section)) {
+        continue;
+      }
+      if (RESERVED.contains(section)) {
         throw new ConfigException(
-            where + ": unknown section [" + section + "]" + suggest(section, SECTIONS.keySet()));
+            where + ": [" + section + "] is reserved for a later version and not read yet");
+      }
+      if (keys == null) {
+        java.util.Set<String> known = new java.util.LinkedHashSet<>(SECTIONS.keySet());
+        known.addAll(READ_ELSEWHERE);
+        throw new ConfigException(
+            where + ": unknown section [" + section + "]" + DidYouMean.suggest(section, known));
       }
       if (!toml.isTable(section)) {
         throw new ConfigException(where + ": " + section + " must be a table, [" + section + "]");
@@ -100,7 +115,7 @@ final class TomlConfigLoader {
                   + section
                   + "."
                   + key
-                  + suggest(key, keys.keySet())
+                  + DidYouMean.suggest(key, keys.keySet())
                   + knownKeys(section, keys));
         }
         try {
@@ -220,38 +235,5 @@ final class TomlConfigLoader {
 
   private static String knownKeys(String section, Map<String, Key> keys) {
     return " (keys of [" + section + "]: " + String.join(", ", keys.keySet()) + ")";
-  }
-
-  /** ", did you mean X?" for the closest known name within a small edit distance. */
-  static String suggest(String given, Iterable<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String k : known) {
-      int d = distance(given.toLowerCase(java.util.Locale.ROOT), k);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = k;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, given.length() / 3)
-        ? ", did you mean " + best + "?"
-        : "";
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      int[] cur = new int[b.length() + 1];
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      prev = cur;
-    }
-    return prev[b.length()];
   }
 }

@@ -1,7 +1,5 @@
 package io.heliosdb.nano.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -9,9 +7,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.tomlj.Toml;
 import org.tomlj.TomlArray;
-import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
@@ -70,19 +66,7 @@ final class TomlConfigLoader {
   private TomlConfigLoader() {}
 
   static HeliosConfig.Builder load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigException(file + ": configuration file not found");
-    }
-    TomlParseResult toml;
-    try {
-      toml = Toml.parse(file);
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
-    }
-    if (toml.hasErrors()) {
-      TomlParseError first = toml.errors().get(0);
-      throw new ConfigException(file + ":" + first.position().line() + ": " + first.getMessage());
-    }
+    TomlParseResult toml = TomlFiles.parse(file);
     HeliosConfig.Builder builder = HeliosConfig.builder();
     String fileName = file.toString();
     for (String section : toml.keySet()) {

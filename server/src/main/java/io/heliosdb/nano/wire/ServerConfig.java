@@ -2,17 +2,15 @@ package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.config.DidYouMean;
-import java.io.IOException;
+import io.heliosdb.nano.config.TomlFiles;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tomlj.Toml;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
@@ -67,23 +65,7 @@ public final class ServerConfig {
 
   /** The [server] section of {@code file} (defaults when there is none); fails with file:line. */
   public static Builder load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigException(file + ": configuration file not found");
-    }
-    TomlParseResult toml;
-    try {
-      toml = Toml.parse(file);
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
-    }
-    if (toml.hasErrors()) {
-      throw new ConfigException(
-          file
-              + ":"
-              + toml.errors().get(0).position().line()
-              + ": "
-              + toml.errors().get(0).getMessage());
-    }
+    TomlParseResult toml = TomlFiles.parse(file);
     Builder b = builder();
     if (!toml.contains("server")) {
       return b;

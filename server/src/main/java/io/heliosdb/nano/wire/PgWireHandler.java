@@ -170,36 +170,29 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
 
   /** SASLInitialResponse, then SASLResponse; the session starts when the proof is right. */
   private void sasl(ChannelHandlerContext ctx, byte[] body) throws ScramExchange.Failure {
-    ByteBuf b = ctx.alloc().buffer();
     if (!scramStarted) {
       // SASLInitialResponse: cstring mechanism, int32 length (-1: none), bytes.
       ByteBuf in = Unpooled.wrappedBuffer(body);
       int nul = in.bytesBefore((byte) 0);
       String mechanism = nul < 0 ? "" : in.readCharSequence(nul, StandardCharsets.UTF_8).toString();
       if (!mechanism.equals(Scram.MECHANISM)) {
-        b.release();
         throw new ScramExchange.Failure(
             SqlState.PROTOCOL_VIOLATION,
             "client selected an invalid SASL authentication mechanism");
       }
       in.skipBytes(1);
       if (in.readableBytes() < 4 || in.readInt() != in.readableBytes()) {
-        b.release();
         throw new ScramExchange.Failure(SqlState.PROTOCOL_VIOLATION, "invalid message format");
       }
       String serverFirst = scram.clientFirst(in.toString(StandardCharsets.UTF_8));
       scramStarted = true;
+      ByteBuf b = ctx.alloc().buffer();
       BackendMessages.authenticationSaslContinue(b, serverFirst);
       ctx.writeAndFlush(b);
       return;
     }
-    String serverFinal;
-    try {
-      serverFinal = scram.clientFinal(new String(body, StandardCharsets.UTF_8));
-    } catch (ScramExchange.Failure f) {
-      b.release();
-      throw f;
-    }
+    String serverFinal = scram.clientFinal(new String(body, StandardCharsets.UTF_8));
+    ByteBuf b = ctx.alloc().buffer();
     BackendMessages.authenticationSaslFinal(b, serverFinal);
     ctx.write(b);
     FrontendMessage.Startup s = pendingStartup;

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMessage> {
   private static final Logger log = LoggerFactory.getLogger(PgWireHandler.class);
 
+  /** PostgreSQL's default authentication_timeout: the exchange must end within it. */
+  static final long AUTHENTICATION_TIMEOUT_SECONDS = 60;
+
   private final HeliosDB db;
   private final SessionRegistry registry;
   private final Executor workers;
@@ -48,6 +53,8 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
   private ScramExchange scram;
   private boolean scramStarted;
   private boolean failed;
+  private boolean admitted;
+  private ScheduledFuture<?> authTimeout;
 
   PgWireHandler(
       HeliosDB db,
@@ -141,6 +148,14 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       return;
     }
     if (authentication.method() == Authentication.Method.SCRAM_SHA_256) {
+      // As in PostgreSQL, a connection in authentication holds a slot, for a limited time.
+      if (!tryAdmit(ctx)) {
+        return;
+      }
+      authTimeout =
+          ctx.executor()
+              .schedule(
+                  authenticationTimedOut(ctx), AUTHENTICATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       pendingStartup = s;
       scram = authentication.exchange(user);
       ByteBuf b = ctx.alloc().buffer();
@@ -208,13 +223,39 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
     return msg.getClass().getSimpleName();
   }
 
-  /** Authenticated: admit the session (or refuse it, 53300) and greet the client. */
-  private void admit(ChannelHandlerContext ctx, FrontendMessage.Startup s) {
+  /** A slot among max_connections, or FATAL 53300; false when refused. */
+  private boolean tryAdmit(ChannelHandlerContext ctx) {
     if (!registry.tryAdmit()) {
       fatal(
           ctx,
           SqlState.TOO_MANY_CONNECTIONS.code(),
           "too many connections (max_connections = " + registry.maxConnections() + ")");
+      return false;
+    }
+    admitted = true;
+    return true;
+  }
+
+  /**
+   * authentication_timeout: the client did not finish in time. PostgreSQL closes the connection
+   * without a message to the client; so does this.
+   */
+  private Runnable authenticationTimedOut(ChannelHandlerContext ctx) {
+    return () -> {
+      if (pendingStartup != null) {
+        log.debug("closing {}: authentication timed out", ctx.channel().remoteAddress());
+        failed = true;
+        ctx.close();
+      }
+    };
+  }
+
+  /** Authenticated: admit the session (or refuse it, 53300) and greet the client. */
+  private void admit(ChannelHandlerContext ctx, FrontendMessage.Startup s) {
+    if (authTimeout != null) {
+      authTimeout.cancel(false);
+    }
+    if (!admitted && !tryAdmit(ctx)) {
       return;
     }
     decoder.authenticated();
@@ -243,8 +284,14 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (authTimeout != null) {
+      authTimeout.cancel(false);
+    }
     if (session != null) {
       session.channelClosed();
+    } else if (admitted) {
+      admitted = false;
+      registry.release(); // closed during authentication; a session releases its own slot
     }
     super.channelInactive(ctx);
   }

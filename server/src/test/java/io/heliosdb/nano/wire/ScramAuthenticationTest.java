@@ -132,16 +132,53 @@ class ScramAuthenticationTest {
     assertThat(answer.get(0).message()).startsWith("expected SASL response");
   }
 
+  @Test
+  void authenticationHoldsASlotUntilItEndsOrTimesOut() {
+    EmbeddedChannel first = channel();
+    first.freezeTime();
+    send(first, Frames.startup("user", "ann"));
+    assertThat(registry.admitted()).isOne();
+
+    EmbeddedChannel second = channel();
+    List<Frames.Backend> refused = send(second, Frames.startup("user", "ann"));
+    assertThat(refused).singleElement().satisfies(m -> assertThat(m.sqlState()).isEqualTo("53300"));
+
+    first.advanceTimeBy(PgWireHandler.AUTHENTICATION_TIMEOUT_SECONDS - 1, TimeUnit.SECONDS);
+    first.runScheduledPendingTasks();
+    assertThat(first.isOpen()).isTrue();
+    first.advanceTimeBy(1, TimeUnit.SECONDS);
+    first.runScheduledPendingTasks();
+    assertThat(first.isOpen()).isFalse();
+    assertThat(received(first)).isEmpty(); // as PostgreSQL: closed without a message
+    assertThat(registry.admitted()).isZero();
+  }
+
+  @Test
+  void failedAuthenticationReleasesItsSlot() {
+    EmbeddedChannel ch = channel();
+    send(ch, Frames.startup("user", "ann"));
+    assertThat(registry.admitted()).isOne();
+    send(ch, Frames.typed('p', "x\0".getBytes(StandardCharsets.UTF_8)));
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(registry.admitted()).isZero();
+  }
+
+  private final SessionRegistry registry = new SessionRegistry(1);
+
   private EmbeddedChannel channel() {
     PgFrameDecoder decoder = new PgFrameDecoder(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES);
     Authentication auth = Authentication.scram(Map.of("ann", Scram.verifier("s3cret")));
     return new EmbeddedChannel(
-        decoder, new PgWireHandler(null, new SessionRegistry(1), Runnable::run, decoder, auth));
+        decoder, new PgWireHandler(null, registry, Runnable::run, decoder, auth));
   }
 
   private static List<Frames.Backend> send(EmbeddedChannel ch, ByteBuf frame) {
     ch.writeInbound(frame);
     ch.runPendingTasks();
+    return received(ch);
+  }
+
+  private static List<Frames.Backend> received(EmbeddedChannel ch) {
     List<Frames.Backend> out = new ArrayList<>();
     for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
       out.addAll(Frames.parse(b));

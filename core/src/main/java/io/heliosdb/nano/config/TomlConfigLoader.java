@@ -1,7 +1,5 @@
 package io.heliosdb.nano.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -9,9 +7,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.tomlj.Toml;
 import org.tomlj.TomlArray;
-import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
@@ -61,30 +57,33 @@ final class TomlConfigLoader {
     SECTIONS.put("monitoring", monitoring);
   }
 
+  /** Sections another module reads from the same file ({@code heliosdb serve}: [server]). */
+  private static final java.util.Set<String> READ_ELSEWHERE = java.util.Set.of("server");
+
+  /** Sections reserved for a later version: named so that the error says so. */
+  private static final java.util.Set<String> RESERVED = java.util.Set.of("http");
+
   private TomlConfigLoader() {}
 
   static HeliosConfig.Builder load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigException(file + ": configuration file not found");
-    }
-    TomlParseResult toml;
-    try {
-      toml = Toml.parse(file);
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
-    }
-    if (toml.hasErrors()) {
-      TomlParseError first = toml.errors().get(0);
-      throw new ConfigException(file + ":" + first.position().line() + ": " + first.getMessage());
-    }
+    TomlParseResult toml = TomlFiles.parse(file);
     HeliosConfig.Builder builder = HeliosConfig.builder();
     String fileName = file.toString();
     for (String section : toml.keySet()) {
       Map<String, Key> keys = SECTIONS.get(section);
       String where = fileName + ":" + line(toml.inputPositionOf(section));
-      if (keys == null) {
+      if (READ_ELSEWHERE.contains(section)) {
+        continue;
+      }
+      if (RESERVED.contains(section)) {
         throw new ConfigException(
-            where + ": unknown section [" + section + "]" + suggest(section, SECTIONS.keySet()));
+            where + ": [" + section + "] is reserved for a later version and not read yet");
+      }
+      if (keys == null) {
+        java.util.Set<String> known = new java.util.LinkedHashSet<>(SECTIONS.keySet());
+        known.addAll(READ_ELSEWHERE);
+        throw new ConfigException(
+            where + ": unknown section [" + section + "]" + DidYouMean.suggest(section, known));
       }
       if (!toml.isTable(section)) {
         throw new ConfigException(where + ": " + section + " must be a table, [" + section + "]");
@@ -100,7 +99,7 @@ final class TomlConfigLoader {
                   + section
                   + "."
                   + key
-                  + suggest(key, keys.keySet())
+                  + DidYouMean.suggest(key, keys.keySet())
                   + knownKeys(section, keys));
         }
         try {
@@ -220,38 +219,5 @@ final class TomlConfigLoader {
 
   private static String knownKeys(String section, Map<String, Key> keys) {
     return " (keys of [" + section + "]: " + String.join(", ", keys.keySet()) + ")";
-  }
-
-  /** ", did you mean X?" for the closest known name within a small edit distance. */
-  static String suggest(String given, Iterable<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String k : known) {
-      int d = distance(given.toLowerCase(java.util.Locale.ROOT), k);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = k;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, given.length() / 3)
-        ? ", did you mean " + best + "?"
-        : "";
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      int[] cur = new int[b.length() + 1];
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      prev = cur;
-    }
-    return prev[b.length()];
   }
 }

@@ -76,6 +76,18 @@ class TomlConfigLoaderTest {
   }
 
   @Test
+  void serverSectionIsLeftToTheServerAndHttpIsReserved() throws IOException {
+    Path ok = write("[database]\npath = \"x.db\"\n[server]\nport = 1\n[server.users]\na = \"b\"\n");
+    assertThat(HeliosConfig.load(ok).path().getFileName()).hasToString("x.db");
+    Path http = write("[http]\nport = 1\n");
+    assertThatThrownBy(() -> HeliosConfig.load(http))
+        .hasMessageContaining(":1: [http] is reserved for a later version");
+    Path typo = write("[sever]\nport = 1\n");
+    assertThatThrownBy(() -> HeliosConfig.load(typo))
+        .hasMessageContaining("unknown section [sever], did you mean server?");
+  }
+
+  @Test
   void wrongTypeNamesLineAndKey() throws IOException {
     Path f = write("[database]\n\nenable_wal = \"yes\"\n");
     assertThatThrownBy(() -> HeliosConfig.load(f))

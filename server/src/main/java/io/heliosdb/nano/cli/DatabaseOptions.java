@@ -26,16 +26,19 @@ final class DatabaseOptions {
       description = "Configuration file (default: ./heliosdb.toml when it exists).")
   Path config;
 
+  /** The configuration file in use: --config, else ./heliosdb.toml when it exists, else null. */
+  Path configFile() {
+    if (config != null) {
+      return config;
+    }
+    return Files.isRegularFile(DEFAULT_CONFIG) ? DEFAULT_CONFIG : null;
+  }
+
   /** The configuration file's settings with the flags on top; fails with the file's line. */
   HeliosConfig resolve() {
-    HeliosConfig.Builder b;
-    if (config != null) {
-      b = HeliosConfig.load(config).toBuilder();
-    } else if (Files.isRegularFile(DEFAULT_CONFIG)) {
-      b = HeliosConfig.load(DEFAULT_CONFIG).toBuilder();
-    } else {
-      b = HeliosConfig.builder();
-    }
+    Path file = configFile();
+    HeliosConfig.Builder b =
+        file == null ? HeliosConfig.builder() : HeliosConfig.load(file).toBuilder();
     if (db != null) {
       if (db.equals(":memory:")) {
         b.inMemory();

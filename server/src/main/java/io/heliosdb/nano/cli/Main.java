@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       ServeCommand.class,
       ListenCommand.class,
+      PasswdCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -1,12 +1,13 @@
 package io.heliosdb.nano.cli;
 
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.wire.PgFrameDecoder;
+import io.heliosdb.nano.wire.ServerConfig;
 import io.heliosdb.nano.wire.WireServer;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code heliosdb serve}: the database over the PostgreSQL wire protocol until SIGTERM or SIGINT.
- * Loopback only in this version: authentication is trust and there is no TLS.
+ * Settings from [server] of heliosdb.toml, flags on top ({@link ServerConfig}); trust
+ * authentication on loopback addresses, SCRAM-SHA-256 anywhere. No TLS yet.
  */
 @Command(
     name = "serve",
@@ -26,8 +28,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Serve the database over the PostgreSQL wire protocol (psql, pgjdbc, psycopg, node-postgres)"
           + " until SIGTERM or SIGINT.",
-      "Simple and extended query protocols (pgjdbc in its default mode); trust authentication,"
-          + " loopback addresses only."
+      "Simple and extended query protocols (pgjdbc in its default mode). Settings from [server]"
+          + " of heliosdb.toml; the flags override them."
     })
 final class ServeCommand implements Callable<Integer> {
 
@@ -36,27 +38,34 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--listen",
       paramLabel = "ADDR",
-      defaultValue = "127.0.0.1",
       description =
-          "Address to listen on; a loopback address in this version (default: ${DEFAULT-VALUE}).")
+          "Address to listen on (default: [server] listen, else 127.0.0.1); a non-loopback"
+              + " address needs --auth scram-sha-256.")
   String listen;
 
   @Option(
       names = "--port",
       paramLabel = "N",
-      defaultValue = "" + WireServer.Options.DEFAULT_PORT,
       description =
-          "TCP port (default: ${DEFAULT-VALUE}, clear of a local PostgreSQL on 5432); 0 picks a"
-              + " free one.")
-  int port;
+          "TCP port (default: [server] port, else 54320, clear of a local PostgreSQL on 5432); 0"
+              + " picks a free one.")
+  Integer port;
 
   @Option(
       names = "--max-connections",
       paramLabel = "N",
-      defaultValue = "" + WireServer.Options.DEFAULT_MAX_CONNECTIONS,
       description =
-          "Sessions at once; more are refused with SQLSTATE 53300 (default: ${DEFAULT-VALUE}).")
-  int maxConnections;
+          "Sessions at once; more are refused with SQLSTATE 53300 (default: [server]"
+              + " max_connections, else 100).")
+  Integer maxConnections;
+
+  @Option(
+      names = "--auth",
+      paramLabel = "METHOD",
+      description =
+          "trust or scram-sha-256 (users from [server.users]; default: [server] auth, else"
+              + " trust).")
+  String auth;
 
   @ParentCommand Main main;
   @Spec CommandSpec spec;
@@ -65,26 +74,33 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String problem = checkLoopback(listen);
-    if (problem != null) {
-      err.println("heliosdb: " + problem);
+    ServerConfig server;
+    try {
+      server = serverConfig();
+    } catch (ConfigException e) {
+      err.println("heliosdb: " + e.getMessage());
       return Main.EXIT_USAGE;
+    }
+    for (String warning : server.warnings()) {
+      err.println("heliosdb: " + warning);
     }
     HeliosDB db = database.open(err);
     if (db == null) {
       return Main.EXIT_USAGE;
     }
     String name = db.config().inMemory() ? "an in-memory database" : db.config().path().toString();
-    WireServer server;
+    WireServer wire;
     try {
-      server =
-          WireServer.start(
-              db,
-              new WireServer.Options(
-                  listen, port, maxConnections, PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES));
+      wire = WireServer.start(db, server.options(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES));
     } catch (Exception e) {
       // Netty throws a bind failure (java.net.BindException) without declaring it.
-      err.println("heliosdb: cannot listen on " + listen + ":" + port + ": " + Main.oneLine(e));
+      err.println(
+          "heliosdb: cannot listen on "
+              + server.listen()
+              + ":"
+              + server.port()
+              + ": "
+              + Main.oneLine(e));
       return Main.EXIT_USAGE;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -105,12 +121,14 @@ final class ServeCommand implements Callable<Integer> {
           "heliosdb: serving "
               + name
               + " at postgresql://"
-              + url(server.address())
-              + " (trust authentication, loopback only)");
+              + url(wire.address(), server.listen())
+              + " ("
+              + server.describe()
+              + ")");
       out.flush();
       main.stopRequest.join();
     } finally {
-      server.close();
+      wire.close();
       stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -122,23 +140,28 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Null when {@code address} is a loopback address, else why it is refused. */
-  static String checkLoopback(String address) {
-    try {
-      if (InetAddress.getByName(address).isLoopbackAddress()) {
-        return null;
-      }
-      return "--listen "
-          + address
-          + " is not a loopback address: this version has no authentication and no TLS,"
-          + " so it serves 127.0.0.1, ::1 or localhost only";
-    } catch (UnknownHostException e) {
-      return "--listen " + address + ": unknown host";
+  /** [server] of the configuration file, then the flags; validated. */
+  private ServerConfig serverConfig() {
+    Path file = database.configFile();
+    ServerConfig.Builder b = file == null ? ServerConfig.builder() : ServerConfig.load(file);
+    if (listen != null) {
+      b.listen(listen);
     }
+    if (port != null) {
+      b.port(port);
+    }
+    if (maxConnections != null) {
+      b.maxConnections(maxConnections);
+    }
+    if (auth != null) {
+      b.auth(auth);
+    }
+    return b.build();
   }
 
-  private static String url(InetSocketAddress a) {
-    String host = a.getAddress().getHostAddress();
+  /** host:port of the bound address; a wildcard (0.0.0.0, ::) as configured, not as bound. */
+  private static String url(InetSocketAddress a, String listen) {
+    String host = a.getAddress().isAnyLocalAddress() ? listen : a.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 }

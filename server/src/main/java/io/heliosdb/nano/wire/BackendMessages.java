@@ -22,6 +22,34 @@ public final class BackendMessages {
     out.writeByte(MessageTypes.AUTHENTICATION).writeInt(8).writeInt(0);
   }
 
+  /** AuthenticationSASL: {@code 'R', int32 length, int32 10, cstring mechanism*, \0}. */
+  public static void authenticationSasl(ByteBuf out, List<String> mechanisms) {
+    int start = begin(out, MessageTypes.AUTHENTICATION);
+    out.writeInt(10);
+    for (String m : mechanisms) {
+      cstring(out, m);
+    }
+    out.writeByte(0);
+    end(out, start);
+  }
+
+  /** AuthenticationSASLContinue: {@code 'R', int32 length, int32 11, bytes} (server-first). */
+  public static void authenticationSaslContinue(ByteBuf out, String data) {
+    authenticationData(out, 11, data);
+  }
+
+  /** AuthenticationSASLFinal: {@code 'R', int32 length, int32 12, bytes} (server-final). */
+  public static void authenticationSaslFinal(ByteBuf out, String data) {
+    authenticationData(out, 12, data);
+  }
+
+  private static void authenticationData(ByteBuf out, int code, String data) {
+    int start = begin(out, MessageTypes.AUTHENTICATION);
+    out.writeInt(code);
+    out.writeCharSequence(data, java.nio.charset.StandardCharsets.UTF_8);
+    end(out, start);
+  }
+
   /**
    * NegotiateProtocolVersion: {@code 'v', int32 length, int32 newest minor version supported, int32
    * count of options not recognized, cstring option*}.

@@ -20,6 +20,12 @@ public sealed interface FrontendMessage {
    */
   record Startup(int minorVersion, Map<String, String> parameters) implements FrontendMessage {}
 
+  /**
+   * 'p': PasswordMessage, SASLInitialResponse or SASLResponse; which one depends on the
+   * authentication request the server sent, so the body is kept raw.
+   */
+  record Password(byte[] body) implements FrontendMessage {}
+
   /** 'Q': a simple query, possibly several statements separated by semicolons. */
   record Query(String sql) implements FrontendMessage {}
 

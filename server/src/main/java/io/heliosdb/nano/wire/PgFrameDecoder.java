@@ -18,7 +18,8 @@ import java.util.Map;
  *             CancelRequest: int32 pid, int32 secret -> DISCARD (the connection is only for that)
  *             StartupMessage 3.x: (cstring key, cstring value)*, \0 -> MESSAGES
  * MESSAGES  byte type, int32 length (itself included), body of length - 4 bytes; the body is
- *           capped at 10,000 bytes until {@link #authenticated()}, then at the configured maximum
+ *           capped at 10,000 bytes until {@link #authenticated()}, then at the configured maximum;
+ *           'p' (SASLInitialResponse, SASLResponse, PasswordMessage) is handed on raw
  * DISCARD   every byte is dropped: after a protocol violation or a CancelRequest
  * </pre>
  *
@@ -167,6 +168,11 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
         out.add(new FrontendMessage.Query(sql));
       }
       case MessageTypes.SYNC -> out.add(new FrontendMessage.Sync());
+      case MessageTypes.PASSWORD_MESSAGE -> {
+        byte[] bytes = new byte[body.readableBytes()];
+        body.readBytes(bytes);
+        out.add(new FrontendMessage.Password(bytes));
+      }
       case MessageTypes.TERMINATE -> out.add(new FrontendMessage.Terminate());
       case MessageTypes.FUNCTION_CALL -> out.add(new FrontendMessage.FunctionCall());
       case MessageTypes.COPY_DATA, MessageTypes.COPY_DONE, MessageTypes.COPY_FAIL -> {

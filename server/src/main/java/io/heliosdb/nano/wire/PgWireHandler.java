@@ -3,12 +3,16 @@ package io.heliosdb.nano.wire;
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.error.SqlState;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,10 @@ import org.slf4j.LoggerFactory;
  *   SSLRequest / GSSENCRequest  ->  'N'                      (no TLS yet; client goes on in clear)
  *   CancelRequest(pid, secret)  ->  cancels pid's statement, closes this connection, no reply
  *   StartupMessage 3.0          ->  (trust) AuthenticationOk ParameterStatus* BackendKeyData 'Z'
+ *                               ->  (scram-sha-256) AuthenticationSASL [SCRAM-SHA-256]
+ *   SASLInitialResponse         ->  AuthenticationSASLContinue (server-first-message)
+ *   SASLResponse                ->  AuthenticationSASLFinal, then as trust from AuthenticationOk;
+ *                                   a wrong password or unknown user: FATAL 28P01, close
  *   Query / Sync / Parse ...    ->  handed to the {@link PgSession}, which answers in order
  *   Terminate                   ->  close
  *   unknown type, broken frame  ->  FATAL 08P01, close
@@ -30,17 +38,35 @@ import org.slf4j.LoggerFactory;
 public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMessage> {
   private static final Logger log = LoggerFactory.getLogger(PgWireHandler.class);
 
+  /** PostgreSQL's default authentication_timeout: the exchange must end within it. */
+  static final long AUTHENTICATION_TIMEOUT_SECONDS = 60;
+
   private final HeliosDB db;
   private final SessionRegistry registry;
   private final Executor workers;
   private final PgFrameDecoder decoder;
+  private final Authentication authentication;
   private volatile PgSession session;
 
-  PgWireHandler(HeliosDB db, SessionRegistry registry, Executor workers, PgFrameDecoder decoder) {
+  // SCRAM-SHA-256 in progress (event loop only): the startup packet waits for the exchange.
+  private FrontendMessage.Startup pendingStartup;
+  private ScramExchange scram;
+  private boolean scramStarted;
+  private boolean failed;
+  private boolean admitted;
+  private ScheduledFuture<?> authTimeout;
+
+  PgWireHandler(
+      HeliosDB db,
+      SessionRegistry registry,
+      Executor workers,
+      PgFrameDecoder decoder,
+      Authentication authentication) {
     this.db = db;
     this.registry = registry;
     this.workers = workers;
     this.decoder = decoder;
+    this.authentication = authentication;
   }
 
   /** The session of this connection, once started; null before (or for cancel connections). */
@@ -51,6 +77,13 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FrontendMessage msg) {
     // Java 17: no pattern matching for switch yet.
+    if (failed) {
+      return; // FATAL sent, the connection is closing
+    }
+    if (pendingStartup != null) {
+      authenticating(ctx, msg);
+      return;
+    }
     if (session == null && isSessionMessage(msg)) {
       return; // admission failed and the connection is closing
     }
@@ -79,6 +112,11 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
           ctx,
           SqlState.PROTOCOL_VIOLATION.code(),
           "invalid frontend message type " + (u.type() & 0xFF));
+    } else if (msg instanceof FrontendMessage.Password) {
+      fatal(
+          ctx,
+          SqlState.PROTOCOL_VIOLATION.code(),
+          "invalid frontend message type " + MessageTypes.PASSWORD_MESSAGE);
     } else if (msg instanceof FrontendMessage.ProtocolViolation v) {
       fatal(ctx, v.sqlState(), v.message());
     }
@@ -109,14 +147,117 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
           "no PostgreSQL user name specified in startup packet");
       return;
     }
+    if (authentication.method() == Authentication.Method.SCRAM_SHA_256) {
+      // As in PostgreSQL, a connection in authentication holds a slot, for a limited time.
+      if (!tryAdmit(ctx)) {
+        return;
+      }
+      authTimeout =
+          ctx.executor()
+              .schedule(
+                  authenticationTimedOut(ctx), AUTHENTICATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      pendingStartup = s;
+      scram = authentication.exchange(user);
+      ByteBuf b = ctx.alloc().buffer();
+      BackendMessages.authenticationSasl(b, List.of(Scram.MECHANISM));
+      ctx.writeAndFlush(b);
+      return;
+    }
+    admit(ctx, s);
+  }
+
+  /** A message while the SCRAM exchange runs: only SASL responses (and Terminate) are expected. */
+  private void authenticating(ChannelHandlerContext ctx, FrontendMessage msg) {
+    if (msg instanceof FrontendMessage.Password p) {
+      try {
+        sasl(ctx, p.body());
+      } catch (ScramExchange.Failure f) {
+        fatal(ctx, f.sqlState(), f.getMessage());
+      }
+    } else if (msg instanceof FrontendMessage.Terminate) {
+      ctx.close();
+    } else if (msg instanceof FrontendMessage.ProtocolViolation v) {
+      fatal(ctx, v.sqlState(), v.message());
+    } else {
+      fatal(ctx, SqlState.PROTOCOL_VIOLATION.code(), "expected SASL response, got " + typeOf(msg));
+    }
+  }
+
+  /** SASLInitialResponse, then SASLResponse; the session starts when the proof is right. */
+  private void sasl(ChannelHandlerContext ctx, byte[] body) throws ScramExchange.Failure {
+    if (!scramStarted) {
+      // SASLInitialResponse: cstring mechanism, int32 length (-1: none), bytes.
+      ByteBuf in = Unpooled.wrappedBuffer(body);
+      int nul = in.bytesBefore((byte) 0);
+      String mechanism = nul < 0 ? "" : in.readCharSequence(nul, StandardCharsets.UTF_8).toString();
+      if (!mechanism.equals(Scram.MECHANISM)) {
+        throw new ScramExchange.Failure(
+            SqlState.PROTOCOL_VIOLATION,
+            "client selected an invalid SASL authentication mechanism");
+      }
+      in.skipBytes(1);
+      if (in.readableBytes() < 4 || in.readInt() != in.readableBytes()) {
+        throw new ScramExchange.Failure(SqlState.PROTOCOL_VIOLATION, "invalid message format");
+      }
+      String serverFirst = scram.clientFirst(in.toString(StandardCharsets.UTF_8));
+      scramStarted = true;
+      ByteBuf b = ctx.alloc().buffer();
+      BackendMessages.authenticationSaslContinue(b, serverFirst);
+      ctx.writeAndFlush(b);
+      return;
+    }
+    String serverFinal = scram.clientFinal(new String(body, StandardCharsets.UTF_8));
+    ByteBuf b = ctx.alloc().buffer();
+    BackendMessages.authenticationSaslFinal(b, serverFinal);
+    ctx.write(b);
+    FrontendMessage.Startup s = pendingStartup;
+    pendingStartup = null;
+    scram = null;
+    admit(ctx, s);
+  }
+
+  private static String typeOf(FrontendMessage msg) {
+    if (msg instanceof FrontendMessage.Unknown u) {
+      return "message type " + (u.type() & 0xFF);
+    }
+    return msg.getClass().getSimpleName();
+  }
+
+  /** A slot among max_connections, or FATAL 53300; false when refused. */
+  private boolean tryAdmit(ChannelHandlerContext ctx) {
     if (!registry.tryAdmit()) {
       fatal(
           ctx,
           SqlState.TOO_MANY_CONNECTIONS.code(),
           "too many connections (max_connections = " + registry.maxConnections() + ")");
+      return false;
+    }
+    admitted = true;
+    return true;
+  }
+
+  /**
+   * authentication_timeout: the client did not finish in time. PostgreSQL closes the connection
+   * without a message to the client; so does this.
+   */
+  private Runnable authenticationTimedOut(ChannelHandlerContext ctx) {
+    return () -> {
+      if (pendingStartup != null) {
+        log.debug("closing {}: authentication timed out", ctx.channel().remoteAddress());
+        failed = true;
+        ctx.close();
+      }
+    };
+  }
+
+  /** Authenticated: admit the session (or refuse it, 53300) and greet the client. */
+  private void admit(ChannelHandlerContext ctx, FrontendMessage.Startup s) {
+    if (authTimeout != null) {
+      authTimeout.cancel(false);
+    }
+    if (!admitted && !tryAdmit(ctx)) {
       return;
     }
-    // Trust authentication: authenticated as soon as the startup packet is accepted.
     decoder.authenticated();
     List<String> unknownOptions = new ArrayList<>();
     for (String key : s.parameters().keySet()) {
@@ -135,6 +276,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       session.fatal(sqlState, message);
       return;
     }
+    failed = true;
     ByteBuf b = ctx.alloc().buffer();
     BackendMessages.errorResponse(b, Severity.FATAL, sqlState, message, 0);
     ctx.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
@@ -142,8 +284,14 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (authTimeout != null) {
+      authTimeout.cancel(false);
+    }
     if (session != null) {
       session.channelClosed();
+    } else if (admitted) {
+      admitted = false;
+      registry.release(); // closed during authentication; a session releases its own slot
     }
     super.channelInactive(ctx);
   }

@@ -46,8 +46,14 @@ public final class WireServer implements AutoCloseable {
    * @param port TCP port; 0 picks a free one (see {@link #port()})
    * @param maxConnections sessions at once; the next is refused with FATAL 53300
    * @param maxMessageBytes largest message body a client may send once authenticated
+   * @param authentication trust, or SCRAM-SHA-256 against the configured users
    */
-  public record Options(String host, int port, int maxConnections, int maxMessageBytes) {
+  public record Options(
+      String host,
+      int port,
+      int maxConnections,
+      int maxMessageBytes,
+      Authentication authentication) {
     public static final int DEFAULT_PORT = 54320;
     public static final int DEFAULT_MAX_CONNECTIONS = 100;
 
@@ -58,6 +64,19 @@ public final class WireServer implements AutoCloseable {
       if (maxConnections < 1) {
         throw new IllegalArgumentException("max connections must be at least 1");
       }
+      if (authentication == null) {
+        throw new IllegalArgumentException("authentication must be given");
+      }
+    }
+
+    /** Trust authentication. */
+    public Options(String host, int port, int maxConnections, int maxMessageBytes) {
+      this(host, port, maxConnections, maxMessageBytes, Authentication.trust());
+    }
+
+    /** These options with another authentication. */
+    public Options with(Authentication auth) {
+      return new Options(host, port, maxConnections, maxMessageBytes, auth);
     }
 
     /** Loopback, the given port, PostgreSQL's default of 100 connections, 16 MiB messages. */
@@ -124,7 +143,10 @@ public final class WireServer implements AutoCloseable {
                     PgFrameDecoder decoder = new PgFrameDecoder(options.maxMessageBytes());
                     ch.pipeline()
                         .addLast("frames", decoder)
-                        .addLast("protocol", new PgWireHandler(db, registry, workers, decoder));
+                        .addLast(
+                            "protocol",
+                            new PgWireHandler(
+                                db, registry, workers, decoder, options.authentication()));
                   }
                 });
     serverChannel = b.bind(options.host(), options.port()).sync().channel();

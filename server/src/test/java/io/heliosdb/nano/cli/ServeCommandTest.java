@@ -1,6 +1,7 @@
 package io.heliosdb.nano.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
@@ -8,10 +9,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -107,9 +110,93 @@ class ServeCommandTest {
     assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(2);
     assertThat(text(err).lines()).hasSize(1);
     assertThat(text(err))
-        .startsWith("heliosdb: --listen 0.0.0.0 is not a loopback address")
-        .contains("no authentication");
+        .startsWith("heliosdb: listen address 0.0.0.0 is not a loopback address")
+        .contains("trust authentication");
     assertThat(text(out)).isEmpty();
+  }
+
+  @Test
+  void passwdVerifierLetsThatUserInWithScram() throws Exception {
+    int status =
+        Main.run(
+            new ByteArrayInputStream("open sesame\n".getBytes(StandardCharsets.UTF_8)),
+            false,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            "passwd",
+            "ann");
+    assertThat(status).isZero();
+    String line = text(out);
+    assertThat(line).matches("ann = \"SCRAM-SHA-256\\$4096:[^\"]+\"\n").doesNotContain("sesame");
+    out.reset();
+    Path config = dir.resolve("heliosdb.toml");
+    Files.writeString(
+        config,
+        "[database]\npath = \"s.db\"\n\n[server]\nport = 0\nauth = \"scram-sha-256\"\n\n"
+            + "[server.users]\n"
+            + line);
+
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    CompletableFuture<Integer> serving = serve(stop, "--config", config.toString());
+    Pattern scramStart =
+        Pattern.compile(
+            "heliosdb: serving .+ at postgresql://127\\.0\\.0\\.1:(\\d+)"
+                + " \\(scram-sha-256 authentication\\)\n");
+    await().atMost(Duration.ofSeconds(30)).until(() -> scramStart.matcher(text(out)).matches());
+    Matcher m = scramStart.matcher(text(out));
+    assertThat(m.matches()).isTrue();
+    String url = "jdbc:postgresql://127.0.0.1:" + m.group(1) + "/x";
+    try (Connection c = DriverManager.getConnection(url, "ann", "open sesame");
+        ResultSet rs = c.createStatement().executeQuery("SELECT 7")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(7);
+    }
+    assertThat(
+            catchThrowableOfType(
+                    SQLException.class, () -> DriverManager.getConnection(url, "ann", "open"))
+                .getSQLState())
+        .isEqualTo("28P01");
+    stop.complete(null);
+    assertThat(serving.get(30, TimeUnit.SECONDS)).isZero();
+  }
+
+  @Test
+  void authFlagOverridesTheFileAndIsValidated() throws Exception {
+    CompletableFuture<Integer> status =
+        serve(new CompletableFuture<>(), "--db", dir.resolve("c.db").toString(), "--auth", "md5");
+    assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+    assertThat(text(err))
+        .isEqualTo("heliosdb: auth \"md5\" is not supported: use trust or scram-sha-256\n");
+  }
+
+  @Test
+  void unknownServerKeyInTheFileIsAOneLineErrorWithItsLine() throws Exception {
+    Path config = dir.resolve("heliosdb.toml");
+    Files.writeString(config, "[server]\nprot = 5433\n");
+    CompletableFuture<Integer> status =
+        serve(new CompletableFuture<>(), "--config", config.toString());
+    assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+    assertThat(text(err))
+        .startsWith("heliosdb: " + config + ":2: unknown key server.prot, did you mean port?");
+    assertThat(text(err).lines()).hasSize(1);
+  }
+
+  @Test
+  void trustOnNonLoopbackWhenAllowedPrintsAWarning() throws Exception {
+    Path config = dir.resolve("heliosdb.toml");
+    Files.writeString(
+        config,
+        "[database]\npath = \"w.db\"\n[server]\nlisten = \"0.0.0.0\"\nport = 0\n"
+            + "allow_trust_on_non_loopback = true\n");
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    CompletableFuture<Integer> status = serve(stop, "--config", config.toString());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> text(out).contains("(trust authentication)"));
+    assertThat(text(err)).startsWith("heliosdb: WARNING: trust authentication on 0.0.0.0");
+    assertThat(text(out)).contains("at postgresql://0.0.0.0:");
+    stop.complete(null);
+    assertThat(status.get(30, TimeUnit.SECONDS)).isZero();
   }
 
   @Test

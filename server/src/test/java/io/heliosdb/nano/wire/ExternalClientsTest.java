@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExternalClientsTest {
   /** Debian's python, where apt installs python3-psycopg2 and python3-psycopg. */
-  private static final String PYTHON = "/usr/bin/python3";
+  static final String PYTHON = "/usr/bin/python3";
 
   private static final Path NODE_MODULES = repoRoot().resolve(".ci/node/node_modules");
 
@@ -106,7 +106,7 @@ class ExternalClientsTest {
     return p.toAbsolutePath().toString();
   }
 
-  private static void requirePython(String module) throws Exception {
+  static void requirePython(String module) throws Exception {
     boolean present = false;
     if (Files.isExecutable(Path.of(PYTHON))) {
       Process p = new ProcessBuilder(PYTHON, "-c", "import " + module).start();

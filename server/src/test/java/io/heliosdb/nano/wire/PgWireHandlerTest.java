@@ -38,7 +38,9 @@ class PgWireHandlerTest {
   private EmbeddedChannel connect() {
     PgFrameDecoder decoder = new PgFrameDecoder(MAX_MESSAGE);
     EmbeddedChannel ch =
-        new EmbeddedChannel(decoder, new PgWireHandler(db, registry, Runnable::run, decoder));
+        new EmbeddedChannel(
+            decoder,
+            new PgWireHandler(db, registry, Runnable::run, decoder, Authentication.trust()));
     channels.add(ch);
     return ch;
   }

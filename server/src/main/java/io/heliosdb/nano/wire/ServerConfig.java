@@ -1,0 +1,314 @@
+package io.heliosdb.nano.wire;
+
+import io.heliosdb.nano.config.ConfigException;
+import io.heliosdb.nano.config.DidYouMean;
+import io.heliosdb.nano.config.TomlFiles;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlPosition;
+import org.tomlj.TomlTable;
+
+/**
+ * The {@code [server]} section of heliosdb.toml, with command-line flags on top: where {@code
+ * heliosdb serve} listens and how it authenticates. Validated and immutable once built.
+ *
+ * <pre>
+ * [server]
+ * listen = "127.0.0.1"            # default
+ * port = 54320                    # default; 0 picks a free port
+ * max_connections = 100           # default
+ * auth = "trust"                  # default; or "scram-sha-256"
+ * allow_trust_on_non_loopback = false
+ *
+ * [server.users]
+ * ann = "SCRAM-SHA-256$4096:...$...:..."   # from heliosdb passwd ann
+ * </pre>
+ */
+public final class ServerConfig {
+  static final List<String> KEYS =
+      List.of("listen", "port", "max_connections", "auth", "allow_trust_on_non_loopback", "users");
+
+  private final String listen;
+  private final int port;
+  private final int maxConnections;
+  private final Authentication authentication;
+  private final boolean loopback;
+  private final List<String> warnings;
+
+  private ServerConfig(Builder b, Authentication authentication, boolean loopback) {
+    this.listen = b.listen;
+    this.port = b.port;
+    this.maxConnections = b.maxConnections;
+    this.authentication = authentication;
+    this.loopback = loopback;
+    List<String> w = new ArrayList<>();
+    if (!loopback && authentication.method() == Authentication.Method.TRUST) {
+      w.add(
+          "WARNING: trust authentication on "
+              + listen
+              + " (allow_trust_on_non_loopback = true): anyone who can reach this address"
+              + " connects as any user");
+    }
+    this.warnings = Collections.unmodifiableList(w);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The [server] section of {@code file} (defaults when there is none); fails with file:line. */
+  public static Builder load(Path file) {
+    TomlParseResult toml = TomlFiles.parse(file);
+    Builder b = builder();
+    if (!toml.contains("server")) {
+      return b;
+    }
+    String name = file.toString();
+    if (!toml.isTable("server")) {
+      throw new ConfigException(
+          name + ":" + line(toml.inputPositionOf("server")) + ": server must be a table, [server]");
+    }
+    TomlTable t = toml.getTable("server");
+    for (String key : t.keySet()) {
+      String where = name + ":" + line(t.inputPositionOf(List.of(key))) + ": server." + key;
+      switch (key) {
+        case "listen" -> b.listen(string(t, key, where));
+        case "port" -> b.port(integer(t, key, where));
+        case "max_connections" -> b.maxConnections(integer(t, key, where));
+        case "auth" -> b.auth(string(t, key, where));
+        case "allow_trust_on_non_loopback" -> {
+          if (!t.isBoolean(List.of(key))) {
+            throw new ConfigException(where + " must be true or false");
+          }
+          b.allowTrustOnNonLoopback(t.getBoolean(List.of(key)));
+        }
+        case "users" -> users(b, t, name, where);
+        default ->
+            throw new ConfigException(
+                name
+                    + ":"
+                    + line(t.inputPositionOf(List.of(key)))
+                    + ": unknown key server."
+                    + key
+                    + DidYouMean.suggest(key, KEYS)
+                    + " (keys of [server]: "
+                    + String.join(", ", KEYS)
+                    + ")");
+      }
+      try {
+        b.check(key);
+      } catch (ConfigException e) {
+        throw new ConfigException(where + " = " + e.getMessage());
+      }
+    }
+    return b;
+  }
+
+  private static void users(Builder b, TomlTable t, String file, String where) {
+    if (!t.isTable(List.of("users"))) {
+      throw new ConfigException(
+          where + " must be a table, [server.users], of name = \"SCRAM-SHA-256$...\"");
+    }
+    TomlTable users = t.getTable(List.of("users"));
+    for (String user : users.keySet()) {
+      String at =
+          file + ":" + line(users.inputPositionOf(List.of(user))) + ": server.users." + user;
+      if (!users.isString(List.of(user))) {
+        throw new ConfigException(at + " must be a string, \"SCRAM-SHA-256$...\"");
+      }
+      try {
+        b.user(user, Scram.Verifier.parse(users.getString(List.of(user))));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(at + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static String string(TomlTable t, String key, String where) {
+    if (!t.isString(List.of(key))) {
+      throw new ConfigException(where + " must be a string");
+    }
+    return t.getString(List.of(key));
+  }
+
+  private static int integer(TomlTable t, String key, String where) {
+    if (!t.isLong(List.of(key))) {
+      throw new ConfigException(where + " must be an integer");
+    }
+    long v = t.getLong(List.of(key));
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new ConfigException(where + " = " + v + " is out of range");
+    }
+    return (int) v;
+  }
+
+  private static String line(TomlPosition p) {
+    return p == null ? "?" : String.valueOf(p.line());
+  }
+
+  public String listen() {
+    return listen;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  public Authentication authentication() {
+    return authentication;
+  }
+
+  public boolean loopback() {
+    return loopback;
+  }
+
+  /** Lines to print at start (trust on a non-loopback address). */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /** The wire server's options: these, with the given message limit. */
+  public WireServer.Options options(int maxMessageBytes) {
+    return new WireServer.Options(listen, port, maxConnections, maxMessageBytes, authentication);
+  }
+
+  /** What the start line says, e.g. "trust authentication, loopback only". */
+  public String describe() {
+    return authentication.method().configName()
+        + " authentication"
+        + (loopback && authentication.method() == Authentication.Method.TRUST
+            ? ", loopback only"
+            : "");
+  }
+
+  /** Settings from the file, then the flags; {@link #build()} validates them together. */
+  public static final class Builder {
+    private String listen = "127.0.0.1";
+    private int port = WireServer.Options.DEFAULT_PORT;
+    private int maxConnections = WireServer.Options.DEFAULT_MAX_CONNECTIONS;
+    private String auth = Authentication.Method.TRUST.configName();
+    private boolean allowTrustOnNonLoopback;
+    private final Map<String, Scram.Verifier> users = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder listen(String listen) {
+      this.listen = listen;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /** "trust" or "scram-sha-256". */
+    public Builder auth(String auth) {
+      this.auth = auth;
+      return this;
+    }
+
+    public Builder allowTrustOnNonLoopback(boolean allow) {
+      this.allowTrustOnNonLoopback = allow;
+      return this;
+    }
+
+    public Builder user(String name, Scram.Verifier verifier) {
+      users.put(name, verifier);
+      return this;
+    }
+
+    /** Checks one setting alone; the message starts with its value. */
+    private void check(String key) {
+      switch (key) {
+        case "listen" -> {
+          if (listen.isBlank()) {
+            throw new ConfigException("\"\" must not be empty");
+          }
+        }
+        case "port" -> {
+          if (port < 0 || port > 65535) {
+            throw new ConfigException(port + " is out of range: must be between 0 and 65535");
+          }
+        }
+        case "max_connections" -> {
+          if (maxConnections < 1) {
+            throw new ConfigException(maxConnections + " is out of range: must be at least 1");
+          }
+        }
+        case "auth" -> {
+          if (Authentication.Method.of(auth) == null) {
+            throw new ConfigException(
+                "\""
+                    + auth
+                    + "\" is not supported: use \"trust\" or \"scram-sha-256\""
+                    + DidYouMean.suggest(auth, List.of("trust", "scram-sha-256")));
+          }
+        }
+        default -> {}
+      }
+    }
+
+    /**
+     * Validates everything: ranges, the auth method, users for SCRAM, and a non-loopback address
+     * only with SCRAM (or trust explicitly allowed). Messages are one line.
+     */
+    public ServerConfig build() {
+      for (String key : List.of("listen", "port", "max_connections")) {
+        try {
+          check(key);
+        } catch (ConfigException e) {
+          throw new ConfigException(key.replace('_', '-') + " " + e.getMessage());
+        }
+      }
+      Authentication.Method method = Authentication.Method.of(auth);
+      if (method == null) {
+        throw new ConfigException(
+            "auth \""
+                + auth
+                + "\" is not supported: use trust or scram-sha-256"
+                + DidYouMean.suggest(auth, List.of("trust", "scram-sha-256")));
+      }
+      if (method == Authentication.Method.SCRAM_SHA_256 && users.isEmpty()) {
+        throw new ConfigException(
+            "auth scram-sha-256 needs users: add name = \"SCRAM-SHA-256$...\" lines to"
+                + " [server.users] (heliosdb passwd NAME prints one)");
+      }
+      boolean loopback;
+      try {
+        loopback = InetAddress.getByName(listen).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        throw new ConfigException("listen address " + listen + ": unknown host");
+      }
+      if (!loopback && method == Authentication.Method.TRUST && !allowTrustOnNonLoopback) {
+        throw new ConfigException(
+            "listen address "
+                + listen
+                + " is not a loopback address: trust authentication (no password) serves"
+                + " loopback addresses only; use auth = \"scram-sha-256\" (--auth scram-sha-256)"
+                + " with [server.users], or set allow_trust_on_non_loopback = true");
+      }
+      Authentication a =
+          method == Authentication.Method.TRUST
+              ? Authentication.trust()
+              : Authentication.scram(users);
+      return new ServerConfig(this, a, loopback);
+    }
+  }
+}

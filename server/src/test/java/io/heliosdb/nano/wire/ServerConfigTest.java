@@ -1,0 +1,112 @@
+package io.heliosdb.nano.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.heliosdb.nano.config.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** [server] of heliosdb.toml: defaults, every key, and errors with file, line and key. */
+class ServerConfigTest {
+  @TempDir Path dir;
+
+  private Path write(String toml) throws IOException {
+    return Files.writeString(dir.resolve("heliosdb.toml"), toml);
+  }
+
+  @Test
+  void defaultsAreTrustOnLoopbackPort54320() throws IOException {
+    ServerConfig c = ServerConfig.load(write("[database]\npath = \"x.db\"\n")).build();
+    assertThat(c.listen()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(54320);
+    assertThat(c.maxConnections()).isEqualTo(100);
+    assertThat(c.authentication().method()).isEqualTo(Authentication.Method.TRUST);
+    assertThat(c.describe()).isEqualTo("trust authentication, loopback only");
+    assertThat(c.warnings()).isEmpty();
+  }
+
+  @Test
+  void everyKeyIsRead() throws IOException {
+    String verifier = Scram.verifier("pw").text();
+    Path f =
+        write(
+            "[server]\nlisten = \"0.0.0.0\"\nport = 6000\nmax_connections = 7\n"
+                + "auth = \"scram-sha-256\"\n\n[server.users]\nann = \""
+                + verifier
+                + "\"\n\"o'neil.x\" = \""
+                + verifier
+                + "\"\n");
+    ServerConfig c = ServerConfig.load(f).build();
+    assertThat(c.listen()).isEqualTo("0.0.0.0");
+    assertThat(c.port()).isEqualTo(6000);
+    assertThat(c.maxConnections()).isEqualTo(7);
+    assertThat(c.authentication().users()).containsOnlyKeys("ann", "o'neil.x");
+    assertThat(c.describe()).isEqualTo("scram-sha-256 authentication");
+  }
+
+  @Test
+  void flagsOverrideTheFile() throws IOException {
+    Path f = write("[server]\nport = 6000\nauth = \"scram-sha-256\"\n");
+    ServerConfig c = ServerConfig.load(f).port(0).auth("trust").build();
+    assertThat(c.port()).isZero();
+    assertThat(c.authentication().method()).isEqualTo(Authentication.Method.TRUST);
+  }
+
+  @Test
+  void unknownKeyHasLineAndSuggestion() throws IOException {
+    Path f = write("[server]\nport = 1\nmax_conections = 3\n");
+    assertThatThrownBy(() -> ServerConfig.load(f))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(f + ":3: unknown key server.max_conections")
+        .hasMessageContaining("did you mean max_connections?");
+  }
+
+  @Test
+  void badAuthValueNamesLineAndChoices() throws IOException {
+    Path f = write("[server]\n\nauth = \"md5\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(f))
+        .hasMessage(
+            f + ":3: server.auth = \"md5\" is not supported: use \"trust\" or \"scram-sha-256\"");
+    Path typo = write("[server]\nauth = \"scram-sha256\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(typo))
+        .hasMessageContaining("did you mean scram-sha-256?");
+  }
+
+  @Test
+  void wrongTypesAndRangesNameLineAndKey() throws IOException {
+    Path port = write("[server]\nport = 70000\n");
+    assertThatThrownBy(() -> ServerConfig.load(port))
+        .hasMessage(port + ":2: server.port = 70000 is out of range: must be between 0 and 65535");
+    Path listen = write("[server]\nlisten = 1\n");
+    assertThatThrownBy(() -> ServerConfig.load(listen))
+        .hasMessage(listen + ":2: server.listen must be a string");
+    Path user = write("[server.users]\nann = \"plain password\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(user))
+        .hasMessageStartingWith(user + ":2: server.users.ann: not a SCRAM-SHA-256 verifier");
+  }
+
+  @Test
+  void nonLoopbackTrustIsRefusedUnlessAllowed() throws IOException {
+    Path f = write("[server]\nlisten = \"0.0.0.0\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(f).build())
+        .hasMessageStartingWith("listen address 0.0.0.0 is not a loopback address");
+    ServerConfig allowed =
+        ServerConfig.load(
+                write("[server]\nlisten = \"0.0.0.0\"\nallow_trust_on_non_loopback = true\n"))
+            .build();
+    assertThat(allowed.warnings()).singleElement().asString().startsWith("WARNING: trust");
+    assertThat(allowed.describe()).isEqualTo("trust authentication");
+  }
+
+  @Test
+  void scramWithoutUsersIsRefused() throws IOException {
+    Path f = write("[server]\nauth = \"scram-sha-256\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(f).build())
+        .hasMessageContaining("needs users")
+        .hasMessageContaining("heliosdb passwd");
+  }
+}

@@ -61,6 +61,7 @@ public final class SqliteOpener {
       EngineConnection engine = new EngineConnection(conn, sequencer, config.durableChannels());
       NotifyFunctions.register(
           conn, engine, session, config.maxPayloadBytes(), config.pubsubEnabled());
+      CompatFunctions.register(conn, config, session);
       return engine;
     } catch (SQLException | RuntimeException e) {
       conn.close();

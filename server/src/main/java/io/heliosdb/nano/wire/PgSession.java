@@ -115,14 +115,19 @@ final class PgSession {
   }
 
   void query(String sql) {
-    enqueue(
+    Runnable task =
         () -> {
           if (ready() && !discarding) {
             extended.sync(out); // a Query ends an implicit extended-protocol transaction
             runner.run(sql, out);
             endOfCommand();
           }
-        });
+        };
+    // A statement that cannot wait on a lock runs on the event loop when the session is idle:
+    // two thread hand-offs per statement were most of a NOTIFY's round trip.
+    if (!(QuickStatements.cannotWait(sql, db.config()) && executor.runInlineIfIdle(task))) {
+      enqueue(task);
+    }
   }
 
   /**

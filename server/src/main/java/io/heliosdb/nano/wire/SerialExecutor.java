@@ -31,6 +31,27 @@ final class SerialExecutor implements Executor {
     }
   }
 
+  /**
+   * Runs {@code task} on the calling thread if the session has nothing queued or running, and
+   * returns true; otherwise does nothing and returns false. Tasks submitted meanwhile run after it,
+   * on the pool.
+   */
+  boolean runInlineIfIdle(Runnable task) {
+    if (!pending.compareAndSet(0, 1)) {
+      return false;
+    }
+    try {
+      task.run();
+    } catch (RuntimeException | Error e) {
+      log.debug("session task failed", e);
+    } finally {
+      if (pending.decrementAndGet() != 0) {
+        pool.execute(this::runAll);
+      }
+    }
+    return true;
+  }
+
   private void runAll() {
     do {
       Runnable task = tasks.poll();

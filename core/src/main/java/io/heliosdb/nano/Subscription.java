@@ -12,6 +12,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A subscription to one or more channels, with its own bounded queue. When the queue is full, new
@@ -20,6 +22,7 @@ import java.util.function.Consumer;
  */
 public final class Subscription implements AutoCloseable {
   private static final Cleaner CLEANER = Cleaner.create();
+  private static final Logger log = LoggerFactory.getLogger(Subscription.class);
 
   private final Hub hub;
   private final Mailbox mailbox;
@@ -67,6 +70,7 @@ public final class Subscription implements AutoCloseable {
                 listener.accept(n);
               } catch (RuntimeException e) {
                 // as for live push listeners: a failing listener does not stop delivery
+                log.warn("notification listener threw; delivery continues", e);
               }
             }
           } finally {

@@ -1,15 +1,12 @@
 package io.heliosdb.nano.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A throw-away self-signed certificate for localhost and 127.0.0.1, made with the openssl binary:
@@ -66,17 +63,7 @@ record TestCertificate(Path cert, Path key) {
   }
 
   private static String openssl() {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path p = Path.of(d, "openssl");
-      if (Files.isExecutable(p)) {
-        return p.toString();
-      }
-    }
-    if ("true".equals(System.getenv("CI"))) {
-      fail("openssl is not installed, and CI=true: .ci/run must install it");
-    }
-    Assumptions.abort("openssl is not installed");
-    return null;
+    return PsqlTest.program("openssl");
   }
 
   private static void run(Path dir, String... command) throws IOException, InterruptedException {

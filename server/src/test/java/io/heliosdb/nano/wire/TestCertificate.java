@@ -13,9 +13,9 @@ import java.nio.file.Path;
  * {@code cert.pem} and a PKCS#8 {@code key.pem}. Without openssl the test is skipped, except under
  * CI=true, where it fails (.ci/run installs openssl).
  */
-record TestCertificate(Path cert, Path key) {
+public record TestCertificate(Path cert, Path key) {
 
-  static TestCertificate create(Path dir) throws IOException, InterruptedException {
+  public static TestCertificate create(Path dir) throws IOException, InterruptedException {
     String openssl = openssl();
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");

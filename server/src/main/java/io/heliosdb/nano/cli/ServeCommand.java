@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code heliosdb serve}: the database over the PostgreSQL wire protocol until SIGTERM or SIGINT.
  * Settings from [server] of heliosdb.toml, flags on top ({@link ServerConfig}); trust
- * authentication on loopback addresses, SCRAM-SHA-256 anywhere. No TLS yet.
+ * authentication on loopback addresses, SCRAM-SHA-256 anywhere; TLS when given a certificate.
  */
 @Command(
     name = "serve",
@@ -66,6 +66,20 @@ final class ServeCommand implements Callable<Integer> {
           "trust or scram-sha-256 (users from [server.users]; default: [server] auth, else"
               + " trust).")
   String auth;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate chain for TLS (sslmode=require and up), with --tls-key (default:"
+              + " [server] tls_cert).")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "PEM private key, unencrypted PKCS#8 (default: [server] tls_key).")
+  Path tlsKey;
 
   @ParentCommand Main main;
   @Spec CommandSpec spec;
@@ -155,6 +169,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (auth != null) {
       b.auth(auth);
+    }
+    if (tlsCert != null) {
+      b.tlsCert(tlsCert.toAbsolutePath());
+    }
+    if (tlsKey != null) {
+      b.tlsKey(tlsKey.toAbsolutePath());
     }
     return b.build();
   }

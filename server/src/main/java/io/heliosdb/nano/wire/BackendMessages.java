@@ -12,7 +12,12 @@ import java.util.List;
 public final class BackendMessages {
   private BackendMessages() {}
 
-  /** The answer to SSLRequest or GSSENCRequest: the single byte 'N', not a typed message. */
+  /** The answer to SSLRequest with TLS configured: the single byte 'S', not a typed message. */
+  public static void encryptionAccepted(ByteBuf out) {
+    out.writeByte(MessageTypes.ENCRYPTION_ACCEPTED);
+  }
+
+  /** The answer to SSLRequest or GSSENCRequest without that encryption: the single byte 'N'. */
   public static void encryptionRefused(ByteBuf out) {
     out.writeByte(MessageTypes.ENCRYPTION_REFUSED);
   }

@@ -73,4 +73,6 @@ public final class MessageTypes {
 
   /** The one-byte answer to SSLRequest and GSSENCRequest: not supported, go on in plain text. */
   public static final byte ENCRYPTION_REFUSED = 'N';
+
+  public static final byte ENCRYPTION_ACCEPTED = 'S';
 }

@@ -3,6 +3,7 @@ package io.heliosdb.nano.wire;
 import io.heliosdb.nano.error.SqlState;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -53,6 +54,25 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
           "maxMessageBytes must be at least " + MAX_UNAUTHENTICATED_MESSAGE_BYTES);
     }
     this.maxMessageBytes = maxMessageBytes;
+  }
+
+  /**
+   * TLS has started: the SslHandler at {@code tls} is in the pipeline before this decoder. Bytes
+   * the client sent after its SSLRequest and that this decoder already holds belong to the TLS
+   * stream: they go to the SslHandler now, ahead of anything the socket delivers later. Call on the
+   * event loop, while the SSLRequest is being handled.
+   */
+  public void startTls(ChannelHandlerContext tls) {
+    ByteBuf held = internalBuffer();
+    if (!held.isReadable()) {
+      return;
+    }
+    ByteBuf bytes = held.readBytes(held.readableBytes());
+    try {
+      ((ChannelInboundHandler) tls.handler()).channelRead(tls, bytes);
+    } catch (Exception e) {
+      tls.fireExceptionCaught(e);
+    }
   }
 
   /** Lifts the body limit to the configured maximum; call on the channel's event loop. */
@@ -139,6 +159,15 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
       return;
     }
     byte type = in.getByte(in.readerIndex());
+    if (type == 0) {
+      // No message type is 0: a startup packet (SSLRequest, StartupMessage) after the startup.
+      violation(
+          in,
+          out,
+          SqlState.PROTOCOL_VIOLATION,
+          "invalid frontend message type 0: a startup packet (SSLRequest?) after the startup");
+      return;
+    }
     int length = in.getInt(in.readerIndex() + 1);
     if (length < 4) {
       violation(in, out, SqlState.PROTOCOL_VIOLATION, "invalid message length");

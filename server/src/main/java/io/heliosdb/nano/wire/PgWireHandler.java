@@ -7,6 +7,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +23,12 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * client                          server
- *   SSLRequest / GSSENCRequest  ->  'N'                      (no TLS yet; client goes on in clear)
+ *   SSLRequest                  ->  'S' with TLS configured: the TLS handshake follows, then
+ *                                   everything (StartupMessage on) goes through it; else 'N'
+ *   GSSENCRequest               ->  'N'                      (the client goes on in clear)
  *   CancelRequest(pid, secret)  ->  cancels pid's statement, closes this connection, no reply
- *   StartupMessage 3.0          ->  (trust) AuthenticationOk ParameterStatus* BackendKeyData 'Z'
+ *   StartupMessage 3.0          ->  (require_tls, clear connection) FATAL 28000, close
+ *                               ->  (trust) AuthenticationOk ParameterStatus* BackendKeyData 'Z'
  *                               ->  (scram-sha-256) AuthenticationSASL [SCRAM-SHA-256]
  *   SASLInitialResponse         ->  AuthenticationSASLContinue (server-first-message)
  *   SASLResponse                ->  AuthenticationSASLFinal, then as trust from AuthenticationOk;
@@ -46,6 +51,9 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
   private final Executor workers;
   private final PgFrameDecoder decoder;
   private final Authentication authentication;
+  private final SslContext tls;
+  private final boolean requireTls;
+  private boolean encrypted;
   private volatile PgSession session;
 
   // SCRAM-SHA-256 in progress (event loop only): the startup packet waits for the exchange.
@@ -62,11 +70,40 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       Executor workers,
       PgFrameDecoder decoder,
       Authentication authentication) {
+    this(db, registry, workers, decoder, authentication, null, false);
+  }
+
+  PgWireHandler(
+      HeliosDB db,
+      SessionRegistry registry,
+      Executor workers,
+      PgFrameDecoder decoder,
+      WireServer.Options options) {
+    this(
+        db,
+        registry,
+        workers,
+        decoder,
+        options.authentication(),
+        options.tls(),
+        options.requireTls());
+  }
+
+  PgWireHandler(
+      HeliosDB db,
+      SessionRegistry registry,
+      Executor workers,
+      PgFrameDecoder decoder,
+      Authentication authentication,
+      SslContext tls,
+      boolean requireTls) {
     this.db = db;
     this.registry = registry;
     this.workers = workers;
     this.decoder = decoder;
     this.authentication = authentication;
+    this.tls = tls;
+    this.requireTls = requireTls;
   }
 
   /** The session of this connection, once started; null before (or for cancel connections). */
@@ -97,8 +134,9 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       ctx.close();
     } else if (msg instanceof FrontendMessage.Startup s) {
       startup(ctx, s);
-    } else if (msg instanceof FrontendMessage.SslRequest
-        || msg instanceof FrontendMessage.GssEncRequest) {
+    } else if (msg instanceof FrontendMessage.SslRequest) {
+      sslRequest(ctx);
+    } else if (msg instanceof FrontendMessage.GssEncRequest) {
       ByteBuf b = ctx.alloc().buffer(1);
       BackendMessages.encryptionRefused(b);
       ctx.writeAndFlush(b);
@@ -138,7 +176,45 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
         || msg instanceof FrontendMessage.Flush;
   }
 
+  /**
+   * SSLRequest: 'N' without TLS; with TLS, 'S' in clear, then the SslHandler goes to the front of
+   * the pipeline, and bytes the client sent after the request reach it (not the frame decoder). A
+   * second SSLRequest inside TLS is a protocol violation.
+   */
+  private void sslRequest(ChannelHandlerContext ctx) {
+    if (encrypted) {
+      fatal(
+          ctx,
+          SqlState.PROTOCOL_VIOLATION.code(),
+          "SSLRequest on a connection that is already encrypted");
+      return;
+    }
+    ByteBuf b = ctx.alloc().buffer(1);
+    if (tls == null) {
+      BackendMessages.encryptionRefused(b);
+      ctx.writeAndFlush(b);
+      return;
+    }
+    BackendMessages.encryptionAccepted(b);
+    ctx.writeAndFlush(b); // on the event loop: reaches the socket's buffer before TLS is in place
+    encrypted = true;
+    SslHandler handler = tls.newHandler(ctx.alloc());
+    ctx.pipeline().addFirst(TLS_HANDLER, handler);
+    decoder.startTls(ctx.pipeline().context(handler));
+  }
+
+  /** The name of the SslHandler in the pipeline, once TLS has started. */
+  static final String TLS_HANDLER = "tls";
+
   private void startup(ChannelHandlerContext ctx, FrontendMessage.Startup s) {
+    if (requireTls && !encrypted) {
+      fatal(
+          ctx,
+          SqlState.INVALID_AUTHORIZATION_SPECIFICATION.code(),
+          "this server accepts encrypted connections only (require_tls = true): connect with"
+              + " TLS (sslmode=require)");
+      return;
+    }
     String user = s.parameters().get("user");
     if (user == null || user.isEmpty()) {
       fatal(

@@ -3,6 +3,7 @@ package io.heliosdb.nano.wire;
 import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.config.DidYouMean;
 import io.heliosdb.nano.config.TomlFiles;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -26,6 +27,9 @@ import org.tomlj.TomlTable;
  * max_connections = 100           # default
  * auth = "trust"                  # default; or "scram-sha-256"
  * allow_trust_on_non_loopback = false
+ * tls_cert = "server.crt"         # PEM certificate chain; with tls_key, relative to this file
+ * tls_key = "server.key"          # PEM private key, PKCS#8 (BEGIN PRIVATE KEY), not encrypted
+ * require_tls = false             # true: clear connections are refused (28000)
  *
  * [server.users]
  * ann = "SCRAM-SHA-256$4096:...$...:..."   # from heliosdb passwd ann
@@ -33,16 +37,29 @@ import org.tomlj.TomlTable;
  */
 public final class ServerConfig {
   static final List<String> KEYS =
-      List.of("listen", "port", "max_connections", "auth", "allow_trust_on_non_loopback", "users");
+      List.of(
+          "listen",
+          "port",
+          "max_connections",
+          "auth",
+          "allow_trust_on_non_loopback",
+          "tls_cert",
+          "tls_key",
+          "require_tls",
+          "users");
 
   private final String listen;
   private final int port;
   private final int maxConnections;
   private final Authentication authentication;
   private final boolean loopback;
+  private final SslContext tls;
+  private final boolean requireTls;
   private final List<String> warnings;
 
-  private ServerConfig(Builder b, Authentication authentication, boolean loopback) {
+  private ServerConfig(Builder b, Authentication authentication, boolean loopback, SslContext tls) {
+    this.tls = tls;
+    this.requireTls = b.requireTls;
     this.listen = b.listen;
     this.port = b.port;
     this.maxConnections = b.maxConnections;
@@ -76,6 +93,7 @@ public final class ServerConfig {
           name + ":" + line(toml.inputPositionOf("server")) + ": server must be a table, [server]");
     }
     TomlTable t = toml.getTable("server");
+    Path dir = file.toAbsolutePath().getParent();
     for (String key : t.keySet()) {
       String where = name + ":" + line(t.inputPositionOf(List.of(key))) + ": server." + key;
       switch (key) {
@@ -83,11 +101,15 @@ public final class ServerConfig {
         case "port" -> b.port(integer(t, key, where));
         case "max_connections" -> b.maxConnections(integer(t, key, where));
         case "auth" -> b.auth(string(t, key, where));
-        case "allow_trust_on_non_loopback" -> {
-          if (!t.isBoolean(List.of(key))) {
-            throw new ConfigException(where + " must be true or false");
-          }
-          b.allowTrustOnNonLoopback(t.getBoolean(List.of(key)));
+        case "allow_trust_on_non_loopback" -> b.allowTrustOnNonLoopback(bool(t, key, where));
+        case "require_tls" -> b.requireTls(bool(t, key, where));
+        case "tls_cert" -> {
+          b.tlsCert(dir.resolve(string(t, key, where)));
+          b.tlsCertWhere = where;
+        }
+        case "tls_key" -> {
+          b.tlsKey(dir.resolve(string(t, key, where)));
+          b.tlsKeyWhere = where;
         }
         case "users" -> users(b, t, name, where);
         default ->
@@ -138,6 +160,13 @@ public final class ServerConfig {
     return t.getString(List.of(key));
   }
 
+  private static boolean bool(TomlTable t, String key, String where) {
+    if (!t.isBoolean(List.of(key))) {
+      throw new ConfigException(where + " must be true or false");
+    }
+    return t.getBoolean(List.of(key));
+  }
+
   private static int integer(TomlTable t, String key, String where) {
     if (!t.isLong(List.of(key))) {
       throw new ConfigException(where + " must be an integer");
@@ -173,6 +202,15 @@ public final class ServerConfig {
     return loopback;
   }
 
+  /** The server's TLS context; null without TLS. */
+  public SslContext tls() {
+    return tls;
+  }
+
+  public boolean requireTls() {
+    return requireTls;
+  }
+
   /** Lines to print at start (trust on a non-loopback address). */
   public List<String> warnings() {
     return warnings;
@@ -180,16 +218,21 @@ public final class ServerConfig {
 
   /** The wire server's options: these, with the given message limit. */
   public WireServer.Options options(int maxMessageBytes) {
-    return new WireServer.Options(listen, port, maxConnections, maxMessageBytes, authentication);
+    return new WireServer.Options(
+        listen, port, maxConnections, maxMessageBytes, authentication, tls, requireTls);
   }
 
-  /** What the start line says, e.g. "trust authentication, loopback only". */
+  /**
+   * What the start line says, e.g. "trust authentication, loopback only" or "scram-sha-256
+   * authentication, TLS".
+   */
   public String describe() {
     return authentication.method().configName()
         + " authentication"
         + (loopback && authentication.method() == Authentication.Method.TRUST
             ? ", loopback only"
-            : "");
+            : "")
+        + (tls == null ? "" : requireTls ? ", TLS required" : ", TLS");
   }
 
   /** Settings from the file, then the flags; {@link #build()} validates them together. */
@@ -199,6 +242,11 @@ public final class ServerConfig {
     private int maxConnections = WireServer.Options.DEFAULT_MAX_CONNECTIONS;
     private String auth = Authentication.Method.TRUST.configName();
     private boolean allowTrustOnNonLoopback;
+    private Path tlsCert;
+    private Path tlsKey;
+    private String tlsCertWhere; // "file:line: server.tls_cert" when read from the file
+    private String tlsKeyWhere;
+    private boolean requireTls;
     private final Map<String, Scram.Verifier> users = new LinkedHashMap<>();
 
     private Builder() {}
@@ -226,6 +274,25 @@ public final class ServerConfig {
 
     public Builder allowTrustOnNonLoopback(boolean allow) {
       this.allowTrustOnNonLoopback = allow;
+      return this;
+    }
+
+    /** The PEM certificate chain; a flag's path (relative to the working directory). */
+    public Builder tlsCert(Path file) {
+      this.tlsCert = file;
+      this.tlsCertWhere = null;
+      return this;
+    }
+
+    /** The PEM private key (PKCS#8); a flag's path (relative to the working directory). */
+    public Builder tlsKey(Path file) {
+      this.tlsKey = file;
+      this.tlsKeyWhere = null;
+      return this;
+    }
+
+    public Builder requireTls(boolean require) {
+      this.requireTls = require;
       return this;
     }
 
@@ -308,7 +375,30 @@ public final class ServerConfig {
           method == Authentication.Method.TRUST
               ? Authentication.trust()
               : Authentication.scram(users);
-      return new ServerConfig(this, a, loopback);
+      return new ServerConfig(this, a, loopback, tls());
+    }
+
+    /** The TLS context from tls_cert and tls_key (both or neither); null without TLS. */
+    private SslContext tls() {
+      if ((tlsCert == null) != (tlsKey == null)) {
+        String where = tlsCert == null ? tlsKeyWhere : tlsCertWhere;
+        String given = tlsCert == null ? "tls_key" : "tls_cert";
+        String missing = tlsCert == null ? "tls_cert" : "tls_key";
+        throw new ConfigException(
+            (where == null ? "--" + given.replace('_', '-') : where)
+                + " is given without "
+                + missing
+                + ": TLS needs both the certificate (tls_cert, --tls-cert) and its private key"
+                + " (tls_key, --tls-key)");
+      }
+      if (tlsCert == null) {
+        if (requireTls) {
+          throw new ConfigException(
+              "require_tls = true needs TLS: set tls_cert and tls_key (--tls-cert, --tls-key)");
+        }
+        return null;
+      }
+      return Tls.serverContext(tlsCert, tlsKey);
     }
   }
 }

@@ -13,6 +13,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -47,13 +48,17 @@ public final class WireServer implements AutoCloseable {
    * @param maxConnections sessions at once; the next is refused with FATAL 53300
    * @param maxMessageBytes largest message body a client may send once authenticated
    * @param authentication trust, or SCRAM-SHA-256 against the configured users
+   * @param tls the server's certificate and key, answering SSLRequest with 'S'; null: no TLS ('N')
+   * @param requireTls refuse a StartupMessage on a clear connection (FATAL 28000); needs tls
    */
   public record Options(
       String host,
       int port,
       int maxConnections,
       int maxMessageBytes,
-      Authentication authentication) {
+      Authentication authentication,
+      SslContext tls,
+      boolean requireTls) {
     public static final int DEFAULT_PORT = 54320;
     public static final int DEFAULT_MAX_CONNECTIONS = 100;
 
@@ -67,6 +72,19 @@ public final class WireServer implements AutoCloseable {
       if (authentication == null) {
         throw new IllegalArgumentException("authentication must be given");
       }
+      if (requireTls && tls == null) {
+        throw new IllegalArgumentException("requireTls needs a TLS context");
+      }
+    }
+
+    /** Without TLS. */
+    public Options(
+        String host,
+        int port,
+        int maxConnections,
+        int maxMessageBytes,
+        Authentication authentication) {
+      this(host, port, maxConnections, maxMessageBytes, authentication, null, false);
     }
 
     /** Trust authentication. */
@@ -76,7 +94,13 @@ public final class WireServer implements AutoCloseable {
 
     /** These options with another authentication. */
     public Options with(Authentication auth) {
-      return new Options(host, port, maxConnections, maxMessageBytes, auth);
+      return new Options(host, port, maxConnections, maxMessageBytes, auth, tls, requireTls);
+    }
+
+    /** These options with TLS (a server context), required or offered. */
+    public Options withTls(SslContext context, boolean required) {
+      return new Options(
+          host, port, maxConnections, maxMessageBytes, authentication, context, required);
     }
 
     /** Loopback, the given port, PostgreSQL's default of 100 connections, 16 MiB messages. */
@@ -144,9 +168,7 @@ public final class WireServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast("frames", decoder)
                         .addLast(
-                            "protocol",
-                            new PgWireHandler(
-                                db, registry, workers, decoder, options.authentication()));
+                            "protocol", new PgWireHandler(db, registry, workers, decoder, options));
                   }
                 });
     serverChannel = b.bind(options.host(), options.port()).sync().channel();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import io.heliosdb.nano.wire.TestCertificate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -215,6 +216,51 @@ class ServeCommandTest {
           .contains("in use");
       assertThat(text(err).lines()).hasSize(1);
     }
+  }
+
+  @Test
+  void tlsFlagsServeTlsAndTheStartLineSaysSo() throws Exception {
+    TestCertificate cert = TestCertificate.create(dir);
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    CompletableFuture<Integer> status =
+        serve(
+            stop,
+            "--db",
+            dir.resolve("t.db").toString(),
+            "--port",
+            "0",
+            "--tls-cert",
+            cert.cert().toString(),
+            "--tls-key",
+            cert.key().toString());
+    Pattern start =
+        Pattern.compile(
+            "heliosdb: serving .+ at postgresql://127\\.0\\.0\\.1:(\\d+)"
+                + " \\(trust authentication, loopback only, TLS\\)\n");
+    await().atMost(Duration.ofSeconds(30)).until(() -> start.matcher(text(out)).matches());
+    Matcher m = start.matcher(text(out));
+    assertThat(m.matches()).isTrue();
+    try (Connection c =
+        DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:" + m.group(1) + "/x?sslmode=require", "me", "")) {
+      assertThat(c.isValid(5)).isTrue();
+    }
+    stop.complete(null);
+    assertThat(status.get(30, TimeUnit.SECONDS)).isZero();
+  }
+
+  @Test
+  void tlsCertWithoutKeyIsAOneLineErrorWithExitTwo() throws Exception {
+    CompletableFuture<Integer> status =
+        serve(
+            new CompletableFuture<>(),
+            "--db",
+            dir.resolve("a.db").toString(),
+            "--tls-cert",
+            dir.resolve("cert.pem").toString());
+    assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+    assertThat(text(err).lines()).hasSize(1);
+    assertThat(text(err)).startsWith("heliosdb: --tls-cert is given without tls_key");
   }
 
   private static String text(ByteArrayOutputStream s) {

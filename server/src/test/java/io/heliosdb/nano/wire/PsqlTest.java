@@ -45,16 +45,24 @@ class PsqlTest {
   }
 
   static String psqlBinary() {
+    return program("psql");
+  }
+
+  /**
+   * The path of a program on PATH; without it the test is skipped, except under CI=true, where it
+   * fails (.ci/run installs what the tests need).
+   */
+  static String program(String name) {
     for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path p = Path.of(d, "psql");
+      Path p = Path.of(d, name);
       if (Files.isExecutable(p)) {
         return p.toString();
       }
     }
     if ("true".equals(System.getenv("CI"))) {
-      fail("psql is not installed, and CI=true: external-client tests must run, not skip");
+      fail(name + " is not installed, and CI=true: external-client tests must run, not skip");
     }
-    Assumptions.abort("psql is not installed");
+    Assumptions.abort(name + " is not installed");
     return null;
   }
 

@@ -109,4 +109,56 @@ class ServerConfigTest {
         .hasMessageContaining("needs users")
         .hasMessageContaining("heliosdb passwd");
   }
+
+  @Test
+  void tlsCertAndKeyAreReadRelativeToTheFile() throws Exception {
+    TestCertificate cert = TestCertificate.create(dir);
+    ServerConfig c =
+        ServerConfig.load(
+                write(
+                    "[server]\ntls_cert = \"cert.pem\"\ntls_key = \"key.pem\"\nrequire_tls = true\n"))
+            .build();
+    assertThat(c.tls()).isNotNull();
+    assertThat(c.tls().isServer()).isTrue();
+    assertThat(c.requireTls()).isTrue();
+    assertThat(c.describe()).isEqualTo("trust authentication, loopback only, TLS required");
+    assertThat(cert.cert()).exists();
+  }
+
+  @Test
+  void tlsNeedsBothCertAndKey() throws IOException {
+    Path f = write("[server]\nport = 1\ntls_cert = \"cert.pem\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(f).build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(f + ":3: server.tls_cert is given without tls_key");
+    assertThatThrownBy(() -> ServerConfig.builder().tlsKey(dir.resolve("k.pem")).build())
+        .hasMessageStartingWith("--tls-key is given without tls_cert");
+    assertThatThrownBy(() -> ServerConfig.builder().requireTls(true).build())
+        .hasMessageStartingWith("require_tls = true needs TLS");
+  }
+
+  @Test
+  void missingOrUnusableTlsFilesFailWithOneLine() throws Exception {
+    TestCertificate cert = TestCertificate.create(dir);
+    assertThatThrownBy(
+            () ->
+                ServerConfig.builder().tlsCert(dir.resolve("nope.pem")).tlsKey(cert.key()).build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("tls_cert " + dir.resolve("nope.pem") + ": no such file (the certificate)");
+    Path pkcs1 = cert.pkcs1Key(dir);
+    assertThatThrownBy(() -> ServerConfig.builder().tlsCert(cert.cert()).tlsKey(pkcs1).build())
+        .hasMessageContaining("not an unencrypted PKCS#8 key")
+        .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+    assertThatThrownBy(() -> ServerConfig.builder().tlsCert(cert.key()).tlsKey(cert.key()).build())
+        .hasMessageContaining("not a PEM certificate");
+    Path garbage =
+        Files.writeString(
+            dir.resolve("garbage.pem"),
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    assertThatThrownBy(() -> ServerConfig.builder().tlsCert(cert.cert()).tlsKey(garbage).build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cannot be used")
+        .extracting(Throwable::getMessage)
+        .satisfies(m -> assertThat(m.toString()).doesNotContain("\n"));
+  }
 }

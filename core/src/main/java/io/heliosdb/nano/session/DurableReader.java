@@ -44,21 +44,13 @@ public final class DurableReader implements AutoCloseable {
    * which the subscriber is told about with a reset marker.
    */
   public long startAfter(long fromId) throws SQLException {
-    long pruned = 0;
-    long last = 0;
+    long pruned;
+    long last;
     try (Statement s = conn.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT pruned_up_to FROM " + DurableLog.STATE_TABLE)) {
-        if (rs.next()) {
-          pruned = rs.getLong(1);
-        }
-      }
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT seq FROM sqlite_sequence WHERE name = '" + DurableLog.TABLE + "'")) {
-        if (rs.next()) {
-          last = rs.getLong(1);
-        }
-      }
+      pruned = DurableRetention.single(s, "SELECT pruned_up_to FROM " + DurableLog.STATE_TABLE);
+      last =
+          DurableRetention.single(
+              s, "SELECT seq FROM sqlite_sequence WHERE name = '" + DurableLog.TABLE + "'");
     }
     if (fromId < pruned) {
       return pruned;

@@ -75,7 +75,8 @@ public final class DurableRetention {
     }
   }
 
-  private static long single(Statement s, String sql) throws SQLException {
+  /** The first column of the first row, 0 when there is none. */
+  static long single(Statement s, String sql) throws SQLException {
     try (ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getLong(1) : 0;
     }

@@ -176,18 +176,7 @@ public final class Session implements SessionView, AutoCloseable {
       if (b.length() > 1) {
         b.append(',');
       }
-      b.append('"');
-      for (int i = 0; i < c.length(); i++) {
-        char ch = c.charAt(i);
-        if (ch == '"' || ch == '\\') {
-          b.append('\\').append(ch);
-        } else if (ch < 0x20) {
-          b.append(String.format("\\u%04x", (int) ch));
-        } else {
-          b.append(ch);
-        }
-      }
-      b.append('"');
+      Json.appendQuoted(b, c);
     }
     return b.append(']').toString();
   }

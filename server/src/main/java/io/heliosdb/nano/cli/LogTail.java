@@ -2,6 +2,7 @@ package io.heliosdb.nano.cli;
 
 import io.heliosdb.nano.HeliosConnection;
 import io.heliosdb.nano.session.DurableReader;
+import io.heliosdb.nano.session.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystems;
@@ -92,35 +93,12 @@ final class LogTail implements AutoCloseable {
     return "{\"id\":"
         + r.id()
         + ",\"channel\":"
-        + quote(r.channel())
+        + Json.quote(r.channel())
         + ",\"payload\":"
-        + quote(r.payload())
+        + Json.quote(r.payload())
         + ",\"sender_pid\":"
         + r.senderPid()
         + "}";
-  }
-
-  /** A JSON string literal (RFC 8259 escapes). */
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
   }
 
   @Override

@@ -47,6 +47,11 @@ final class DurableSupport implements AutoCloseable {
     return config.durableChannels().matches(channel);
   }
 
+  /** Whether a notification on {@code channel} is written to the log (durable or cross-process). */
+  boolean isLogged(String channel) {
+    return config.loggedChannels().matches(channel);
+  }
+
   /** Publishes in its own transaction, through SQL, so the log row and delivery go together. */
   synchronized void publish(String channel, String payload) {
     try {
@@ -73,9 +78,7 @@ final class DurableSupport implements AutoCloseable {
 
   /** Applies retention now; returns how many notifications were removed. */
   synchronized int pruneNow() throws SQLException {
-    int removed =
-        DurableRetention.prune(
-            connection(), config.retentionMaxCount(), config.retentionMaxAge(), Instant.now());
+    int removed = DurableRetention.prune(connection(), config, Instant.now());
     if (config.metrics() != MetricsTracker.NOOP) {
       long[] stats = DurableRetention.stats(connection());
       config.metrics().durableLogChanged(stats[0], stats[1], stats[2]);

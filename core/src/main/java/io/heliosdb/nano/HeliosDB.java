@@ -38,11 +38,15 @@ public final class HeliosDB implements AutoCloseable {
 
   private HeliosDB(HeliosConfig config) {
     this.database = Database.of(config);
-    this.hub = database.acquireHub();
+    try {
+      this.hub = database.acquireHub();
+    } catch (SQLException e) {
+      throw HeliosException.wrap(e);
+    }
     // The settings in force are the first opener's in this process (see config()).
     HeliosConfig effective = hub.config();
     this.durable =
-        effective.durableChannels().isEmpty() ? null : new DurableSupport(database, effective);
+        effective.loggedChannels().isEmpty() ? null : new DurableSupport(database, effective);
     this.pubsub = new PubSub(hub, effective, durable);
   }
 

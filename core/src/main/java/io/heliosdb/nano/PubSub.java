@@ -23,7 +23,7 @@ public final class PubSub {
   private final Hub hub;
   private final HeliosConfig config;
 
-  /** Null unless the database has durable channels. */
+  /** Null unless the database logs notifications (durable channels, cross-process delivery). */
   private final DurableSupport durable;
 
   private final int pid = Database.newPid();
@@ -150,7 +150,7 @@ public final class PubSub {
     if (utf8LengthAtLeast(p, config.maxPayloadBytes())) {
       throw new HeliosException(SqlState.INVALID_PARAMETER_VALUE, "payload string too long");
     }
-    if (durable != null && durable.isDurable(channel)) {
+    if (durable != null && durable.isLogged(channel)) {
       durable.publish(channel, p); // through SQL: the log row commits with it
       return;
     }

@@ -105,6 +105,19 @@ class BadInputTest {
   }
 
   @Test
+  void aFailedNotifyThroughTheConnectionApiLeavesTheNextOneWorking() throws Exception {
+    st.execute("LISTEN n");
+    String tooLong = "x".repeat(8000);
+    for (int i = 0; i < 2; i++) {
+      assertState(() -> conn.notify("n", tooLong), "22023", "payload string too long");
+    }
+    conn.notify("n", "fine");
+    assertThat(conn.getNotifications(5000))
+        .extracting(Notification::payload)
+        .containsExactly("fine");
+  }
+
+  @Test
   void wrongArgumentCountIsUndefinedFunction() {
     assertState(() -> st.execute("SELECT pg_notify('a')"), "42883", "pg_notify");
   }

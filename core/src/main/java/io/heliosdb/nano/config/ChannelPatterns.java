@@ -15,6 +15,9 @@ public final class ChannelPatterns {
   private final Pattern regex;
   private final ConcurrentHashMap<String, Boolean> cache = new ConcurrentHashMap<>();
 
+  /** Every channel. */
+  public static final ChannelPatterns ALL = new ChannelPatterns(List.of("*"));
+
   ChannelPatterns(List<String> patterns) {
     this.patterns = List.copyOf(patterns);
     this.regex = patterns.isEmpty() ? null : Pattern.compile(toRegex(patterns));

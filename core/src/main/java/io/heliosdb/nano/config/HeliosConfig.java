@@ -31,6 +31,7 @@ public final class HeliosConfig {
   private final ChannelPatterns durableChannels;
   private final long retentionMaxCount;
   private final Duration retentionMaxAge;
+  private final boolean crossProcess;
 
   private HeliosConfig(Builder b) {
     this.path = b.path;
@@ -46,6 +47,7 @@ public final class HeliosConfig {
     this.durableChannels = new ChannelPatterns(b.durableChannels);
     this.retentionMaxCount = b.retentionMaxCount;
     this.retentionMaxAge = b.retentionMaxAge;
+    this.crossProcess = b.crossProcess;
     if (b.metrics != null) {
       this.metrics = b.metrics;
     } else {
@@ -79,6 +81,7 @@ public final class HeliosConfig {
     b.durableChannels = durableChannels.patterns();
     b.retentionMaxCount = retentionMaxCount;
     b.retentionMaxAge = retentionMaxAge;
+    b.crossProcess = crossProcess;
     return b;
   }
 
@@ -142,6 +145,19 @@ public final class HeliosConfig {
     return retentionMaxAge;
   }
 
+  /**
+   * Whether every notification goes through the database file, so that other processes that open it
+   * with this setting receive it too. False by default.
+   */
+  public boolean crossProcess() {
+    return crossProcess;
+  }
+
+  /** Which notifications the engine writes to the log: the durable ones, or all. */
+  public ChannelPatterns loggedChannels() {
+    return crossProcess ? ChannelPatterns.ALL : durableChannels;
+  }
+
   /** The tracker notifications are reported to; a no-op unless metrics are enabled or supplied. */
   public MetricsTracker metrics() {
     return metrics;
@@ -175,6 +191,8 @@ public final class HeliosConfig {
         + retentionMaxCount
         + ", retentionMaxAge="
         + retentionMaxAge
+        + ", crossProcess="
+        + crossProcess
         + "}";
   }
 
@@ -194,6 +212,7 @@ public final class HeliosConfig {
     private List<String> durableChannels = List.of();
     private long retentionMaxCount = 1_000_000;
     private Duration retentionMaxAge = Duration.ofDays(7);
+    private boolean crossProcess = false;
 
     private Builder() {}
 
@@ -288,6 +307,17 @@ public final class HeliosConfig {
       return this;
     }
 
+    /**
+     * Deliver notifications between processes that open the same database file: every notification
+     * is then written to the file in its transaction (a row write each, pruned after {@code 30 s}
+     * unless its channel is durable), and each process follows the file. Every process that should
+     * take part opens the file with this set. Not for in-memory databases.
+     */
+    public Builder crossProcess(boolean crossProcess) {
+      this.crossProcess = crossProcess;
+      return this;
+    }
+
     /** A tracker of your own (an adapter to your metrics library); implies metrics enabled. */
     public Builder metrics(MetricsTracker tracker) {
       this.metrics = Objects.requireNonNull(tracker, "tracker");
@@ -330,6 +360,11 @@ public final class HeliosConfig {
             "retention_max_age = " + retentionMaxAge + " is out of range: must be at least 1s");
       }
       ChannelPatterns.validate(new ArrayList<>(durableChannels));
+      if (crossProcess && path == null) {
+        throw new ConfigException(
+            "cross_process = true needs a database file: an in-memory database has no other"
+                + " process to share with");
+      }
       return new HeliosConfig(this);
     }
 

@@ -50,6 +50,7 @@ final class TomlConfigLoader {
         });
     pubsub.put(
         "retention_max_age", (b, t, k, w) -> b.retentionMaxAge(duration(w, k, string(t, k, w))));
+    pubsub.put("cross_process", bool((b, v) -> b.crossProcess(v)));
     SECTIONS.put("pubsub", pubsub);
 
     Map<String, Key> monitoring = new LinkedHashMap<>();

@@ -9,16 +9,20 @@ import org.sqlite.core.CoreStatement;
 import org.sqlite.core.DB;
 
 /**
- * The durable log: notifications on durable channels written to the table {@value #TABLE} inside
- * the sending transaction, so they commit, roll back and survive a crash with the data. The id is
- * SQLite's AUTOINCREMENT rowid; as SQLite lets one writer at a time hold the write lock until it
- * commits, ids increase in commit order across every connection and process on the file.
+ * The notification log: notifications on durable channels (with cross-process delivery, on every
+ * channel) written to the table {@value #TABLE} inside the sending transaction, so they commit,
+ * roll back and survive a crash with the data. The id is SQLite's AUTOINCREMENT rowid; as SQLite
+ * lets one writer at a time hold the write lock until it commits, ids increase in commit order
+ * across every connection and process on the file.
  */
 public final class DurableLog {
   /** The log, readable with plain SELECT. */
   public static final String TABLE = "heliosdb_notifications";
 
-  /** One row: the highest id retention has removed (0 before any). */
+  /**
+   * One row: the highest id retention has removed of durable channels (0 before any), and of the
+   * other channels that cross-process delivery logs.
+   */
   public static final String STATE_TABLE = "heliosdb_notifications_state";
 
   private static final int SQLITE_ROW = 100;
@@ -56,12 +60,14 @@ public final class DurableLog {
       // Look first: creating takes the write lock, which another writer may hold for long.
       try (ResultSet rs =
           s.executeQuery(
-              "SELECT count(*) FROM sqlite_schema WHERE name IN ('"
+              "SELECT (SELECT count(*) FROM sqlite_schema WHERE name IN ('"
                   + TABLE
                   + "', '"
                   + STATE_TABLE
-                  + "')")) {
-        if (rs.next() && rs.getInt(1) == 2) {
+                  + "')) + (SELECT count(*) FROM pragma_table_info('"
+                  + STATE_TABLE
+                  + "') WHERE name = 'transient_pruned_up_to')")) {
+        if (rs.next() && rs.getInt(1) == 3) {
           return;
         }
       }
@@ -72,11 +78,16 @@ public final class DurableLog {
                 + TABLE
                 + "(id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, payload TEXT NOT NULL,"
                 + " sender_pid INTEGER NOT NULL, committed_at TEXT NOT NULL)");
-        s.execute("CREATE TABLE IF NOT EXISTS " + STATE_TABLE + "(pruned_up_to INTEGER NOT NULL)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS "
+                + STATE_TABLE
+                + "(pruned_up_to INTEGER NOT NULL,"
+                + " transient_pruned_up_to INTEGER NOT NULL DEFAULT 0)");
+        addTransientColumn(s);
         s.execute(
             "INSERT INTO "
                 + STATE_TABLE
-                + " SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM "
+                + "(pruned_up_to) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM "
                 + STATE_TABLE
                 + ")");
         s.execute("COMMIT");
@@ -85,6 +96,23 @@ public final class DurableLog {
         throw e;
       }
     }
+  }
+
+  /** Logs from before cross-process delivery have a state table without this column. */
+  private static void addTransientColumn(Statement s) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT 1 FROM pragma_table_info('"
+                + STATE_TABLE
+                + "') WHERE name = 'transient_pruned_up_to'")) {
+      if (rs.next()) {
+        return;
+      }
+    }
+    s.execute(
+        "ALTER TABLE "
+            + STATE_TABLE
+            + " ADD COLUMN transient_pruned_up_to INTEGER NOT NULL DEFAULT 0");
   }
 
   /**

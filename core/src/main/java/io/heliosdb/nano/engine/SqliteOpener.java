@@ -55,10 +55,10 @@ public final class SqliteOpener {
           s.execute("PRAGMA synchronous = NORMAL");
         }
       }
-      if (!config.durableChannels().isEmpty()) {
+      if (!config.loggedChannels().isEmpty()) {
         DurableLog.createTables(conn);
       }
-      EngineConnection engine = new EngineConnection(conn, sequencer, config.durableChannels());
+      EngineConnection engine = new EngineConnection(conn, sequencer, config.loggedChannels());
       NotifyFunctions.register(
           conn, engine, session, config.maxPayloadBytes(), config.pubsubEnabled());
       CompatFunctions.register(conn, config, session);

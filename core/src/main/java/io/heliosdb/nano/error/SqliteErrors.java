@@ -79,6 +79,17 @@ public final class SqliteErrors {
         || message.contains("channel name cannot be empty")) {
       return SqlState.INVALID_PARAMETER_VALUE;
     }
+    // A failure inside a function (the durable-log insert of pg_notify()) reaches the statement
+    // as a plain SQLITE_ERROR whose message names the real one.
+    if (message.contains("database is locked") || message.contains("database table is locked")) {
+      return SqlState.LOCK_NOT_AVAILABLE;
+    }
+    if (message.contains("readonly database")) {
+      return SqlState.READ_ONLY_SQL_TRANSACTION;
+    }
+    if (message.contains("database or disk is full")) {
+      return SqlState.DISK_FULL;
+    }
     if (message.contains("pubsub.enabled = false")) {
       return SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE;
     }

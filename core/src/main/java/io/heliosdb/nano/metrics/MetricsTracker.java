@@ -12,7 +12,12 @@ public interface MetricsTracker {
     /** The subscriber's bounded queue was full. */
     QUEUE_FULL,
     /** The subscriber was closed before it read the notification. */
-    SUBSCRIBER_CLOSED
+    SUBSCRIBER_CLOSED,
+    /**
+     * Cross-process delivery fell so far behind that retention removed notifications before this
+     * process read them.
+     */
+    RELAY_BEHIND
   }
 
   /** A tracker that records nothing. */

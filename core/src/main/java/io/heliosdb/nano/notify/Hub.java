@@ -1,6 +1,8 @@
 package io.heliosdb.nano.notify;
 
+import io.heliosdb.nano.config.ChannelPatterns;
 import io.heliosdb.nano.engine.CommitSequencer;
+import io.heliosdb.nano.engine.LogFollower;
 import io.heliosdb.nano.engine.PendingEntry;
 import io.heliosdb.nano.metrics.MetricsTracker;
 import java.util.ArrayList;
@@ -26,7 +28,13 @@ import java.util.function.Consumer;
  * notifications fan out. Knows no SQL and no sockets.
  */
 public final class Hub implements CommitSequencer {
-  private static final AtomicInteger PIDS = new AtomicInteger(1000);
+  /**
+   * Session process ids: a block of 100,000 per operating-system process, so that processes sharing
+   * a file (cross-process delivery) show different senders, as PostgreSQL's backends do.
+   */
+  private static final AtomicInteger PIDS =
+      new AtomicInteger(1000 + (int) (ProcessHandle.current().pid() % 20_000) * 100_000);
+
   private static final Object CANCELLED = new Object();
 
   private final int maxChannels;
@@ -44,6 +52,9 @@ public final class Hub implements CommitSequencer {
   private long nextRelease = 1;
   private long sequence;
   private volatile boolean closed;
+
+  /** Set with cross-process delivery: logged notifications then fan out from the log. */
+  private volatile Relay relay;
 
   /** A finished commit waiting for its turn. */
   private record Release(int senderPid, Mailbox sender, List<PendingEntry> entries) {}
@@ -85,14 +96,62 @@ public final class Hub implements CommitSequencer {
     synchronized (lock) {
       if (ticket != nextRelease) {
         finished.put(ticket, new Release(senderPid, sender, entries));
+      } else {
+        // The usual case: every earlier commit is out already.
+        nextRelease++;
+        if (!closed) {
+          apply(new Release(senderPid, sender, entries));
+        }
+        releaseInOrder();
+      }
+    }
+    Relay r = relay;
+    if (r != null && hasLogged(entries)) {
+      r.catchUp(); // outside the lock: it delivers through deliverLogged
+    }
+  }
+
+  private static boolean hasLogged(List<PendingEntry> entries) {
+    for (PendingEntry e : entries) {
+      if (e.durableId() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Makes logged notifications fan out from {@code relay} rather than from commits. */
+  public void setRelay(Relay relay) {
+    this.relay = relay;
+  }
+
+  public Relay relay() {
+    return relay;
+  }
+
+  /**
+   * Fans out rows of the log in id order (cross-process delivery); a row's id is shown only on a
+   * durable channel, as notifications on other channels have none to resume from.
+   */
+  public void deliverLogged(List<LogFollower.Row> rows, ChannelPatterns durable) {
+    synchronized (lock) {
+      if (closed) {
         return;
       }
-      // The usual case: every earlier commit is out already.
-      nextRelease++;
-      if (!closed) {
-        apply(new Release(senderPid, sender, entries));
+      for (LogFollower.Row r : rows) {
+        fanOut(r.senderPid(), r.channel(), r.payload(), durable.matches(r.channel()) ? r.id() : 0);
       }
-      releaseInOrder();
+    }
+  }
+
+  /** Tells every mailbox that up to {@code count} notifications were lost before the next one. */
+  public void reportLoss(long count) {
+    synchronized (lock) {
+      for (Mailbox m : mailboxes) {
+        if (!m.channels.isEmpty()) {
+          m.markDropped(count);
+        }
+      }
     }
   }
 
@@ -142,9 +201,10 @@ public final class Hub implements CommitSequencer {
         }
       }
     }
+    boolean relayed = relay != null;
     if (entries.size() == 1) {
       PendingEntry e = entries.get(0);
-      if (e.kind() == PendingEntry.Kind.NOTIFY) {
+      if (e.kind() == PendingEntry.Kind.NOTIFY && !(relayed && e.durableId() > 0)) {
         fanOut(r.senderPid(), e.channel(), e.payload(), e.durableId());
       }
       return;
@@ -154,6 +214,7 @@ public final class Hub implements CommitSequencer {
     Set<List<String>> seen = new LinkedHashSet<>();
     for (PendingEntry e : entries) {
       if (e.kind() == PendingEntry.Kind.NOTIFY
+          && !(relayed && e.durableId() > 0)
           && (e.durableId() > 0 || seen.add(List.of(e.channel(), e.payload())))) {
         fanOut(r.senderPid(), e.channel(), e.payload(), e.durableId());
       }
@@ -309,8 +370,12 @@ public final class Hub implements CommitSequencer {
     }
   }
 
-  /** Closes every mailbox; later publications are ignored. */
+  /** Closes every mailbox and the relay; later publications are ignored. */
   public void close() {
+    Relay r = relay;
+    if (r != null) {
+      r.close();
+    }
     synchronized (lock) {
       closed = true;
       for (Mailbox m : new ArrayList<>(mailboxes)) {

@@ -27,6 +27,10 @@ public final class HubRegistry {
       Hub hub = new Hub(config.maxChannels(), config.notificationQueueSize(), config.metrics());
       s = new Shared(key, hub, config);
       HUBS.put(key, s);
+    } else if (config.crossProcess() && !s.config().crossProcess()) {
+      throw new ConfigException(
+          "cross_process = true, but this database is already open in this process without it;"
+              + " open it with the same setting");
     } else if (!config.durableChannels().isEmpty()
         && !config.durableChannels().patterns().equals(s.config().durableChannels().patterns())) {
       // Which notifications are logged is decided per file, not per handle: a second handle

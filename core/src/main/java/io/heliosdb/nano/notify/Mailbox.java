@@ -93,6 +93,23 @@ public final class Mailbox {
       droppedPending.incrementAndGet();
       metrics.notificationsDropped(DropReason.QUEUE_FULL, 1);
     }
+    wakeConsumer();
+  }
+
+  /**
+   * Called by the hub, under its lock: {@code count} notifications for this mailbox were lost
+   * before it could offer them; the consumer gets an overflow marker for them.
+   */
+  void markDropped(long count) {
+    if (closed) {
+      return;
+    }
+    droppedPending.addAndGet(count);
+    metrics.notificationsDropped(DropReason.RELAY_BEHIND, count);
+    wakeConsumer();
+  }
+
+  private void wakeConsumer() {
     if (listener != null) {
       scheduleDrain();
     } else {

@@ -2,11 +2,13 @@ package io.heliosdb.nano.session;
 
 import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.engine.SqliteOpener;
+import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.notify.Hub;
 import io.heliosdb.nano.notify.HubRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.UUID;
 
 /**
@@ -64,8 +66,28 @@ public final class Database {
   }
 
   /** A reference to this database's hub, for subscriptions outside any session; release it. */
-  public HubRegistry.Shared acquireHub() {
-    return HubRegistry.acquire(key, config);
+  public HubRegistry.Shared acquireHub() throws SQLException {
+    HubRegistry.Shared shared = HubRegistry.acquire(key, config);
+    if (!shared.config().crossProcess()) {
+      return shared;
+    }
+    try {
+      synchronized (shared) {
+        if (shared.hub().relay() == null) {
+          shared.hub().setRelay(new CrossProcessRelay(shared.hub(), shared.config(), url));
+        }
+      }
+      return shared;
+    } catch (SQLException | RuntimeException e) {
+      HubRegistry.release(shared);
+      throw e;
+    } catch (IOException e) {
+      HubRegistry.release(shared);
+      throw new SQLException(
+          "cannot watch the database file for other processes' commits: " + e.getMessage(),
+          SqlState.IO_ERROR.code(),
+          e);
+    }
   }
 
   /** A new process id for a Java API publisher that is not a connection. */

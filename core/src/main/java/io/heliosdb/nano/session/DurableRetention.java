@@ -1,5 +1,6 @@
 package io.heliosdb.nano.session;
 
+import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.engine.DurableLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * Applies retention to the durable log: keeps the newest {@code maxCount} notifications and none
@@ -21,36 +23,45 @@ public final class DurableRetention {
   static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+  /** How long cross-process delivery keeps a notification of a channel that is not durable. */
+  public static final Duration TRANSIENT_KEEP = Duration.ofSeconds(30);
+
   private DurableRetention() {}
 
   /**
-   * Prunes in one short write transaction on {@code conn} (not in a transaction of its own).
+   * Prunes in one short write transaction on {@code conn} (not in a transaction of its own): the
+   * durable log by {@code config}'s retention and, with cross-process delivery, notifications of
+   * other channels once they are older than {@link #TRANSIENT_KEEP}.
    *
    * @return how many notifications were removed
    */
-  public static int prune(Connection conn, long maxCount, Duration maxAge, Instant now)
-      throws SQLException {
+  public static int prune(Connection conn, HeliosConfig config, Instant now) throws SQLException {
     String t = DurableLog.TABLE;
     try (Statement s = conn.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
       boolean done = false;
       try {
+        int removed = config.crossProcess() ? pruneTransient(conn, s, config, now) : 0;
         long maxId = single(s, "SELECT coalesce(max(id), 0) FROM " + t);
         long pruned = single(s, "SELECT pruned_up_to FROM " + DurableLog.STATE_TABLE);
-        long upTo = maxId - maxCount;
+        long upTo =
+            config.crossProcess()
+                ? countLimit(s, maxId, config.retentionMaxCount())
+                : maxId - config.retentionMaxCount(); // ids are dense but for failed statements'
         // Ids grow with time: the old rows are those before the first young one.
-        try (PreparedStatement young =
-            conn.prepareStatement(
-                "SELECT id FROM " + t + " WHERE committed_at >= ? ORDER BY id LIMIT 1")) {
-          young.setString(1, TIME.format(now.minus(maxAge)));
-          try (ResultSet rs = young.executeQuery()) {
-            upTo = Math.max(upTo, rs.next() ? rs.getLong(1) - 1 : maxId);
-          }
-        }
-        int removed = 0;
+        upTo =
+            Math.max(
+                upTo, firstYoungerThan(conn, pruned, now.minus(config.retentionMaxAge()), maxId));
         if (upTo > pruned) {
-          removed = s.executeUpdate("DELETE FROM " + t + " WHERE id <= " + upTo);
-          s.executeUpdate("UPDATE " + DurableLog.STATE_TABLE + " SET pruned_up_to = " + upTo);
+          removed += s.executeUpdate("DELETE FROM " + t + " WHERE id <= " + upTo);
+          s.executeUpdate(
+              "UPDATE "
+                  + DurableLog.STATE_TABLE
+                  + " SET pruned_up_to = "
+                  + upTo
+                  + ", transient_pruned_up_to = max(transient_pruned_up_to, "
+                  + upTo
+                  + ")");
         }
         s.execute("COMMIT");
         done = true;
@@ -61,6 +72,80 @@ public final class DurableRetention {
         }
       }
     }
+  }
+
+  /**
+   * The highest id to remove so that at most {@code maxCount} rows stay, where cross-process
+   * delivery removes other channels' rows early and leaves the ids sparse: counted when the span of
+   * ids exceeds the limit.
+   */
+  private static long countLimit(Statement s, long maxId, long maxCount) throws SQLException {
+    long minId = single(s, "SELECT coalesce(min(id), 0) FROM " + DurableLog.TABLE);
+    if (maxId - minId + 1 <= maxCount) {
+      return minId - 1;
+    }
+    long nth =
+        single(
+            s,
+            "SELECT id FROM " + DurableLog.TABLE + " ORDER BY id DESC LIMIT 1 OFFSET " + maxCount);
+    return Math.max(nth, minId - 1);
+  }
+
+  /**
+   * The id just before the first row after {@code afterId} committed at or after {@code cutoff};
+   * {@code maxId} if none.
+   */
+  private static long firstYoungerThan(Connection conn, long afterId, Instant cutoff, long maxId)
+      throws SQLException {
+    try (PreparedStatement young =
+        conn.prepareStatement(
+            "SELECT id FROM "
+                + DurableLog.TABLE
+                + " WHERE id > ? AND committed_at >= ? ORDER BY id LIMIT 1")) {
+      young.setLong(1, afterId);
+      young.setString(2, TIME.format(cutoff));
+      try (ResultSet rs = young.executeQuery()) {
+        return rs.next() ? rs.getLong(1) - 1 : maxId;
+      }
+    }
+  }
+
+  /**
+   * Removes the rows of channels that are not durable once every process has had {@link
+   * #TRANSIENT_KEEP} to read them, and records how far, so that a process further behind learns
+   * that it lost some.
+   */
+  private static int pruneTransient(Connection conn, Statement s, HeliosConfig config, Instant now)
+      throws SQLException {
+    long from = single(s, "SELECT transient_pruned_up_to FROM " + DurableLog.STATE_TABLE);
+    long maxId = single(s, "SELECT coalesce(max(id), 0) FROM " + DurableLog.TABLE);
+    long upTo = firstYoungerThan(conn, from, now.minus(TRANSIENT_KEEP), maxId);
+    if (upTo <= from) {
+      return 0;
+    }
+    List<String> patterns = config.durableChannels().patterns();
+    StringBuilder durable = new StringBuilder("0");
+    for (int i = 0; i < patterns.size(); i++) {
+      durable.append(" OR channel GLOB ?");
+    }
+    int removed;
+    try (PreparedStatement delete =
+        conn.prepareStatement(
+            "DELETE FROM "
+                + DurableLog.TABLE
+                + " WHERE id > ? AND id <= ? AND NOT ("
+                + durable
+                + ")")) {
+      delete.setLong(1, from);
+      delete.setLong(2, upTo);
+      for (int i = 0; i < patterns.size(); i++) {
+        // Our globs know only * and ?; in SQLite's, [ opens a character class.
+        delete.setString(i + 3, patterns.get(i).replace("[", "[[]"));
+      }
+      removed = delete.executeUpdate();
+    }
+    s.executeUpdate("UPDATE " + DurableLog.STATE_TABLE + " SET transient_pruned_up_to = " + upTo);
+    return removed;
   }
 
   /** Notifications kept, oldest id, newest id (0 and 0 when empty): for metrics. */

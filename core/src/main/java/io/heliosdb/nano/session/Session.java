@@ -48,7 +48,7 @@ public final class Session implements SessionView, AutoCloseable {
 
   /** Opens a session on {@code db}; the session holds its own reference to the database's hub. */
   public static Session open(Database db) throws SQLException {
-    HubRegistry.Shared shared = HubRegistry.acquire(db.key(), db.config());
+    HubRegistry.Shared shared = db.acquireHub();
     try {
       return new Session(shared, db.url());
     } catch (SQLException | RuntimeException e) {
@@ -135,7 +135,15 @@ public final class Session implements SessionView, AutoCloseable {
     }
     notifyStatement.setString(1, channel);
     notifyStatement.setString(2, payload);
-    runInternal(notifyStatement);
+    try {
+      runInternal(notifyStatement);
+    } catch (SQLException e) {
+      // sqlite-jdbc finalizes a statement that fails with a plain SQLITE_ERROR (as an error
+      // raised inside pg_notify() is): prepare a new one next time.
+      notifyStatement.close();
+      notifyStatement = null;
+      throw e;
+    }
   }
 
   private void listenAction(String kind, String channel) throws SQLException {
@@ -144,7 +152,13 @@ public final class Session implements SessionView, AutoCloseable {
     }
     listenStatement.setString(1, kind);
     listenStatement.setString(2, channel);
-    runInternal(listenStatement);
+    try {
+      runInternal(listenStatement);
+    } catch (SQLException e) {
+      listenStatement.close(); // as in notify()
+      listenStatement = null;
+      throw e;
+    }
   }
 
   private void runInternal(PreparedStatement ps) throws SQLException {

@@ -30,7 +30,7 @@ final class QuickStatements {
     }
     return switch (c.type()) {
       case LISTEN, UNLISTEN, UNLISTEN_ALL -> true;
-      case NOTIFY -> !config.durableChannels().matches(c.channel());
+      case NOTIFY -> !config.loggedChannels().matches(c.channel());
       default -> false;
     };
   }

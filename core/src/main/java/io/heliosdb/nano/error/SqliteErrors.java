@@ -49,6 +49,8 @@ public final class SqliteErrors {
       case SQLITE_READONLY_RECOVERY:
       case SQLITE_READONLY_CANTLOCK:
       case SQLITE_READONLY_ROLLBACK:
+      case SQLITE_READONLY_CANTINIT:
+      case SQLITE_READONLY_DIRECTORY:
         return SqlState.READ_ONLY_SQL_TRANSACTION;
       case SQLITE_FULL:
         return SqlState.DISK_FULL;

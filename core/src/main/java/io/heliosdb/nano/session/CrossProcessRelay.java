@@ -89,7 +89,9 @@ final class CrossProcessRelay implements Relay {
         lastId = rows.get(rows.size() - 1).id();
       } while (rows.size() == PAGE);
     } catch (SQLException | RuntimeException e) {
-      // Committed rows stay in the log: the watcher's next round delivers them.
+      // Committed rows stay in the log: the watcher's next round (at most the fallback timer's
+      // period away) delivers them, as a forgotten data_version counts as a change.
+      dataVersion = -1;
       log.debug("cross-process relay deferred: {}", e.getMessage());
     }
   }

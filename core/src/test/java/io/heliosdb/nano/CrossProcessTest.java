@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,6 +136,49 @@ class CrossProcessTest {
       c.notify("events", "after");
       assertThat(receive(sub, 1)).containsExactly("after");
       assertThat(sub.poll()).as("nothing of the failed NOTIFY").isNull();
+    }
+  }
+
+  @Test
+  void aSessionGetsItsOwnNotificationAfterListenInTheSameTransactionWhileTheWatcherIsBusy()
+      throws Exception {
+    Path file = dir.resolve("own.db");
+    try (HeliosDB db = HeliosDB.open(config(file));
+        HeliosConnection c = db.connection();
+        Statement st = c.createStatement()) {
+      db.execute("CREATE TABLE noise(x)");
+      // Another connection commits all the time, so the relay's watcher looks at the log all the
+      // time too: it must not deliver a commit of this process before that commit's LISTEN.
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread noise =
+          new Thread(
+              () -> {
+                try (HeliosConnection n = db.connection();
+                    Statement ns = n.createStatement()) {
+                  while (!stop.get()) {
+                    ns.execute("INSERT INTO noise VALUES (1)");
+                  }
+                } catch (SQLException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      noise.start();
+      try {
+        for (int i = 0; i < 300; i++) {
+          st.execute("BEGIN");
+          st.execute("LISTEN ch" + i);
+          st.execute("NOTIFY ch" + i + ", '" + i + "'");
+          st.execute("COMMIT");
+          assertThat(c.getNotifications(10_000))
+              .as("round %d", i)
+              .extracting(Notification::payload)
+              .containsExactly(Integer.toString(i));
+          st.execute("UNLISTEN *");
+        }
+      } finally {
+        stop.set(true);
+        noise.join();
+      }
     }
   }
 

@@ -99,7 +99,7 @@ public final class EngineConnection {
           @Override
           public void onCommit() {
             if (!internal) {
-              hookEvents.add(new long[] {sequencer.nextTicket(), lastSeq, journalFrom});
+              hookEvents.add(new long[] {sequencer.nextTicket(firstLogId()), lastSeq, journalFrom});
               transactionEnded();
             }
           }
@@ -126,6 +126,19 @@ public final class EngineConnection {
   private void transactionEnded() {
     journalFrom = Long.MAX_VALUE;
     txnWritten = false;
+  }
+
+  /** The smallest log id among the entries not yet delivered; 0 when none was logged. */
+  private long firstLogId() {
+    if (log == null) {
+      return 0;
+    }
+    for (PendingEntry p : pending) {
+      if (p.seq() > deliveredUpTo && p.durableId() > 0) {
+        return p.durableId();
+      }
+    }
+    return 0;
   }
 
   /** A SAVEPOINT is about to run: journal every later entry until the transaction ends. */

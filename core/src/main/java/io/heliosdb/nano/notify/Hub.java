@@ -56,6 +56,12 @@ public final class Hub implements CommitSequencer {
   /** Set with cross-process delivery: logged notifications then fan out from the log. */
   private volatile Relay relay;
 
+  /** Ticket to the first log id of a commit of this process not yet published; under lock. */
+  private final Map<Long, Long> unpublishedLogIds = new HashMap<>();
+
+  /** Whether the relay held rows back that a publication now lets go; under lock. */
+  private boolean relayWaiting;
+
   /** A finished commit waiting for its turn. */
   private record Release(int senderPid, Mailbox sender, List<PendingEntry> entries) {}
 
@@ -77,15 +83,27 @@ public final class Hub implements CommitSequencer {
   }
 
   @Override
-  public long nextTicket() {
-    return tickets.incrementAndGet();
+  public long nextTicket(long firstLogId) {
+    if (firstLogId <= 0 || relay == null) {
+      return tickets.incrementAndGet();
+    }
+    synchronized (lock) {
+      long ticket = tickets.incrementAndGet();
+      unpublishedLogIds.put(ticket, firstLogId);
+      return ticket;
+    }
   }
 
   @Override
   public void cancel(long ticket) {
+    boolean catchUp;
     synchronized (lock) {
       finished.put(ticket, CANCELLED);
       releaseInOrder();
+      catchUp = takeRelayWaiting();
+    }
+    if (catchUp) {
+      relay.catchUp();
     }
   }
 
@@ -93,31 +111,36 @@ public final class Hub implements CommitSequencer {
    * Publishes a committed transaction: its LISTEN changes (for {@code sender}) and notifications.
    */
   public void publish(long ticket, int senderPid, Mailbox sender, List<PendingEntry> entries) {
+    boolean catchUp;
     synchronized (lock) {
       if (ticket != nextRelease) {
         finished.put(ticket, new Release(senderPid, sender, entries));
-      } else {
-        // The usual case: every earlier commit is out already.
-        nextRelease++;
-        if (!closed) {
-          apply(new Release(senderPid, sender, entries));
-        }
-        releaseInOrder();
+        return;
       }
+      // The usual case: every earlier commit is out already.
+      released(nextRelease++);
+      if (!closed) {
+        apply(new Release(senderPid, sender, entries));
+      }
+      releaseInOrder();
+      catchUp = takeRelayWaiting();
     }
-    Relay r = relay;
-    if (r != null && hasLogged(entries)) {
-      r.catchUp(); // outside the lock: it delivers through deliverLogged
+    if (catchUp) {
+      relay.catchUp(); // outside the lock: it delivers through deliverLogged
     }
   }
 
-  private static boolean hasLogged(List<PendingEntry> entries) {
-    for (PendingEntry e : entries) {
-      if (e.durableId() > 0) {
-        return true;
-      }
+  /** Under the lock: a ticket is out, its log rows may go (cross-process delivery). */
+  private void released(long ticket) {
+    if (!unpublishedLogIds.isEmpty() && unpublishedLogIds.remove(ticket) != null) {
+      relayWaiting = true;
     }
-    return false;
+  }
+
+  private boolean takeRelayWaiting() {
+    boolean waiting = relayWaiting && relay != null;
+    relayWaiting = false;
+    return waiting;
   }
 
   /** Makes logged notifications fan out from {@code relay} rather than from commits. */
@@ -131,16 +154,31 @@ public final class Hub implements CommitSequencer {
 
   /**
    * Fans out rows of the log in id order (cross-process delivery); a row's id is shown only on a
-   * durable channel, as notifications on other channels have none to resume from.
+   * durable channel, as notifications on other channels have none to resume from. Returns how many
+   * of the rows went out; the rest wait for a commit of this process (see {@link #nextTicket}),
+   * whose publication catches the relay up again.
    */
-  public void deliverLogged(List<LogFollower.Row> rows, ChannelPatterns durable) {
+  public int deliverLogged(List<LogFollower.Row> rows, ChannelPatterns durable) {
     synchronized (lock) {
       if (closed) {
-        return;
+        return rows.size();
       }
+      // A row of a commit of this process that is not published yet waits, and every row after
+      // it: that commit's LISTEN changes apply first, as they would without the log.
+      long limit = Long.MAX_VALUE;
+      for (long first : unpublishedLogIds.values()) {
+        limit = Math.min(limit, first);
+      }
+      int n = 0;
       for (LogFollower.Row r : rows) {
+        if (r.id() >= limit) {
+          relayWaiting = true;
+          break;
+        }
         fanOut(r.senderPid(), r.channel(), r.payload(), durable.matches(r.channel()) ? r.id() : 0);
+        n++;
       }
+      return n;
     }
   }
 
@@ -158,6 +196,7 @@ public final class Hub implements CommitSequencer {
   /** A notification that is its own transaction (the Java API outside one). */
   public void publishNow(int senderPid, String channel, String payload) {
     long ticket = nextTicket();
+    boolean catchUp;
     synchronized (lock) {
       if (ticket != nextRelease) {
         finished.put(
@@ -173,13 +212,17 @@ public final class Hub implements CommitSequencer {
         fanOut(senderPid, channel, payload, 0);
       }
       releaseInOrder();
+      catchUp = takeRelayWaiting();
+    }
+    if (catchUp) {
+      relay.catchUp();
     }
   }
 
   private void releaseInOrder() {
     Object next;
     while (!finished.isEmpty() && (next = finished.remove(nextRelease)) != null) {
-      nextRelease++;
+      released(nextRelease++);
       if (next != CANCELLED && !closed) {
         apply((Release) next);
       }

@@ -44,6 +44,7 @@ final class CrossProcessRelay implements Relay {
   private final String fileName;
   private final Thread watcher;
   private long lastId;
+  private long lossReportedUpTo;
   private long dataVersion = -1;
   private volatile boolean closed;
 
@@ -85,8 +86,14 @@ final class CrossProcessRelay implements Relay {
           return;
         }
         reportLoss(rows.get(0).id());
-        hub.deliverLogged(rows, config.durableChannels());
-        lastId = rows.get(rows.size() - 1).id();
+        int delivered = hub.deliverLogged(rows, config.durableChannels());
+        if (delivered == 0) {
+          return; // a commit of this process goes first; its publication calls again
+        }
+        lastId = rows.get(delivered - 1).id();
+        if (delivered < rows.size()) {
+          return;
+        }
       } while (rows.size() == PAGE);
     } catch (SQLException | RuntimeException e) {
       // Committed rows stay in the log: the watcher's next round (at most the fallback timer's
@@ -101,12 +108,14 @@ final class CrossProcessRelay implements Relay {
    * retention having passed this relay's position does.
    */
   private void reportLoss(long nextId) throws SQLException {
-    if (nextId == lastId + 1) {
+    long from = Math.max(lastId, lossReportedUpTo);
+    if (nextId == from + 1) {
       return;
     }
-    long pruned = follower.transientPrunedUpTo();
-    if (pruned > lastId) {
-      hub.reportLoss(Math.min(pruned, nextId - 1) - lastId);
+    long pruned = Math.min(follower.transientPrunedUpTo(), nextId - 1);
+    if (pruned > from) {
+      hub.reportLoss(pruned - from);
+      lossReportedUpTo = pruned;
     }
   }
 

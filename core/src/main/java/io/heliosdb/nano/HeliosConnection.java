@@ -3,6 +3,7 @@ package io.heliosdb.nano;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A JDBC connection to a HeliosDB database, reached with {@code
@@ -46,4 +47,14 @@ public interface HeliosConnection extends Connection {
 
   /** The channels this connection listens to (what {@code pg_listening_channels()} returns). */
   List<String> listeningChannels() throws SQLException;
+
+  /**
+   * For a front end with sessions of its own (the wire server): the user that SQL's {@code
+   * current_user()}, {@code session_user()} and {@code user()} report, and the lookup {@code
+   * current_setting(name)} reads, which returns null for an unknown parameter (then {@code
+   * current_setting} fails with 42704, or returns NULL when asked with {@code missing_ok}). Without
+   * it, the user is the JVM's {@code user.name} and a few fixed parameters are known ({@code
+   * server_version}, {@code client_encoding}, {@code TimeZone}, ...).
+   */
+  void setSessionParameters(String user, Function<String, String> settings) throws SQLException;
 }

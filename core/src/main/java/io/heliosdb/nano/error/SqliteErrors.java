@@ -79,6 +79,9 @@ public final class SqliteErrors {
         || message.contains("channel name cannot be empty")) {
       return SqlState.INVALID_PARAMETER_VALUE;
     }
+    if (message.contains("unrecognized configuration parameter")) {
+      return SqlState.UNDEFINED_OBJECT;
+    }
     if (message.contains("pubsub.enabled = false")) {
       return SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE;
     }

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -33,6 +34,11 @@ public final class Session implements SessionView, AutoCloseable {
   private volatile Mailbox mailbox;
 
   private volatile Runnable arrivalSignal;
+
+  /** What current_user and current_setting() read: a front end's, else the embedded ones. */
+  private volatile String user = EmbeddedSettings.user();
+
+  private volatile Function<String, String> settings = EmbeddedSettings::get;
 
   private final int pid;
   private PreparedStatement listenStatement;
@@ -184,6 +190,25 @@ public final class Session implements SessionView, AutoCloseable {
   @Override
   public double notificationQueueUsage() {
     return hub.queueUsage();
+  }
+
+  @Override
+  public String user() {
+    return user;
+  }
+
+  @Override
+  public String setting(String name) {
+    return settings.apply(name);
+  }
+
+  /**
+   * A front end's session parameters: the user {@code current_user} names and the lookup {@code
+   * current_setting(name)} reads (returning null for an unknown parameter).
+   */
+  public void parameters(String user, Function<String, String> settings) {
+    this.user = user;
+    this.settings = settings;
   }
 
   /** The next notification for this session, waiting up to the timeout; null if none. */

@@ -251,7 +251,7 @@ final class QueryRunner {
 
   /** Runs a statement's text with a plain Statement (simple query, or no parameters). */
   void execute(Statement st, String sql, QuerySink sink) throws SQLException {
-    boolean rows = st.execute(sql);
+    boolean rows = PgDialect.run(sql, st::execute);
     notices(st, sink);
     long count;
     if (rows) {
@@ -286,7 +286,7 @@ final class QueryRunner {
       values[i] = more ? rs.getObject(i + 1) : null;
       // While on the first row: without a declared type sqlite-jdbc names the value's type.
       types[i] = PgType.forColumn(md.getColumnTypeName(i + 1), values[i]);
-      columns.add(new PgColumn(md.getColumnLabel(i + 1), types[i]));
+      columns.add(new PgColumn(PgKeywords.label(md.getColumnLabel(i + 1)), types[i]));
     }
     sink.rowDescription(columns);
     long count = 0;

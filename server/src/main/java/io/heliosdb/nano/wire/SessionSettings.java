@@ -74,6 +74,11 @@ final class SessionSettings {
     values.putAll(defaults);
   }
 
+  /** A parameter's value for {@code current_setting(name)}, as SHOW has it; null when unknown. */
+  String current(String name) {
+    return values.get(name);
+  }
+
   /** Whether a statement with this verb is one of ours (SET, RESET, SHOW). */
   static boolean handles(String verb) {
     return verb.equals("SET") || verb.equals("RESET") || verb.equals("SHOW");

@@ -1,5 +1,6 @@
 package io.heliosdb.nano.wire;
 
+import io.heliosdb.nano.error.SqlState;
 import java.sql.SQLException;
 
 /**
@@ -26,15 +27,21 @@ final class PgDialect {
   static <T> T run(String sql, SqliteCall<T> call) throws SQLException {
     PgCatalog.Rewritten r = PgCatalog.rewrite(sql);
     String text = r.sql();
+    SQLException first = null;
     for (int attempt = 0; ; attempt++) {
       try {
         return call.apply(text);
       } catch (SQLException e) {
         String again = attempt < MAX_RETRIES ? PgKeywords.retry(text, e) : null;
-        if (again == null) {
+        if (again != null) {
+          first = first == null ? e : first;
+          text = again;
+        } else if (first != null && SqlState.SYNTAX_ERROR.code().equals(e.getSQLState())) {
+          // The word was a column after all (UPDATE t SET user = ...): SQLite's first word on it.
+          throw PgCatalog.explain(first, r.catalog());
+        } else {
           throw PgCatalog.explain(e, r.catalog());
         }
-        text = again;
       }
     }
   }

@@ -82,6 +82,12 @@ class CatalogQueriesTest {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString(1)).isEqualTo("bob");
       }
+      s.execute("CREATE TABLE other(id INTEGER)");
+      SQLException e =
+          catchThrowableOfType(
+              () -> s.executeUpdate("UPDATE other SET user = 'x'"), SQLException.class);
+      assertThat(e.getSQLState()).isEqualTo("42703");
+      assertThat(e.getMessage()).contains("no such column: user");
     }
   }
 

@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -87,7 +88,10 @@ final class ConnectionHandler implements InvocationHandler {
         case "inTransaction":
           return session.inTransaction();
         case "setSessionParameters":
-          session.parameters((String) args[0], (Function<String, String>) args[1]);
+          session.parameters(
+              (String) args[0],
+              (Function<String, String>) args[1],
+              (BiFunction<String, String, String>) args[2]);
           return null;
         case "createStatement":
           Statement st = (Statement) ProxyCalls.invoke(sqlite, m, args);

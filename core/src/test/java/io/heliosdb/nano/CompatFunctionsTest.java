@@ -69,7 +69,12 @@ class CompatFunctionsTest {
     try (HeliosDB db = HeliosDB.open(dir.resolve("shop.db"));
         HeliosConnection c = db.connection();
         Statement s = c.createStatement()) {
-      c.setSessionParameters("ann", name -> name.equals("application_name") ? "shop-app" : null);
+      c.setSessionParameters(
+          "ann",
+          name -> name.equals("application_name") ? "shop-app" : null,
+          (name, value) -> {
+            throw new IllegalArgumentException("refused: " + name);
+          });
       try (ResultSet rs =
           s.executeQuery(
               "SELECT current_user(), current_setting('application_name'),"
@@ -79,6 +84,20 @@ class CompatFunctionsTest {
         assertThat(rs.getString(2)).isEqualTo("shop-app");
         assertThat(rs.getString(3)).isNull();
       }
+    }
+  }
+
+  @Test
+  void setConfigIsReadBackByCurrentSetting() throws Exception {
+    try (HeliosDB db = HeliosDB.open(dir.resolve("shop.db"));
+        HeliosConnection c = db.connection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT set_config('app.tenant', '42', false), current_setting('app.tenant')")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("42");
+      assertThat(rs.getString(2)).isEqualTo("42");
     }
   }
 }

@@ -10,8 +10,9 @@ import org.sqlite.SQLiteConnection;
  * version()}, {@code pg_backend_pid()}, {@code current_database()}, {@code current_schema()},
  * {@code current_user()}, {@code session_user()}, {@code user()} (the session's user: its login
  * over the wire, the operating-system user embedded) and {@code current_setting(name [,
- * missing_ok])}, which reads the session's run-time parameters. The bare keywords {@code
- * current_user} etc. are the wire server's business (SQLite reads them as column names).
+ * missing_ok])} and {@code set_config(name, value, is_local)}, which read and set the session's
+ * run-time parameters. The bare keywords {@code current_user} etc. are the wire server's business
+ * (SQLite reads them as column names).
  */
 final class CompatFunctions {
   /** SQLITE_DETERMINISTIC is wrong for pid; INNOCUOUS lets views and triggers use them. */
@@ -44,6 +45,27 @@ final class CompatFunctions {
           INNOCUOUS);
     }
     Function.create(conn, "current_setting", new CurrentSetting(session), -1, INNOCUOUS);
+    Function.create(
+        conn,
+        "set_config",
+        new Function() {
+          @Override
+          protected void xFunc() throws SQLException {
+            String name = value_text(0);
+            if (name == null) {
+              error("NULL value not allowed for set_config's name");
+              return;
+            }
+            String value = value_text(1);
+            try {
+              result(session.setSetting(name, value == null ? "" : value));
+            } catch (IllegalArgumentException e) {
+              error(e.getMessage());
+            }
+          }
+        },
+        3,
+        0);
     Function.create(
         conn,
         "pg_backend_pid",

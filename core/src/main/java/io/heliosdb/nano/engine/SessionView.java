@@ -16,4 +16,11 @@ public interface SessionView {
 
   /** A run-time parameter's value for {@code current_setting(name)}; null when there is none. */
   String setting(String name);
+
+  /**
+   * {@code set_config(name, value, is_local)}: sets a run-time parameter and returns its new value.
+   *
+   * @throws IllegalArgumentException with the message to report when the value is refused
+   */
+  String setSetting(String name, String value);
 }

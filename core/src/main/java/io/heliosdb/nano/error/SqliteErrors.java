@@ -79,6 +79,9 @@ public final class SqliteErrors {
         || message.contains("channel name cannot be empty")) {
       return SqlState.INVALID_PARAMETER_VALUE;
     }
+    if (message.contains("this server speaks utf8 only")) {
+      return SqlState.FEATURE_NOT_SUPPORTED;
+    }
     if (message.contains("unrecognized configuration parameter")) {
       return SqlState.UNDEFINED_OBJECT;
     }

@@ -4,10 +4,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@code current_user} and {@code current_setting()} answer on an embedded connection, which
- * has no SET, no SHOW and no login: the operating-system user running the JVM, and the parameters
- * drivers read that have a fixed value here. A front end (the wire server) replaces both with its
- * session's through {@link Session#parameters}.
+ * What {@code current_user}, {@code current_setting()} and {@code set_config()} see on an embedded
+ * connection, which has no SET, no SHOW and no login: the operating-system user running the JVM,
+ * the parameters drivers read that have a fixed value here, and what set_config() set on this
+ * connection (kept for current_setting, without other effect). A front end (the wire server)
+ * replaces all of it with its session's through {@link Session#parameters}.
  */
 final class EmbeddedSettings {
   private static final Map<String, String> VALUES = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -24,7 +25,7 @@ final class EmbeddedSettings {
     VALUES.put("TimeZone", "UTC");
   }
 
-  private EmbeddedSettings() {}
+  private final Map<String, String> set = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
   /** The user name: the JVM's {@code user.name}, "heliosdb" when it has none. */
   static String user() {
@@ -33,7 +34,14 @@ final class EmbeddedSettings {
   }
 
   /** A parameter's value, null when there is no such parameter. */
-  static String get(String name) {
-    return VALUES.get(name);
+  synchronized String get(String name) {
+    String v = set.get(name);
+    return v != null ? v : VALUES.get(name);
+  }
+
+  /** set_config(): any parameter, kept for {@link #get}. */
+  synchronized String set(String name, String value) {
+    set.put(name, value);
+    return value;
   }
 }

@@ -91,7 +91,8 @@ final class PgSession {
               new SessionSettings(
                   parameters.get("user"), parameters.getOrDefault("application_name", ""));
           try {
-            conn.setSessionParameters(parameters.get("user"), settings::current);
+            conn.setSessionParameters(
+                parameters.get("user"), settings::current, settings::setConfig);
           } catch (SQLException e) {
             out.fatal(SqlState.INTERNAL_ERROR.code(), e.getMessage());
             return;

@@ -240,9 +240,11 @@ final class QueryRunner {
       } else {
         body.run(sink);
       }
+      settings.reportChanges(sink);
       status = inTransaction() ? TransactionStatus.IN_BLOCK : TransactionStatus.IDLE;
       return true;
     } catch (SQLException e) {
+      settings.reportChanges(sink); // set_config() before the failure stands, as SET does
       error(sink, e);
       status = wasInBlock || inTransaction() ? TransactionStatus.FAILED : TransactionStatus.IDLE;
       return false;

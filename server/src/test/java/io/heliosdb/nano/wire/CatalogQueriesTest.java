@@ -119,6 +119,36 @@ class CatalogQueriesTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"", "preferQueryMode=simple"})
+  void setConfigSetsWhatShowAndCurrentSettingSeeAndReportsReportedOnes(String mode)
+      throws Exception {
+    try (Connection c = connect(mode);
+        Statement s = c.createStatement()) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT set_config('app.tenant', 'acme', false),"
+                  + " set_config('application_name', 'renamed', true)")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("acme");
+        assertThat(rs.getString(2)).isEqualTo("renamed");
+      }
+      try (ResultSet rs = s.executeQuery("SHOW app.tenant")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("acme");
+      }
+      // application_name is reported: pgjdbc learns the new value from ParameterStatus.
+      assertThat(c.getClientInfo("ApplicationName")).isEqualTo("renamed");
+      SQLException e =
+          catchThrowableOfType(
+              () -> s.executeQuery("SELECT set_config('client_encoding', 'LATIN1', false)"),
+              SQLException.class);
+      assertThat(e.getSQLState()).isEqualTo("0A000");
+      assertThat(e.getMessage()).contains("UTF8 only");
+      assertOneRow(s);
+    }
+  }
+
   @Test
   void unknownSettingIsTheSameErrorAsShowAndTheSessionGoesOn() throws Exception {
     try (Connection c = connect("");

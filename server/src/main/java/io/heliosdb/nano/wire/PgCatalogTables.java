@@ -1,6 +1,5 @@
 package io.heliosdb.nano.wire;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -74,16 +73,6 @@ final class PgCatalogTables {
           + ", 'public', 10, NULL))";
 
   private PgCatalogTables() {}
-
-  /** The OIDs of the types listed, for tests: base types and their array types. */
-  static List<Integer> oids() {
-    List<Integer> out = new ArrayList<>();
-    for (Base b : BASES) {
-      out.add(b.oid);
-      out.add(b.arrayOid);
-    }
-    return out;
-  }
 
   private static String typeRows() {
     StringJoiner rows = new StringJoiner(", ");

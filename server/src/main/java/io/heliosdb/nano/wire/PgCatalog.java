@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * unqualified, as on PostgreSQL's search path) become common table expressions put in front of the
  * statement ({@link PgCatalogTables}); {@code pg_catalog.} before a function name is dropped
  * ({@code pg_catalog.version()}). Any other relation of {@code pg_catalog} or {@code
- * information_schema} fails at once with 42P01 and a message that says what to use instead, before
+ * information_schema} fails at once with 42P01 and a hint that says what to use instead, before
  * SQLite sees PostgreSQL syntax it would misreport.
  *
  * <p>In statements that read the emulated tables, three PostgreSQL forms that pgjdbc's
@@ -31,11 +31,12 @@ import java.util.regex.Pattern;
  * the error is 0A000 saying that the catalog query is not supported.
  */
 final class PgCatalog {
-  static final String EMULATED =
+  /** The hint of every catalog error: what is emulated, and what psql users can use instead. */
+  static final String HINT =
       "HeliosDB Nano emulates only pg_catalog.pg_type and pg_catalog.pg_namespace, for drivers'"
-          + " type look-ups; psql's \\d commands and other catalog queries do not work: list"
-          + " tables with SELECT name, type FROM sqlite_schema, a table's columns with"
-          + " SELECT * FROM pragma_table_info('table_name')";
+          + " type look-ups; psql's \\d commands and other catalog queries do not work here."
+          + " List tables with SELECT name, type FROM sqlite_schema; a table's columns with"
+          + " SELECT * FROM pragma_table_info('table_name').";
 
   private static final Pattern MAY_REFER =
       Pattern.compile("(?i)pg_(?:type|namespace|catalog)|information_schema");
@@ -89,9 +90,11 @@ final class PgCatalog {
           }
           i += 2;
         } else if ((schema.equals("pg_catalog") || schema.equals("information_schema")) && !call) {
-          throw new HeliosSqlException(
+          throw new HintedSqlException(
               SqlState.UNDEFINED_TABLE,
-              "relation \"" + schema + "." + name + "\" does not exist (" + EMULATED + ")");
+              "relation \"" + schema + "." + name + "\" does not exist",
+              HINT,
+              null);
         }
       } else if (t.kind() == SqlTokens.Kind.WORD
           && TABLES.contains(t.text().toLowerCase(Locale.ROOT))
@@ -128,9 +131,10 @@ final class PgCatalog {
         && (SqlState.SYNTAX_ERROR.code().equals(state)
             || SqlState.UNDEFINED_FUNCTION.code().equals(state)
             || SqlState.UNDEFINED_COLUMN.code().equals(state))) {
-      return new HeliosSqlException(
+      return new HintedSqlException(
           SqlState.FEATURE_NOT_SUPPORTED,
-          "this query on the PostgreSQL catalog is not supported (" + message + "); " + EMULATED,
+          "this query on the PostgreSQL catalog is not supported: " + message,
+          HINT,
           e);
     }
     int at = message.indexOf("no such table: ");
@@ -138,10 +142,8 @@ final class PgCatalog {
       String table = message.substring(at + "no such table: ".length()).strip();
       String lower = table.toLowerCase(Locale.ROOT);
       if (lower.startsWith("pg_") || lower.startsWith("information_schema")) {
-        return new HeliosSqlException(
-            SqlState.UNDEFINED_TABLE,
-            "relation \"" + table + "\" does not exist (" + EMULATED + ")",
-            e);
+        return new HintedSqlException(
+            SqlState.UNDEFINED_TABLE, "relation \"" + table + "\" does not exist", HINT, e);
       }
     }
     return e;

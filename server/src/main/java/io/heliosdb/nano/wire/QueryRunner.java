@@ -344,6 +344,10 @@ final class QueryRunner {
     if (state.equals(SqlState.QUERY_CANCELED.code())) {
       message = "canceling statement due to user request";
     }
-    sink.error(state, message);
+    if (e instanceof HintedSqlException h) {
+      sink.error(state, message, h.hint());
+    } else {
+      sink.error(state, message);
+    }
   }
 }

@@ -48,8 +48,8 @@ class PgCatalogTest {
             () -> PgCatalog.rewrite("SELECT * FROM \"information_schema\".\"columns\""),
             HeliosSqlException.class);
     assertThat(e.getSQLState()).isEqualTo("42P01");
-    assertThat(e.getMessage())
-        .startsWith("relation \"information_schema.columns\" does not exist (");
+    assertThat(e.getMessage()).isEqualTo("relation \"information_schema.columns\" does not exist");
+    assertThat(((HintedSqlException) e).hint()).isEqualTo(PgCatalog.HINT);
   }
 
   @Test
@@ -57,7 +57,8 @@ class PgCatalogTest {
     SQLException plain = new SQLException("no such table: orders", "42P01");
     assertThat((Object) PgCatalog.explain(plain, false)).isSameAs(plain);
     SQLException e = PgCatalog.explain(new SQLException("no such table: pg_roles", "42P01"), false);
-    assertThat(e.getMessage()).startsWith("relation \"pg_roles\" does not exist (HeliosDB Nano");
+    assertThat(e.getMessage()).isEqualTo("relation \"pg_roles\" does not exist");
+    assertThat(((HintedSqlException) e).hint()).startsWith("HeliosDB Nano emulates only");
   }
 
   @Test

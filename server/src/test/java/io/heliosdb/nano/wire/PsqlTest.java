@@ -198,14 +198,15 @@ class PsqlTest {
             "ON_ERROR_STOP=0");
     assertThat(r.err().lines())
         .containsExactly(
-            "ERROR:  relation \"pg_catalog.pg_class\" does not exist (" + PgCatalog.EMULATED + ")",
-            "ERROR:  relation \"pg_catalog.pg_class\" does not exist (" + PgCatalog.EMULATED + ")",
-            "ERROR:  relation \"pg_catalog.pg_database\" does not exist ("
-                + PgCatalog.EMULATED
-                + ")",
-            "ERROR:  this query on the PostgreSQL catalog is not supported"
-                + " (unrecognized token: \"!\"); "
-                + PgCatalog.EMULATED);
+            "ERROR:  relation \"pg_catalog.pg_class\" does not exist",
+            "HINT:  " + PgCatalog.HINT,
+            "ERROR:  relation \"pg_catalog.pg_class\" does not exist",
+            "HINT:  " + PgCatalog.HINT,
+            "ERROR:  relation \"pg_catalog.pg_database\" does not exist",
+            "HINT:  " + PgCatalog.HINT,
+            "ERROR:  this query on the PostgreSQL catalog is not supported:"
+                + " unrecognized token: \"!\"",
+            "HINT:  " + PgCatalog.HINT);
     assertThat(r.text())
         .isEqualTo(
             String.join(

@@ -15,6 +15,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The {@link HeliosConnection} handed to users: a sqlite-jdbc connection underneath, with every
@@ -45,6 +47,7 @@ final class ConnectionHandler implements InvocationHandler {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
     if (ProxyCalls.isObjectMethod(m)) {
       return ProxyCalls.objectMethod(proxy, m, args, "HeliosConnection[pid=" + session.pid() + "]");
@@ -84,6 +87,12 @@ final class ConnectionHandler implements InvocationHandler {
           return null;
         case "inTransaction":
           return session.inTransaction();
+        case "setSessionParameters":
+          session.parameters(
+              (String) args[0],
+              (Function<String, String>) args[1],
+              (BiFunction<String, String, String>) args[2]);
+          return null;
         case "createStatement":
           Statement st = (Statement) ProxyCalls.invoke(sqlite, m, args);
           return StatementHandler.wrap(Statement.class, st, session, self, null);

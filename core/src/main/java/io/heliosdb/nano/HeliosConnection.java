@@ -3,6 +3,8 @@ package io.heliosdb.nano;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A JDBC connection to a HeliosDB database, reached with {@code
@@ -46,4 +48,18 @@ public interface HeliosConnection extends Connection {
 
   /** The channels this connection listens to (what {@code pg_listening_channels()} returns). */
   List<String> listeningChannels() throws SQLException;
+
+  /**
+   * For a front end with sessions of its own (the wire server): the user that SQL's {@code
+   * current_user()}, {@code session_user()} and {@code user()} report; the lookup {@code
+   * current_setting(name)} reads, which returns null for an unknown parameter (then {@code
+   * current_setting} fails with 42704, or returns NULL when asked with {@code missing_ok}); and
+   * what {@code set_config(name, value, is_local)} calls, which returns the value set or throws
+   * IllegalArgumentException with the message to report. Without it, the user is the JVM's {@code
+   * user.name}, a few fixed parameters are known ({@code server_version}, {@code client_encoding},
+   * {@code TimeZone}, ...) and set_config() keeps what it sets for current_setting().
+   */
+  void setSessionParameters(
+      String user, Function<String, String> settings, BiFunction<String, String, String> set)
+      throws SQLException;
 }

@@ -92,6 +92,12 @@ public final class SqliteErrors {
     if (message.contains("database or disk is full")) {
       return SqlState.DISK_FULL;
     }
+    if (message.contains("this server speaks utf8 only")) {
+      return SqlState.FEATURE_NOT_SUPPORTED;
+    }
+    if (message.contains("unrecognized configuration parameter")) {
+      return SqlState.UNDEFINED_OBJECT;
+    }
     if (message.contains("pubsub.enabled = false")) {
       return SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE;
     }

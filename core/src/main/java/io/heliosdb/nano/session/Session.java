@@ -16,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.sqlite.SQLiteConnection;
 
 /**
@@ -34,6 +36,13 @@ public final class Session implements SessionView, AutoCloseable {
 
   private volatile Runnable arrivalSignal;
 
+  /** What current_user and current_setting() read: a front end's, else the embedded ones. */
+  private volatile String user = EmbeddedSettings.user();
+
+  private volatile Function<String, String> settings;
+
+  private volatile BiFunction<String, String, String> setSettings;
+
   private final int pid;
   private PreparedStatement listenStatement;
   private PreparedStatement notifyStatement;
@@ -43,6 +52,9 @@ public final class Session implements SessionView, AutoCloseable {
     this.shared = shared;
     this.hub = shared.hub();
     this.pid = Hub.nextPid();
+    EmbeddedSettings embedded = new EmbeddedSettings();
+    this.settings = embedded::get;
+    this.setSettings = embedded::set;
     this.engine = SqliteOpener.open(shared.config(), url, hub, this);
   }
 
@@ -198,6 +210,34 @@ public final class Session implements SessionView, AutoCloseable {
   @Override
   public double notificationQueueUsage() {
     return hub.queueUsage();
+  }
+
+  @Override
+  public String user() {
+    return user;
+  }
+
+  @Override
+  public String setting(String name) {
+    return settings.apply(name);
+  }
+
+  @Override
+  public String setSetting(String name, String value) {
+    return setSettings.apply(name, value);
+  }
+
+  /**
+   * A front end's session parameters: the user {@code current_user} names, the lookup {@code
+   * current_setting(name)} reads (returning null for an unknown parameter) and what {@code
+   * set_config(name, value, is_local)} calls (returning the value set, or throwing
+   * IllegalArgumentException with the message for a refused value).
+   */
+  public void parameters(
+      String user, Function<String, String> settings, BiFunction<String, String, String> set) {
+    this.user = user;
+    this.settings = settings;
+    this.setSettings = set;
   }
 
   /** The next notification for this session, waiting up to the timeout; null if none. */

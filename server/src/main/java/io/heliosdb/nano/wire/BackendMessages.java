@@ -213,13 +213,19 @@ public final class BackendMessages {
    */
   public static void errorResponse(
       ByteBuf out, Severity severity, String sqlState, String message, int position) {
-    fields(out, MessageTypes.ERROR_RESPONSE, severity, sqlState, message, position);
+    fields(out, MessageTypes.ERROR_RESPONSE, severity, sqlState, message, position, null);
+  }
+
+  /** ErrorResponse with a hint ({@code H}), as psql prints under the message. */
+  public static void errorResponse(
+      ByteBuf out, Severity severity, String sqlState, String message, String hint) {
+    fields(out, MessageTypes.ERROR_RESPONSE, severity, sqlState, message, 0, hint);
   }
 
   /** NoticeResponse: {@code 'N'} and the same fields as {@link #errorResponse}. */
   public static void noticeResponse(
       ByteBuf out, Severity severity, String sqlState, String message) {
-    fields(out, MessageTypes.NOTICE_RESPONSE, severity, sqlState, message, 0);
+    fields(out, MessageTypes.NOTICE_RESPONSE, severity, sqlState, message, 0, null);
   }
 
   /**
@@ -235,12 +241,21 @@ public final class BackendMessages {
   }
 
   private static void fields(
-      ByteBuf out, byte type, Severity severity, String sqlState, String message, int position) {
+      ByteBuf out,
+      byte type,
+      Severity severity,
+      String sqlState,
+      String message,
+      int position,
+      String hint) {
     int start = begin(out, type);
     field(out, 'S', severity.name());
     field(out, 'V', severity.name());
     field(out, 'C', sqlState);
     field(out, 'M', message);
+    if (hint != null) {
+      field(out, 'H', hint);
+    }
     if (position > 0) {
       field(out, 'P', Integer.toString(position));
     }

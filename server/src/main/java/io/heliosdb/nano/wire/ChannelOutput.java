@@ -155,6 +155,11 @@ final class ChannelOutput implements ExtendedSink {
   }
 
   @Override
+  public void error(String sqlState, String message, String hint) {
+    BackendMessages.errorResponse(buffer(), Severity.ERROR, sqlState, message, hint);
+  }
+
+  @Override
   public void parameterStatus(String name, String value) {
     BackendMessages.parameterStatus(buffer(), name, value);
   }

@@ -78,7 +78,7 @@ final class ExtendedQuery {
       if (verb != null && verb.equals("SHOW")) {
         columns = settings.showColumns(r.sql());
       } else if (verb != null && !TEXT_ONLY.contains(verb)) {
-        ps = conn.prepareStatement(r.sql());
+        ps = PgDialect.run(r.sql(), conn::prepareStatement);
         columns = NOTIFICATION.contains(verb) ? null : columns(ps);
       }
       statements.put(
@@ -290,7 +290,9 @@ final class ExtendedQuery {
     List<PgColumn> columns = new ArrayList<>(n);
     for (int i = 1; i <= n; i++) {
       columns.add(
-          new PgColumn(md.getColumnLabel(i), PgType.forColumn(md.getColumnTypeName(i), null)));
+          new PgColumn(
+              PgKeywords.label(md.getColumnLabel(i)),
+              PgType.forColumn(md.getColumnTypeName(i), null)));
     }
     return columns;
   }

@@ -90,6 +90,13 @@ final class PgSession {
           SessionSettings settings =
               new SessionSettings(
                   parameters.get("user"), parameters.getOrDefault("application_name", ""));
+          try {
+            conn.setSessionParameters(
+                parameters.get("user"), settings::current, settings::setConfig);
+          } catch (SQLException e) {
+            out.fatal(SqlState.INTERNAL_ERROR.code(), e.getMessage());
+            return;
+          }
           runner = new QueryRunner(conn, settings);
           extended = new ExtendedQuery(conn, runner, settings);
           pid = conn.getBackendPID();

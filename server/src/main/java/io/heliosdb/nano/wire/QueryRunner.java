@@ -240,9 +240,11 @@ final class QueryRunner {
       } else {
         body.run(sink);
       }
+      settings.reportChanges(sink);
       status = inTransaction() ? TransactionStatus.IN_BLOCK : TransactionStatus.IDLE;
       return true;
     } catch (SQLException e) {
+      settings.reportChanges(sink); // set_config() before the failure stands, as SET does
       error(sink, e);
       status = wasInBlock || inTransaction() ? TransactionStatus.FAILED : TransactionStatus.IDLE;
       return false;
@@ -251,7 +253,7 @@ final class QueryRunner {
 
   /** Runs a statement's text with a plain Statement (simple query, or no parameters). */
   void execute(Statement st, String sql, QuerySink sink) throws SQLException {
-    boolean rows = st.execute(sql);
+    boolean rows = PgDialect.run(sql, st::execute);
     notices(st, sink);
     long count;
     if (rows) {
@@ -286,7 +288,7 @@ final class QueryRunner {
       values[i] = more ? rs.getObject(i + 1) : null;
       // While on the first row: without a declared type sqlite-jdbc names the value's type.
       types[i] = PgType.forColumn(md.getColumnTypeName(i + 1), values[i]);
-      columns.add(new PgColumn(md.getColumnLabel(i + 1), types[i]));
+      columns.add(new PgColumn(PgKeywords.label(md.getColumnLabel(i + 1)), types[i]));
     }
     sink.rowDescription(columns);
     long count = 0;
@@ -342,6 +344,10 @@ final class QueryRunner {
     if (state.equals(SqlState.QUERY_CANCELED.code())) {
       message = "canceling statement due to user request";
     }
-    sink.error(state, message);
+    if (e instanceof HintedSqlException h) {
+      sink.error(state, message, h.hint());
+    } else {
+      sink.error(state, message);
+    }
   }
 }

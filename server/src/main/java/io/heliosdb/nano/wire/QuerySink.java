@@ -24,6 +24,9 @@ public interface QuerySink {
   /** A statement failed; no further statement of this query runs. */
   void error(String sqlState, String message);
 
+  /** A statement failed, with a hint of what to do instead. */
+  void error(String sqlState, String message, String hint);
+
   /** A reported run-time parameter changed (SET client_encoding, application_name, ...). */
   void parameterStatus(String name, String value);
 

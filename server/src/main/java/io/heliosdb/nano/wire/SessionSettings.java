@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,6 +52,7 @@ final class SessionSettings {
 
   private final Map<String, String> defaults = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
   private final Map<String, String> values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+  private final List<String[]> changed = new ArrayList<>(0);
 
   /** The settings of a session of {@code user} that announced {@code applicationName}. */
   SessionSettings(String user, String applicationName) {
@@ -72,6 +74,34 @@ final class SessionSettings {
     defaults.put("TimeZone", "UTC");
     defaults.put("transaction_isolation", "serializable");
     values.putAll(defaults);
+  }
+
+  /**
+   * {@code set_config(name, value, is_local)}: as {@code SET name = 'value'} (is_local acts as SET,
+   * like SET LOCAL); a reported parameter's change is told by {@link #reportChanges}.
+   *
+   * @throws IllegalArgumentException for a value SET refuses
+   */
+  String setConfig(String name, String value) {
+    try {
+      assign(name, quote(value), (n, v) -> changed.add(new String[] {n, v}));
+      return values.get(name);
+    } catch (HeliosSqlException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** ParameterStatus for what set_config() changed since the last call. */
+  void reportChanges(QuerySink sink) {
+    for (String[] c : changed) {
+      sink.parameterStatus(c[0], c[1]);
+    }
+    changed.clear();
+  }
+
+  /** A parameter's value for {@code current_setting(name)}, as SHOW has it; null when unknown. */
+  String current(String name) {
+    return values.get(name);
   }
 
   /** Whether a statement with this verb is one of ours (SET, RESET, SHOW). */
@@ -101,18 +131,19 @@ final class SessionSettings {
     Matcher tz = SET_TIME_ZONE.matcher(sql);
     Matcher m = SET.matcher(sql);
     if (tz.matches()) {
-      assign("TimeZone", tz.group(1), sink);
+      assign("TimeZone", tz.group(1), sink::parameterStatus);
     } else if (IGNORED_SET.matcher(sql).matches()) {
       // accepted: SQLite's transactions are serializable whatever is asked
     } else if (m.matches()) {
-      assign(m.group(1), m.group(2), sink);
+      assign(m.group(1), m.group(2), sink::parameterStatus);
     } else {
       throw new HeliosSqlException(SqlState.SYNTAX_ERROR, "syntax error in SET: " + sql);
     }
     sink.commandComplete("SET");
   }
 
-  private void assign(String name, String rawValue, QuerySink sink) throws HeliosSqlException {
+  private void assign(String name, String rawValue, BiConsumer<String, String> report)
+      throws HeliosSqlException {
     String value = unquote(rawValue.strip());
     if (value.equalsIgnoreCase("DEFAULT")) {
       value = defaults.getOrDefault(name, "");
@@ -129,7 +160,7 @@ final class SessionSettings {
     String previous = values.put(name, value);
     String canonical = canonicalName(name);
     if (canonical != null && !value.equals(previous)) {
-      sink.parameterStatus(canonical, value);
+      report.accept(canonical, value);
     }
   }
 
@@ -140,10 +171,10 @@ final class SessionSettings {
     }
     if (m.group(1).equalsIgnoreCase("ALL")) {
       for (String name : defaults.keySet()) {
-        assign(name, quote(defaults.get(name)), sink);
+        assign(name, quote(defaults.get(name)), sink::parameterStatus);
       }
     } else {
-      assign(m.group(1), quote(defaults.getOrDefault(m.group(1), "")), sink);
+      assign(m.group(1), quote(defaults.getOrDefault(m.group(1), "")), sink::parameterStatus);
     }
     sink.commandComplete("RESET");
   }

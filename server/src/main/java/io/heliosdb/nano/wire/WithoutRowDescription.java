@@ -37,6 +37,11 @@ final class WithoutRowDescription implements QuerySink {
   }
 
   @Override
+  public void error(String sqlState, String message, String hint) {
+    sink.error(sqlState, message, hint);
+  }
+
+  @Override
   public void parameterStatus(String name, String value) {
     sink.parameterStatus(name, value);
   }

@@ -188,4 +188,43 @@ class PsqlTest {
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).isEqualTo("ERROR:  near \"SELEC\": syntax error\n");
   }
+
+  @Test
+  void catalogCommandsFailWithWhatToUseInsteadAndTheSessionGoesOn() throws Exception {
+    Run r =
+        psql(
+            "\\d\n\\dt\n\\l\n\\dn\nSELECT current_user, current_setting('application_name') AS app;\n",
+            "-v",
+            "ON_ERROR_STOP=0");
+    assertThat(r.err().lines())
+        .containsExactly(
+            "ERROR:  relation \"pg_catalog.pg_class\" does not exist",
+            "HINT:  " + PgCatalog.HINT,
+            "ERROR:  relation \"pg_catalog.pg_class\" does not exist",
+            "HINT:  " + PgCatalog.HINT,
+            "ERROR:  relation \"pg_catalog.pg_database\" does not exist",
+            "HINT:  " + PgCatalog.HINT,
+            "ERROR:  this query on the PostgreSQL catalog is not supported:"
+                + " unrecognized token: \"!\"",
+            "HINT:  " + PgCatalog.HINT);
+    assertThat(r.text())
+        .isEqualTo(
+            String.join(
+                "\n",
+                " current_user |    app",
+                "--------------+-----------",
+                " test         | psql-test",
+                "(1 row)",
+                "",
+                ""));
+  }
+
+  @Test
+  void describeCommandExitsWithAnError() throws Exception {
+    Run r = psql("", "-c", "\\d");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("relation \"pg_catalog.pg_class\" does not exist")
+        .contains("sqlite_schema");
+  }
 }

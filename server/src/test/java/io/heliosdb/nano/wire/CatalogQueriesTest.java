@@ -1,0 +1,370 @@
+package io.heliosdb.nano.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.heliosdb.nano.HeliosDB;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.core.TypeInfo;
+import org.postgresql.jdbc.PgConnection;
+import org.postgresql.util.PGobject;
+
+/**
+ * What drivers and tools ask on connect and about types, with the real pgjdbc driver against a real
+ * server: current_user and friends, current_setting(), pgjdbc's TypeInfoCache queries on
+ * pg_catalog.pg_type, and a clear error (never a hang) for catalog tables that are not emulated.
+ */
+class CatalogQueriesTest {
+  @TempDir Path dir;
+  private WireServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server =
+        WireServer.start(HeliosDB.open(dir.resolve("shop.db")), WireServer.Options.loopback(0));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private Connection connect(String options) throws SQLException {
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + server.port() + "/shop?" + options, "ann", "");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "preferQueryMode=simple"})
+  void currentUserAndFriendsAreTheLoginWithoutParentheses(String mode) throws Exception {
+    try (Connection c = connect(mode);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT current_user, session_user, user, current_role, current_catalog,"
+                    + " current_schema")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("ann");
+      assertThat(rs.getString(2)).isEqualTo("ann");
+      assertThat(rs.getString(3)).isEqualTo("ann");
+      assertThat(rs.getString(4)).isEqualTo("ann");
+      assertThat(rs.getString(5)).isEqualTo("shop");
+      assertThat(rs.getString(6)).isEqualTo("public");
+      ResultSetMetaData md = rs.getMetaData();
+      assertThat(md.getColumnLabel(1)).isEqualTo("current_user");
+      assertThat(md.getColumnLabel(3)).isEqualTo("user");
+    }
+  }
+
+  @Test
+  void aColumnNamedUserIsStillTheColumn() throws Exception {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE logins(user TEXT)");
+      s.execute("INSERT INTO logins VALUES ('bob')");
+      try (ResultSet rs = s.executeQuery("SELECT user FROM logins WHERE user <> current_user")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("bob");
+      }
+      s.execute("CREATE TABLE other(id INTEGER)");
+      SQLException e =
+          catchThrowableOfType(
+              () -> s.executeUpdate("UPDATE other SET user = 'x'"), SQLException.class);
+      assertThat(e.getSQLState()).isEqualTo("42703");
+      assertThat(e.getMessage()).contains("no such column: user");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "preferQueryMode=simple"})
+  void currentSettingReadsWhatSetAndShowSee(String mode) throws Exception {
+    try (Connection c = connect(mode + "&ApplicationName=shop-app");
+        Statement s = c.createStatement()) {
+      s.execute("SET work_mem = '64MB'");
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT current_setting('application_name'), current_setting('work_mem'),"
+                  + " current_setting('DateStyle'), current_setting('TimeZone'),"
+                  + " current_setting('no_such_thing', true)")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("shop-app");
+        assertThat(rs.getString(2)).isEqualTo("64MB");
+        assertThat(rs.getString(3)).isEqualTo("ISO, MDY");
+        assertThat(rs.getString(4)).isEqualTo("UTC");
+        assertThat(rs.getString(5)).isNull();
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?)")) {
+        ps.setString(1, "server_version_num");
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo("150000");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "preferQueryMode=simple"})
+  void setConfigSetsWhatShowAndCurrentSettingSeeAndReportsReportedOnes(String mode)
+      throws Exception {
+    try (Connection c = connect(mode);
+        Statement s = c.createStatement()) {
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT set_config('app.tenant', 'acme', false),"
+                  + " set_config('application_name', 'renamed', true)")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("acme");
+        assertThat(rs.getString(2)).isEqualTo("renamed");
+      }
+      try (ResultSet rs = s.executeQuery("SHOW app.tenant")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("acme");
+      }
+      // application_name is reported: pgjdbc learns the new value from ParameterStatus.
+      assertThat(c.getClientInfo("ApplicationName")).isEqualTo("renamed");
+      SQLException e =
+          catchThrowableOfType(
+              () -> s.executeQuery("SELECT set_config('client_encoding', 'LATIN1', false)"),
+              SQLException.class);
+      assertThat(e.getSQLState()).isEqualTo("0A000");
+      assertThat(e.getMessage()).contains("UTF8 only");
+      assertOneRow(s);
+    }
+  }
+
+  @Test
+  void unknownSettingIsTheSameErrorAsShowAndTheSessionGoesOn() throws Exception {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      SQLException viaFunction =
+          catchThrowableOfType(
+              () -> s.executeQuery("SELECT current_setting('no_such_thing')"), SQLException.class);
+      SQLException viaShow =
+          catchThrowableOfType(() -> s.executeQuery("SHOW no_such_thing"), SQLException.class);
+      assertThat(viaFunction.getSQLState()).isEqualTo("42704").isEqualTo(viaShow.getSQLState());
+      assertThat(viaFunction.getMessage())
+          .contains("unrecognized configuration parameter \"no_such_thing\"");
+      assertThat(viaShow.getMessage())
+          .contains("unrecognized configuration parameter \"no_such_thing\"");
+      assertOneRow(s);
+    }
+  }
+
+  @Test
+  void everyReportedTypeIsNamedAndClassifiedByPgjdbc() throws Exception {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE t(i INTEGER, f REAL, s TEXT, v VARCHAR(9), b BLOB, ok BOOLEAN,"
+              + " d DATE, ts TIMESTAMP, n DECIMAL(9, 2), j JSON, u UUID)");
+      s.execute(
+          "INSERT INTO t VALUES (1, 0.5, 's', 'v', x'01', 1, '2024-01-02',"
+              + " '2024-01-02 03:04:05', 1.25, '{\"a\":1}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')");
+      try (ResultSet rs = s.executeQuery("SELECT * FROM t")) {
+        ResultSetMetaData md = rs.getMetaData();
+        String[] names = {
+          "int8",
+          "float8",
+          "text",
+          "varchar",
+          "bytea",
+          "bool",
+          "date",
+          "timestamp",
+          "numeric",
+          "json",
+          "uuid"
+        };
+        for (int i = 0; i < names.length; i++) {
+          assertThat(md.getColumnTypeName(i + 1)).as("column %d", i + 1).isEqualTo(names[i]);
+        }
+        assertThat(md.getColumnType(11)).isEqualTo(Types.OTHER);
+        assertThat(md.getColumnClassName(11)).isEqualTo("java.util.UUID");
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getObject(11))
+            .isEqualTo(UUID.fromString("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"));
+        assertThat(rs.getObject(1)).isEqualTo(1L);
+        assertThat(rs.getObject(6)).isEqualTo(true);
+      }
+    }
+  }
+
+  @Test
+  void pgjdbcLooksUpATypeOutsideItsCacheInPgType() throws Exception {
+    // interval is not among the OIDs pgjdbc knows: each call below queries pg_catalog.pg_type.
+    try (Connection c = connect("")) {
+      Array a = c.createArrayOf("interval", new Object[] {"1 day"});
+      assertThat(a.getBaseTypeName()).isEqualTo("interval");
+      PGobject iv = new PGobject();
+      iv.setType("interval");
+      iv.setValue("1 day");
+      try (PreparedStatement ps = c.prepareStatement("SELECT ? AS v")) {
+        ps.setObject(1, iv);
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo("1 day");
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyTypeInfoCacheLookUpAnswers() throws Exception {
+    try (Connection c = connect("")) {
+      TypeInfo types = c.unwrap(PgConnection.class).getTypeInfo();
+      assertThat(types.getPGType("interval")).isEqualTo(1186); // by name
+      assertThat(types.getPGType("pg_catalog.timestamptz")).isEqualTo(1184); // with a schema
+      assertThat(types.getPGArrayType("interval")).isEqualTo(1187); // array of a name
+      assertThat(types.getPGType(3807)).isEqualTo("_jsonb"); // by OID
+      assertThat(types.getPGArrayElement(1187)).isEqualTo(1186);
+      assertThat(types.getArrayDelimiter(1187)).isEqualTo(',');
+      assertThat(types.getSQLType(1187)).isEqualTo(Types.ARRAY); // typinput = array_in
+      assertThat(types.getSQLType(1186)).isEqualTo(Types.OTHER);
+      assertThat(types.getPGType("no_such_type")).isZero();
+    }
+  }
+
+  @Test
+  void typeInfoCacheQueriesAnswerAsPostgresWould() throws Exception {
+    try (Connection c = connect("")) {
+      // pgjdbc's TypeInfoCache statements, as it sends them.
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT pg_type.oid, typname   FROM pg_catalog.pg_type   LEFT   JOIN (select"
+                  + " ns.oid as nspoid, ns.nspname, r.r           from pg_namespace as ns      "
+                  + "     join ( select s.r, (current_schemas(false))[s.r] as nspname          "
+                  + "          from generate_series(1, array_upper(current_schemas(false), 1)) as"
+                  + " s(r) ) as r          using ( nspname )        ) as sp     ON sp.nspoid ="
+                  + " typnamespace  WHERE typname = ?  ORDER BY sp.r, pg_type.oid DESC LIMIT 1;")) {
+        ps.setString(1, "int4");
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getLong(1)).isEqualTo(23);
+          assertThat(rs.getString(2)).isEqualTo("int4");
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT e.typdelim FROM pg_catalog.pg_type t, pg_catalog.pg_type e "
+                  + "WHERE t.oid = ? and t.typelem = e.oid")) {
+        ps.setInt(1, 2951);
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo(",");
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT n.nspname = ANY(current_schemas(true)), n.nspname, t.typname "
+                  + "FROM pg_catalog.pg_type t "
+                  + "JOIN pg_catalog.pg_namespace n ON t.typnamespace = n.oid WHERE t.oid = ?")) {
+        ps.setInt(1, 3802);
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getBoolean(1)).isTrue();
+          assertThat(rs.getString(2)).isEqualTo("pg_catalog");
+          assertThat(rs.getString(3)).isEqualTo("jsonb");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "preferQueryMode=simple"})
+  void catalogTablesAnswerPlainQueries(String mode) throws Exception {
+    try (Connection c = connect(mode);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT t.typname, a.typname, n.nspname FROM pg_catalog.pg_type t"
+                    + " JOIN pg_type a ON a.oid = t.typarray"
+                    + " JOIN \"pg_catalog\".pg_namespace n ON n.oid = t.typnamespace"
+                    + " WHERE t.oid IN (16, 20, 25, 1184, 2950) ORDER BY t.oid")) {
+      StringBuilder got = new StringBuilder();
+      while (rs.next()) {
+        got.append(rs.getString(1)).append(' ').append(rs.getString(2)).append(' ');
+        assertThat(rs.getString(3)).isEqualTo("pg_catalog");
+      }
+      assertThat(got.toString().strip())
+          .isEqualTo("bool _bool int8 _int8 text _text timestamptz _timestamptz uuid _uuid");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SELECT relname FROM pg_catalog.pg_class",
+        "SELECT * FROM information_schema.tables",
+        "SELECT datname FROM pg_database",
+        "SELECT c.relname FROM pg_catalog.pg_class c"
+            + " WHERE c.relname OPERATOR(pg_catalog.~) '^(t)$' COLLATE pg_catalog.default"
+      })
+  void catalogTablesThatAreNotEmulatedAreUndefinedAndSayWhatToUse(String sql) throws Exception {
+    for (String mode : new String[] {"", "preferQueryMode=simple"}) {
+      try (Connection c = connect(mode);
+          Statement s = c.createStatement()) {
+        SQLException e = catchThrowableOfType(() -> s.executeQuery(sql), SQLException.class);
+        assertThat(e.getSQLState()).isEqualTo("42P01");
+        assertThat(e.getMessage())
+            .contains("does not exist")
+            .contains("emulates only pg_catalog.pg_type")
+            .contains("SELECT name, type FROM sqlite_schema");
+        assertOneRow(s);
+      }
+    }
+  }
+
+  @Test
+  void catalogQueryInPostgresSyntaxIsNotSupportedInsideABlockToo() throws Exception {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      SQLException e =
+          catchThrowableOfType(
+              () -> s.executeQuery("SELECT typname FROM pg_type WHERE typname !~ '^_'"),
+              SQLException.class);
+      assertThat(e.getSQLState()).isEqualTo("0A000");
+      assertThat(e.getMessage()).contains("query on the PostgreSQL catalog is not supported");
+      c.rollback();
+      assertOneRow(s);
+    }
+  }
+
+  @Test
+  void databaseMetaDataThatNeedsPgClassFailsClearly() throws Exception {
+    try (Connection c = connect("")) {
+      SQLException e =
+          catchThrowableOfType(
+              () -> c.getMetaData().getTables(null, null, "%", null), SQLException.class);
+      assertThat(e.getSQLState()).isEqualTo("42P01");
+      assertThat(e.getMessage()).contains("pg_catalog.pg_class");
+      try (Statement s = c.createStatement()) {
+        assertOneRow(s);
+      }
+    }
+  }
+
+  private static void assertOneRow(Statement s) throws SQLException {
+    try (ResultSet rs = s.executeQuery("SELECT 1")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(1);
+    }
+  }
+}

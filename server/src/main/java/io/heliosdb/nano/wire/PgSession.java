@@ -56,6 +56,12 @@ final class PgSession {
   private final Object backlogLock = new Object();
   private int backlog;
   private volatile boolean closed;
+  private final SessionLimits limits;
+  private final IdleTimeout idle;
+
+  /** Set on the event loop when a timeout ends the session: nothing else runs after it. */
+  private volatile boolean terminating;
+
   private volatile QueryRunner runner;
   private ExtendedQuery extended;
   private volatile int pid;
@@ -63,11 +69,19 @@ final class PgSession {
 
   // Touched by executor tasks only.
   private HeliosConnection conn;
+  private SessionSettings settings;
   private boolean discarding;
   private boolean released;
 
-  PgSession(Channel channel, HeliosDB db, SessionRegistry registry, Executor workers) {
+  PgSession(
+      Channel channel,
+      HeliosDB db,
+      SessionRegistry registry,
+      Executor workers,
+      SessionLimits limits) {
     this.channel = channel;
+    this.limits = limits;
+    this.idle = new IdleTimeout(channel, this::timedOut);
     this.db = db;
     this.registry = registry;
     this.executor = new SerialExecutor(workers);
@@ -87,9 +101,9 @@ final class PgSession {
             out.fatal(e.sqlState(), e.getMessage());
             return;
           }
-          SessionSettings settings =
+          settings =
               new SessionSettings(
-                  parameters.get("user"), parameters.getOrDefault("application_name", ""));
+                  parameters.get("user"), parameters.getOrDefault("application_name", ""), limits);
           runner = new QueryRunner(conn, settings);
           extended = new ExtendedQuery(conn, runner, settings);
           pid = conn.getBackendPID();
@@ -110,17 +124,18 @@ final class PgSession {
             BackendMessages.parameterStatus(b, p[0], p[1]);
           }
           BackendMessages.backendKeyData(out.buffer(), pid, secret);
-          endOfCommand();
+          endOfCommand(0);
         });
   }
 
   void query(String sql) {
+    long seq = idle.messageReceived();
     Runnable task =
         () -> {
           if (ready() && !discarding) {
             extended.sync(out); // a Query ends an implicit extended-protocol transaction
             runner.run(sql, out);
-            endOfCommand();
+            endOfCommand(seq);
           }
         };
     // A statement that cannot wait on a lock runs on the event loop when the session is idle:
@@ -135,6 +150,7 @@ final class PgSession {
    * message until Sync is discarded.
    */
   void extendedQuery(FrontendMessage m) {
+    idle.messageReceived();
     enqueue(
         () -> {
           if (!ready() || discarding) {
@@ -159,17 +175,19 @@ final class PgSession {
   }
 
   void sync() {
+    long seq = idle.messageReceived();
     enqueue(
         () -> {
           if (ready()) {
             discarding = false;
             extended.sync(out);
-            endOfCommand();
+            endOfCommand(seq);
           }
         });
   }
 
   void functionCall() {
+    long seq = idle.messageReceived();
     enqueue(
         () -> {
           if (ready() && !discarding) {
@@ -177,7 +195,7 @@ final class PgSession {
             out.error(
                 SqlState.FEATURE_NOT_SUPPORTED.code(),
                 "fast-path function calls are not supported");
-            endOfCommand();
+            endOfCommand(seq);
           }
         });
   }
@@ -215,6 +233,7 @@ final class PgSession {
   /** The channel closed (event loop): stop what runs, then close the connection. */
   void channelClosed() {
     closed = true;
+    idle.stop();
     out.wakeUp();
     cancel();
     executor.execute(this::release);
@@ -262,18 +281,50 @@ final class PgSession {
     }
   }
 
-  /** After a command: notifications when idle, then ReadyForQuery with the status. */
-  private void endOfCommand() {
+  /**
+   * After the command of client message {@code seq}: notifications when idle, then ReadyForQuery
+   * with the status; the session waits for its client from here, and the idle timeout runs.
+   */
+  private void endOfCommand(long seq) {
     TransactionStatus status = runner.status();
     if (status == TransactionStatus.IDLE) {
       drain();
     }
     out.readyForQuery(status);
     out.flush();
+    idle.waiting(
+        seq,
+        status,
+        status == TransactionStatus.IDLE
+            ? settings.idleSessionTimeoutMillis()
+            : settings.idleInTransactionSessionTimeoutMillis());
+  }
+
+  /**
+   * An idle timeout ran out (event loop): roll back the open transaction, if any, send FATAL and
+   * close, as PostgreSQL does.
+   */
+  private void timedOut(SqlState sqlState, String message) {
+    terminating = true;
+    log.debug("closing session {}: {}", pid, message);
+    executor.execute(
+        () -> {
+          if (closed || conn == null) {
+            return;
+          }
+          try (java.sql.Statement st = conn.createStatement()) {
+            if (conn.inTransaction()) {
+              st.execute("ROLLBACK");
+            }
+          } catch (SQLException e) {
+            log.debug("rolling back a timed-out session failed", e);
+          }
+          out.fatal(sqlState.code(), message);
+        });
   }
 
   private boolean ready() {
-    return !closed && conn != null;
+    return !closed && !terminating && conn != null;
   }
 
   private void release() {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +59,9 @@ final class PgSession {
   private volatile boolean closed;
   private final SessionLimits limits;
   private final IdleTimeout idle;
+  private volatile ListenerStall stall;
 
-  /** Set on the event loop when a timeout ends the session: nothing else runs after it. */
+  /** Set on the event loop when a timeout or a stall ends the session: nothing runs after it. */
   private volatile boolean terminating;
 
   private volatile QueryRunner runner;
@@ -109,6 +111,12 @@ final class PgSession {
           pid = conn.getBackendPID();
           secret = RANDOM.nextInt();
           registry.register(pid, this);
+          stall =
+              new ListenerStall(
+                  channel,
+                  limits.listenerStallTimeout().toMillis(),
+                  db.config().notificationQueueSize(),
+                  () -> end(SqlState.CONFIGURATION_LIMIT_EXCEEDED, stall::fatalMessage));
           try {
             conn.onNotification(this::signal);
           } catch (SQLException e) {
@@ -218,6 +226,11 @@ final class PgSession {
     channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
   }
 
+  /** Whether a timeout or a stall is ending this session (tests). */
+  boolean ending() {
+    return terminating;
+  }
+
   boolean hasSecret(int key) {
     return runner != null && secret == key;
   }
@@ -243,13 +256,23 @@ final class PgSession {
   void writabilityChanged() {
     out.wakeUp();
     if (channel.isWritable()) {
-      signal();
+      ListenerStall s = stall;
+      if (s != null) {
+        s.writable();
+      }
+      if (drainScheduled.compareAndSet(false, true)) {
+        executor.execute(this::drainTask);
+      }
     }
   }
 
   /** The connection's arrival signal (any thread, quick): schedule one drain. */
   private void signal() {
-    if (!closed && drainScheduled.compareAndSet(false, true)) {
+    if (closed) {
+      return;
+    }
+    stall.arrived();
+    if (drainScheduled.compareAndSet(false, true)) {
       executor.execute(this::drainTask);
     }
   }
@@ -271,9 +294,12 @@ final class PgSession {
     }
     try {
       Notification[] queued = conn.getNotifications();
+      long taken = 0;
       for (Notification n : queued) {
         out.notification(n);
+        taken += n.isOverflow() ? n.droppedCount() : 1;
       }
+      stall.taken(taken);
       return queued.length > 0;
     } catch (SQLException e) {
       log.debug("reading notifications failed", e);
@@ -300,26 +326,27 @@ final class PgSession {
             : settings.idleInTransactionSessionTimeoutMillis());
   }
 
-  /**
-   * An idle timeout ran out (event loop): roll back the open transaction, if any, send FATAL and
-   * close, as PostgreSQL does.
-   */
+  /** An idle timeout ran out (event loop). */
   private void timedOut(SqlState sqlState, String message) {
+    end(sqlState, () -> message);
+  }
+
+  /**
+   * Ends the session (event loop) as PostgreSQL does on a timeout: nothing more runs; once the
+   * running task is done, the open transaction is rolled back, FATAL is sent and the connection
+   * closed.
+   */
+  private void end(SqlState sqlState, Supplier<String> message) {
     terminating = true;
-    log.debug("closing session {}: {}", pid, message);
     executor.execute(
         () -> {
           if (closed || conn == null) {
             return;
           }
-          try (java.sql.Statement st = conn.createStatement()) {
-            if (conn.inTransaction()) {
-              st.execute("ROLLBACK");
-            }
-          } catch (SQLException e) {
-            log.debug("rolling back a timed-out session failed", e);
-          }
-          out.fatal(sqlState.code(), message);
+          runner.rollbackOpenTransaction();
+          String text = message.get();
+          log.info("closing session {}: {}", pid, text);
+          out.fatal(sqlState.code(), text);
         });
   }
 

@@ -19,8 +19,20 @@ final class RawClient implements AutoCloseable {
   private final DataInputStream in;
   private final OutputStream out;
 
+  /** The session's process id (BackendKeyData), once started. */
+  int pid;
+
   RawClient(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(port, 0);
+  }
+
+  /** With a receive buffer of {@code receiveBuffer} bytes (0: the system's). */
+  RawClient(int port, int receiveBuffer) throws IOException {
+    socket = new Socket();
+    if (receiveBuffer > 0) {
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
     socket.setSoTimeout(30_000); // a failure, not a hang, when something never comes
     in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
     out = socket.getOutputStream();
@@ -28,10 +40,18 @@ final class RawClient implements AutoCloseable {
 
   /** Connects and starts a session as {@code user}; returns the messages up to ReadyForQuery. */
   static RawClient session(int port) throws IOException {
-    RawClient c = new RawClient(port);
-    c.send(Frames.startup("user", "raw", "database", "test"));
-    c.untilReady();
-    return c;
+    return new RawClient(port).start();
+  }
+
+  /** Starts a session as user "raw"; returns this. */
+  RawClient start() throws IOException {
+    send(Frames.startup("user", "raw", "database", "test"));
+    for (Frames.Backend m : untilReady()) {
+      if (m.type() == 'K') {
+        pid = m.buf().readInt();
+      }
+    }
+    return this;
   }
 
   void send(ByteBuf frame) throws IOException {

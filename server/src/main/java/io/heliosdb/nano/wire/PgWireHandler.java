@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  *   Query / Sync / Parse ...    ->  handed to the {@link PgSession}, which answers in order
  *   Terminate                   ->  close
  *   unknown type, broken frame  ->  FATAL 08P01, close
+ *   SSLRequest inside TLS       ->  FATAL 0A000 (as PostgreSQL 15), close
+ *   (not authenticated within authentication_timeout of connecting)  ->  close, no message
  * </pre>
  *
  * Nothing here blocks: the session runs JDBC work on its serial executor.
@@ -307,7 +309,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
 
   /**
    * authentication_timeout: the client did not finish in time. PostgreSQL closes the connection
-   * without a message to the client (it logs one); so does this.
+   * without a message to the client; so does this.
    */
   private Runnable authenticationTimedOut(ChannelHandlerContext ctx) {
     return () -> {

@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlPosition;
@@ -157,10 +155,10 @@ final class TomlConfigLoader {
     b.durableChannels(patterns);
   }
 
-  /** "90s", "30m", "12h", "7d". */
+  /** "90s", "30m", "12h", "7d" (see {@link Durations}). */
   static Duration duration(String where, String key, String text) {
-    Matcher m = Pattern.compile("\\s*(\\d{1,9})\\s*([smhd])\\s*").matcher(text);
-    if (!m.matches()) {
+    Duration d = Durations.parse(text);
+    if (d == null) {
       throw new ConfigException(
           where
               + ": "
@@ -169,13 +167,7 @@ final class TomlConfigLoader {
               + text
               + "\" is not a duration: use e.g. \"90s\", \"30m\", \"12h\", \"7d\"");
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    return d;
   }
 
   private static Key bool(BiConsumer<HeliosConfig.Builder, Boolean> set) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,13 @@ final class PgSession {
   private final Object backlogLock = new Object();
   private int backlog;
   private volatile boolean closed;
+  private final SessionLimits limits;
+  private final IdleTimeout idle;
+  private volatile ListenerStall stall;
+
+  /** Set on the event loop when a timeout or a stall ends the session: nothing runs after it. */
+  private volatile boolean terminating;
+
   private volatile QueryRunner runner;
   private ExtendedQuery extended;
   private volatile int pid;
@@ -63,11 +71,19 @@ final class PgSession {
 
   // Touched by executor tasks only.
   private HeliosConnection conn;
+  private SessionSettings settings;
   private boolean discarding;
   private boolean released;
 
-  PgSession(Channel channel, HeliosDB db, SessionRegistry registry, Executor workers) {
+  PgSession(
+      Channel channel,
+      HeliosDB db,
+      SessionRegistry registry,
+      Executor workers,
+      SessionLimits limits) {
     this.channel = channel;
+    this.limits = limits;
+    this.idle = new IdleTimeout(channel, this::timedOut);
     this.db = db;
     this.registry = registry;
     this.executor = new SerialExecutor(workers);
@@ -87,9 +103,9 @@ final class PgSession {
             out.fatal(e.sqlState(), e.getMessage());
             return;
           }
-          SessionSettings settings =
+          settings =
               new SessionSettings(
-                  parameters.get("user"), parameters.getOrDefault("application_name", ""));
+                  parameters.get("user"), parameters.getOrDefault("application_name", ""), limits);
           try {
             conn.setSessionParameters(
                 parameters.get("user"), settings::current, settings::setConfig);
@@ -102,6 +118,12 @@ final class PgSession {
           pid = conn.getBackendPID();
           secret = RANDOM.nextInt();
           registry.register(pid, this);
+          stall =
+              new ListenerStall(
+                  channel,
+                  limits.listenerStallTimeout().toMillis(),
+                  db.config().notificationQueueSize(),
+                  () -> end(SqlState.CONFIGURATION_LIMIT_EXCEEDED, stall::fatalMessage));
           try {
             conn.onNotification(this::signal);
           } catch (SQLException e) {
@@ -117,17 +139,18 @@ final class PgSession {
             BackendMessages.parameterStatus(b, p[0], p[1]);
           }
           BackendMessages.backendKeyData(out.buffer(), pid, secret);
-          endOfCommand();
+          endOfCommand(0);
         });
   }
 
   void query(String sql) {
+    long seq = idle.messageReceived();
     Runnable task =
         () -> {
           if (ready() && !discarding) {
             extended.sync(out); // a Query ends an implicit extended-protocol transaction
             runner.run(sql, out);
-            endOfCommand();
+            endOfCommand(seq);
           }
         };
     // A statement that cannot wait on a lock runs on the event loop when the session is idle:
@@ -142,6 +165,7 @@ final class PgSession {
    * message until Sync is discarded.
    */
   void extendedQuery(FrontendMessage m) {
+    idle.messageReceived();
     enqueue(
         () -> {
           if (!ready() || discarding) {
@@ -166,17 +190,19 @@ final class PgSession {
   }
 
   void sync() {
+    long seq = idle.messageReceived();
     enqueue(
         () -> {
           if (ready()) {
             discarding = false;
             extended.sync(out);
-            endOfCommand();
+            endOfCommand(seq);
           }
         });
   }
 
   void functionCall() {
+    long seq = idle.messageReceived();
     enqueue(
         () -> {
           if (ready() && !discarding) {
@@ -184,7 +210,7 @@ final class PgSession {
             out.error(
                 SqlState.FEATURE_NOT_SUPPORTED.code(),
                 "fast-path function calls are not supported");
-            endOfCommand();
+            endOfCommand(seq);
           }
         });
   }
@@ -207,6 +233,11 @@ final class PgSession {
     channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
   }
 
+  /** Whether a timeout or a stall is ending this session (tests). */
+  boolean ending() {
+    return terminating;
+  }
+
   boolean hasSecret(int key) {
     return runner != null && secret == key;
   }
@@ -222,6 +253,7 @@ final class PgSession {
   /** The channel closed (event loop): stop what runs, then close the connection. */
   void channelClosed() {
     closed = true;
+    idle.stop();
     out.wakeUp();
     cancel();
     executor.execute(this::release);
@@ -231,13 +263,23 @@ final class PgSession {
   void writabilityChanged() {
     out.wakeUp();
     if (channel.isWritable()) {
-      signal();
+      ListenerStall s = stall;
+      if (s != null) {
+        s.writable();
+      }
+      if (drainScheduled.compareAndSet(false, true)) {
+        executor.execute(this::drainTask);
+      }
     }
   }
 
   /** The connection's arrival signal (any thread, quick): schedule one drain. */
   private void signal() {
-    if (!closed && drainScheduled.compareAndSet(false, true)) {
+    if (closed) {
+      return;
+    }
+    stall.arrived();
+    if (drainScheduled.compareAndSet(false, true)) {
       executor.execute(this::drainTask);
     }
   }
@@ -259,9 +301,12 @@ final class PgSession {
     }
     try {
       Notification[] queued = conn.getNotifications();
+      long taken = 0;
       for (Notification n : queued) {
         out.notification(n);
+        taken += n.isOverflow() ? n.droppedCount() : 1;
       }
+      stall.taken(taken);
       return queued.length > 0;
     } catch (SQLException e) {
       log.debug("reading notifications failed", e);
@@ -269,18 +314,51 @@ final class PgSession {
     }
   }
 
-  /** After a command: notifications when idle, then ReadyForQuery with the status. */
-  private void endOfCommand() {
+  /**
+   * After the command of client message {@code seq}: notifications when idle, then ReadyForQuery
+   * with the status; the session waits for its client from here, and the idle timeout runs.
+   */
+  private void endOfCommand(long seq) {
     TransactionStatus status = runner.status();
     if (status == TransactionStatus.IDLE) {
       drain();
     }
     out.readyForQuery(status);
     out.flush();
+    idle.waiting(
+        seq,
+        status,
+        status == TransactionStatus.IDLE
+            ? settings.idleSessionTimeoutMillis()
+            : settings.idleInTransactionSessionTimeoutMillis());
+  }
+
+  /** An idle timeout ran out (event loop). */
+  private void timedOut(SqlState sqlState, String message) {
+    end(sqlState, () -> message);
+  }
+
+  /**
+   * Ends the session (event loop) as PostgreSQL does on a timeout: nothing more runs; once the
+   * running task is done, the open transaction is rolled back, FATAL is sent and the connection
+   * closed.
+   */
+  private void end(SqlState sqlState, Supplier<String> message) {
+    terminating = true;
+    executor.execute(
+        () -> {
+          if (closed || conn == null) {
+            return;
+          }
+          runner.rollbackOpenTransaction();
+          String text = message.get();
+          log.info("closing session {}: {}", pid, text);
+          out.fatal(sqlState.code(), text);
+        });
   }
 
   private boolean ready() {
-    return !closed && conn != null;
+    return !closed && !terminating && conn != null;
   }
 
   private void release() {

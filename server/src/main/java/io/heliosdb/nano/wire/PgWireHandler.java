@@ -36,15 +36,14 @@ import org.slf4j.LoggerFactory;
  *   Query / Sync / Parse ...    ->  handed to the {@link PgSession}, which answers in order
  *   Terminate                   ->  close
  *   unknown type, broken frame  ->  FATAL 08P01, close
+ *   SSLRequest inside TLS       ->  FATAL 0A000 (as PostgreSQL 15), close
+ *   (not authenticated within authentication_timeout of connecting)  ->  close, no message
  * </pre>
  *
  * Nothing here blocks: the session runs JDBC work on its serial executor.
  */
 public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMessage> {
   private static final Logger log = LoggerFactory.getLogger(PgWireHandler.class);
-
-  /** PostgreSQL's default authentication_timeout: the exchange must end within it. */
-  static final long AUTHENTICATION_TIMEOUT_SECONDS = 60;
 
   private final HeliosDB db;
   private final SessionRegistry registry;
@@ -53,6 +52,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
   private final Authentication authentication;
   private final SslContext tls;
   private final boolean requireTls;
+  private final SessionLimits limits;
   private boolean encrypted;
   private volatile PgSession session;
 
@@ -70,7 +70,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       Executor workers,
       PgFrameDecoder decoder,
       Authentication authentication) {
-    this(db, registry, workers, decoder, authentication, null, false);
+    this(db, registry, workers, decoder, WireServer.Options.loopback(0).with(authentication));
   }
 
   PgWireHandler(
@@ -79,36 +79,34 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       Executor workers,
       PgFrameDecoder decoder,
       WireServer.Options options) {
-    this(
-        db,
-        registry,
-        workers,
-        decoder,
-        options.authentication(),
-        options.tls(),
-        options.requireTls());
-  }
-
-  PgWireHandler(
-      HeliosDB db,
-      SessionRegistry registry,
-      Executor workers,
-      PgFrameDecoder decoder,
-      Authentication authentication,
-      SslContext tls,
-      boolean requireTls) {
     this.db = db;
     this.registry = registry;
     this.workers = workers;
     this.decoder = decoder;
-    this.authentication = authentication;
-    this.tls = tls;
-    this.requireTls = requireTls;
+    this.authentication = options.authentication();
+    this.tls = options.tls();
+    this.requireTls = options.requireTls();
+    this.limits = options.limits();
   }
 
   /** The session of this connection, once started; null before (or for cancel connections). */
   PgSession session() {
     return session;
+  }
+
+  /**
+   * authentication_timeout starts at connect: a client that sends nothing, stops in the TLS
+   * handshake or in the password exchange is disconnected when it runs out.
+   */
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    authTimeout =
+        ctx.executor()
+            .schedule(
+                authenticationTimedOut(ctx),
+                limits.authenticationTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+    super.channelActive(ctx);
   }
 
   @Override
@@ -179,14 +177,15 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
   /**
    * SSLRequest: 'N' without TLS; with TLS, 'S' in clear, then the SslHandler goes to the front of
    * the pipeline, and bytes the client sent after the request reach it (not the frame decoder). A
-   * second SSLRequest inside TLS is a protocol violation.
+   * second SSLRequest inside TLS is answered as PostgreSQL 15 does: FATAL 0A000.
    */
   private void sslRequest(ChannelHandlerContext ctx) {
     if (encrypted) {
+      // PostgreSQL reads it as a startup packet of protocol 1234.5679 (the request code).
       fatal(
           ctx,
-          SqlState.PROTOCOL_VIOLATION.code(),
-          "SSLRequest on a connection that is already encrypted");
+          SqlState.FEATURE_NOT_SUPPORTED.code(),
+          "unsupported frontend protocol 1234.5679: server supports 3.0 to 3.0");
       return;
     }
     ByteBuf b = ctx.alloc().buffer(1);
@@ -228,10 +227,6 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       if (!tryAdmit(ctx)) {
         return;
       }
-      authTimeout =
-          ctx.executor()
-              .schedule(
-                  authenticationTimedOut(ctx), AUTHENTICATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       pendingStartup = s;
       scram = authentication.exchange(user);
       ByteBuf b = ctx.alloc().buffer();
@@ -318,7 +313,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
    */
   private Runnable authenticationTimedOut(ChannelHandlerContext ctx) {
     return () -> {
-      if (pendingStartup != null) {
+      if (session == null && !failed) {
         log.debug("closing {}: authentication timed out", ctx.channel().remoteAddress());
         failed = true;
         ctx.close();
@@ -341,7 +336,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
         unknownOptions.add(key);
       }
     }
-    session = new PgSession(ctx.channel(), db, registry, workers);
+    session = new PgSession(ctx.channel(), db, registry, workers, limits);
     session.start(
         s.parameters(), s.minorVersion() > 0 || !unknownOptions.isEmpty(), unknownOptions);
   }

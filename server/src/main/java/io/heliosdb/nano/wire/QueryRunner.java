@@ -80,6 +80,18 @@ final class QueryRunner {
     }
   }
 
+  /** Rolls back the open transaction, if any, with its notifications (a session that ends). */
+  public void rollbackOpenTransaction() {
+    try (Statement st = conn.createStatement()) {
+      if (conn.inTransaction()) {
+        st.execute("ROLLBACK");
+      }
+    } catch (SQLException e) {
+      log.debug("rolling back the open transaction failed", e);
+    }
+    status = TransactionStatus.IDLE;
+  }
+
   /** Cancels the statement running now, if any; safe from any thread. */
   public void cancel() {
     Statement s = running;

@@ -2,7 +2,6 @@ package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.config.DidYouMean;
-import io.heliosdb.nano.config.TomlFiles;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -12,28 +11,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tomlj.TomlParseResult;
-import org.tomlj.TomlPosition;
-import org.tomlj.TomlTable;
 
 /**
  * The {@code [server]} section of heliosdb.toml, with command-line flags on top: where {@code
  * heliosdb serve} listens and how it authenticates. Validated and immutable once built.
  *
- * <pre>
- * [server]
- * listen = "127.0.0.1"            # default
- * port = 54320                    # default; 0 picks a free port
- * max_connections = 100           # default
- * auth = "trust"                  # default; or "scram-sha-256"
- * allow_trust_on_non_loopback = false
- * tls_cert = "server.crt"         # PEM certificate chain; with tls_key, relative to this file
- * tls_key = "server.key"          # PEM private key, PKCS#8 (BEGIN PRIVATE KEY), not encrypted
- * require_tls = false             # true: clear connections are refused (28000)
- *
- * [server.users]
- * ann = "SCRAM-SHA-256$4096:...$...:..."   # from heliosdb passwd ann
- * </pre>
+ * <p>The keys are documented in docs/server.md.
  */
 public final class ServerConfig {
   static final List<String> KEYS =
@@ -46,7 +29,14 @@ public final class ServerConfig {
           "tls_cert",
           "tls_key",
           "require_tls",
-          "users");
+          "users",
+          "authentication_timeout",
+          "idle_session_timeout",
+          "idle_in_transaction_session_timeout",
+          "listener_stall_timeout",
+          "tcp_keepalives_idle",
+          "tcp_keepalives_interval",
+          "tcp_keepalives_count");
 
   private final String listen;
   private final int port;
@@ -56,10 +46,12 @@ public final class ServerConfig {
   private final SslContext tls;
   private final boolean requireTls;
   private final List<String> warnings;
+  private final SessionLimits limits;
 
   private ServerConfig(Builder b, Authentication authentication, boolean loopback, SslContext tls) {
     this.tls = tls;
     this.requireTls = b.requireTls;
+    this.limits = b.limits;
     this.listen = b.listen;
     this.port = b.port;
     this.maxConnections = b.maxConnections;
@@ -82,104 +74,7 @@ public final class ServerConfig {
 
   /** The [server] section of {@code file} (defaults when there is none); fails with file:line. */
   public static Builder load(Path file) {
-    TomlParseResult toml = TomlFiles.parse(file);
-    Builder b = builder();
-    if (!toml.contains("server")) {
-      return b;
-    }
-    String name = file.toString();
-    if (!toml.isTable("server")) {
-      throw new ConfigException(
-          name + ":" + line(toml.inputPositionOf("server")) + ": server must be a table, [server]");
-    }
-    TomlTable t = toml.getTable("server");
-    Path dir = file.toAbsolutePath().getParent();
-    for (String key : t.keySet()) {
-      String where = name + ":" + line(t.inputPositionOf(List.of(key))) + ": server." + key;
-      switch (key) {
-        case "listen" -> b.listen(string(t, key, where));
-        case "port" -> b.port(integer(t, key, where));
-        case "max_connections" -> b.maxConnections(integer(t, key, where));
-        case "auth" -> b.auth(string(t, key, where));
-        case "allow_trust_on_non_loopback" -> b.allowTrustOnNonLoopback(bool(t, key, where));
-        case "require_tls" -> b.requireTls(bool(t, key, where));
-        case "tls_cert" -> {
-          b.tlsCert(dir.resolve(string(t, key, where)));
-          b.tlsCertWhere = where;
-        }
-        case "tls_key" -> {
-          b.tlsKey(dir.resolve(string(t, key, where)));
-          b.tlsKeyWhere = where;
-        }
-        case "users" -> users(b, t, name, where);
-        default ->
-            throw new ConfigException(
-                name
-                    + ":"
-                    + line(t.inputPositionOf(List.of(key)))
-                    + ": unknown key server."
-                    + key
-                    + DidYouMean.suggest(key, KEYS)
-                    + " (keys of [server]: "
-                    + String.join(", ", KEYS)
-                    + ")");
-      }
-      try {
-        b.check(key);
-      } catch (ConfigException e) {
-        throw new ConfigException(where + " = " + e.getMessage());
-      }
-    }
-    return b;
-  }
-
-  private static void users(Builder b, TomlTable t, String file, String where) {
-    if (!t.isTable(List.of("users"))) {
-      throw new ConfigException(
-          where + " must be a table, [server.users], of name = \"SCRAM-SHA-256$...\"");
-    }
-    TomlTable users = t.getTable(List.of("users"));
-    for (String user : users.keySet()) {
-      String at =
-          file + ":" + line(users.inputPositionOf(List.of(user))) + ": server.users." + user;
-      if (!users.isString(List.of(user))) {
-        throw new ConfigException(at + " must be a string, \"SCRAM-SHA-256$...\"");
-      }
-      try {
-        b.user(user, Scram.Verifier.parse(users.getString(List.of(user))));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(at + ": " + e.getMessage());
-      }
-    }
-  }
-
-  private static String string(TomlTable t, String key, String where) {
-    if (!t.isString(List.of(key))) {
-      throw new ConfigException(where + " must be a string");
-    }
-    return t.getString(List.of(key));
-  }
-
-  private static boolean bool(TomlTable t, String key, String where) {
-    if (!t.isBoolean(List.of(key))) {
-      throw new ConfigException(where + " must be true or false");
-    }
-    return t.getBoolean(List.of(key));
-  }
-
-  private static int integer(TomlTable t, String key, String where) {
-    if (!t.isLong(List.of(key))) {
-      throw new ConfigException(where + " must be an integer");
-    }
-    long v = t.getLong(List.of(key));
-    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-      throw new ConfigException(where + " = " + v + " is out of range");
-    }
-    return (int) v;
-  }
-
-  private static String line(TomlPosition p) {
-    return p == null ? "?" : String.valueOf(p.line());
+    return ServerConfigFile.load(file);
   }
 
   public String listen() {
@@ -211,6 +106,11 @@ public final class ServerConfig {
     return requireTls;
   }
 
+  /** Timeouts and TCP keepalives. */
+  public SessionLimits limits() {
+    return limits;
+  }
+
   /** Lines to print at start (trust on a non-loopback address). */
   public List<String> warnings() {
     return warnings;
@@ -219,7 +119,7 @@ public final class ServerConfig {
   /** The wire server's options: these, with the given message limit. */
   public WireServer.Options options(int maxMessageBytes) {
     return new WireServer.Options(
-        listen, port, maxConnections, maxMessageBytes, authentication, tls, requireTls);
+        listen, port, maxConnections, maxMessageBytes, authentication, tls, requireTls, limits);
   }
 
   /**
@@ -244,12 +144,19 @@ public final class ServerConfig {
     private boolean allowTrustOnNonLoopback;
     private Path tlsCert;
     private Path tlsKey;
-    private String tlsCertWhere; // "file:line: server.tls_cert" when read from the file
-    private String tlsKeyWhere;
+    String tlsCertWhere; // "file:line: server.tls_cert" when read from the file
+    String tlsKeyWhere;
     private boolean requireTls;
     private final Map<String, Scram.Verifier> users = new LinkedHashMap<>();
+    SessionLimits limits = SessionLimits.DEFAULTS;
 
     private Builder() {}
+
+    /** Timeouts and keepalives (the file's keys are read into these). */
+    public Builder limits(SessionLimits limits) {
+      this.limits = limits;
+      return this;
+    }
 
     public Builder listen(String listen) {
       this.listen = listen;
@@ -302,7 +209,7 @@ public final class ServerConfig {
     }
 
     /** Checks one setting alone; the message starts with its value. */
-    private void check(String key) {
+    void check(String key) {
       switch (key) {
         case "listen" -> {
           if (listen.isBlank()) {
@@ -375,6 +282,7 @@ public final class ServerConfig {
           method == Authentication.Method.TRUST
               ? Authentication.trust()
               : Authentication.scram(users);
+      limits.checkPlatform();
       return new ServerConfig(this, a, loopback, tls());
     }
 

@@ -70,6 +70,11 @@ final class SessionRegistry {
     }
   }
 
+  /** The session with this process id, or null. */
+  PgSession session(int pid) {
+    return byPid.get(pid);
+  }
+
   List<PgSession> sessions() {
     return new ArrayList<>(byPid.values());
   }

@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * A session's run-time parameters: what {@code SET}, {@code RESET} and {@code SHOW} see, which
  * drivers send on their own (pgjdbc: {@code SET extra_float_digits = 3}). SQLite has no such
  * statements, so these never reach it. Any parameter may be set (kept for SHOW, otherwise without
- * effect); only client_encoding is checked, since the server speaks UTF-8 only. SET LOCAL acts as
- * SET, and a rollback does not undo a SET.
+ * effect); client_encoding is checked, since the server speaks UTF-8 only, and idle_session_timeout
+ * and idle_in_transaction_session_timeout (which do take effect) are read as PostgreSQL reads them.
+ * SET LOCAL acts as SET, and a rollback does not undo a SET.
  */
 final class SessionSettings {
   private static final Pattern SET =
@@ -54,8 +55,27 @@ final class SessionSettings {
   private final Map<String, String> values = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
   private final List<String[]> changed = new ArrayList<>(0);
 
+  /** Timeouts in milliseconds, as PostgreSQL keeps them; 0: none. */
+  private static final String IDLE_SESSION = "idle_session_timeout";
+
+  private static final String IDLE_IN_TRANSACTION = "idle_in_transaction_session_timeout";
+  private static final Pattern TIME =
+      Pattern.compile("\\s*(\\d+(?:\\.\\d*)?|\\.\\d+)\\s*(us|ms|s|min|h|d)?\\s*");
+  private long idleSessionMillis;
+  private long idleInTransactionMillis;
+
   /** The settings of a session of {@code user} that announced {@code applicationName}. */
   SessionSettings(String user, String applicationName) {
+    this(user, applicationName, SessionLimits.DEFAULTS);
+  }
+
+  /** With the server's idle timeouts as defaults. */
+  SessionSettings(String user, String applicationName, SessionLimits limits) {
+    defaults.put(IDLE_SESSION, showMillis(limits.idleSessionTimeout().toMillis()));
+    defaults.put(
+        IDLE_IN_TRANSACTION, showMillis(limits.idleInTransactionSessionTimeout().toMillis()));
+    idleSessionMillis = limits.idleSessionTimeout().toMillis();
+    idleInTransactionMillis = limits.idleInTransactionSessionTimeout().toMillis();
     defaults.put("application_name", applicationName);
     defaults.put("client_encoding", "UTF8");
     defaults.put("DateStyle", "ISO, MDY");
@@ -102,6 +122,71 @@ final class SessionSettings {
   /** A parameter's value for {@code current_setting(name)}, as SHOW has it; null when unknown. */
   String current(String name) {
     return values.get(name);
+  }
+
+  /** idle_session_timeout in milliseconds; 0: none. */
+  long idleSessionTimeoutMillis() {
+    return idleSessionMillis;
+  }
+
+  /** idle_in_transaction_session_timeout in milliseconds; 0: none. */
+  long idleInTransactionSessionTimeoutMillis() {
+    return idleInTransactionMillis;
+  }
+
+  /**
+   * A time setting as PostgreSQL reads it: milliseconds without a unit, else us, ms, s, min, h or
+   * d, fractions rounded to the millisecond; 22023 when it is not one or does not fit an int4.
+   */
+  private static long millis(String name, String value) throws HeliosSqlException {
+    Matcher m = TIME.matcher(value);
+    if (!m.matches()) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_PARAMETER_VALUE,
+          "invalid value for parameter \""
+              + name
+              + "\": \""
+              + value
+              + "\" (valid units are \"us\", \"ms\", \"s\", \"min\", \"h\" and \"d\")");
+    }
+    long unitMicros =
+        switch (m.group(2) == null ? "ms" : m.group(2)) {
+          case "us" -> 1L;
+          case "ms" -> 1_000L;
+          case "s" -> 1_000_000L;
+          case "min" -> 60_000_000L;
+          case "h" -> 3_600_000_000L;
+          default -> 86_400_000_000L;
+        };
+    java.math.BigDecimal ms =
+        new java.math.BigDecimal(m.group(1))
+            .multiply(java.math.BigDecimal.valueOf(unitMicros))
+            .divide(java.math.BigDecimal.valueOf(1000), 0, java.math.RoundingMode.HALF_EVEN);
+    if (ms.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_PARAMETER_VALUE,
+          "invalid value for parameter \""
+              + name
+              + "\": \""
+              + value
+              + "\" (value exceeds integer range)");
+    }
+    return ms.longValueExact();
+  }
+
+  /** As SHOW shows a time in milliseconds: in the largest unit that divides it (0, 5s, 2min). */
+  private static String showMillis(long ms) {
+    if (ms == 0) {
+      return "0";
+    }
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+    String[] units = {"d", "h", "min", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (ms % sizes[i] == 0) {
+        return ms / sizes[i] + units[i];
+      }
+    }
+    return ms + "ms";
   }
 
   /** Whether a statement with this verb is one of ours (SET, RESET, SHOW). */
@@ -156,6 +241,13 @@ final class SessionSettings {
             "client_encoding \"" + value + "\" is not supported: this server speaks UTF8 only");
       }
       value = "UTF8";
+    }
+    if (name.equalsIgnoreCase(IDLE_SESSION)) {
+      idleSessionMillis = millis(IDLE_SESSION, value);
+      value = showMillis(idleSessionMillis);
+    } else if (name.equalsIgnoreCase(IDLE_IN_TRANSACTION)) {
+      idleInTransactionMillis = millis(IDLE_IN_TRANSACTION, value);
+      value = showMillis(idleInTransactionMillis);
     }
     String previous = values.put(name, value);
     String canonical = canonicalName(name);

@@ -12,6 +12,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -22,6 +23,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +52,7 @@ public final class WireServer implements AutoCloseable {
    * @param authentication trust, or SCRAM-SHA-256 against the configured users
    * @param tls the server's certificate and key, answering SSLRequest with 'S'; null: no TLS ('N')
    * @param requireTls refuse a StartupMessage on a clear connection (FATAL 28000); needs tls
+   * @param limits timeouts (authentication, idle, stalled listener) and TCP keepalives
    */
   public record Options(
       String host,
@@ -58,7 +61,8 @@ public final class WireServer implements AutoCloseable {
       int maxMessageBytes,
       Authentication authentication,
       SslContext tls,
-      boolean requireTls) {
+      boolean requireTls,
+      SessionLimits limits) {
     public static final int DEFAULT_PORT = 54320;
     public static final int DEFAULT_MAX_CONNECTIONS = 100;
 
@@ -75,6 +79,29 @@ public final class WireServer implements AutoCloseable {
       if (requireTls && tls == null) {
         throw new IllegalArgumentException("requireTls needs a TLS context");
       }
+      if (limits == null) {
+        throw new IllegalArgumentException("limits must be given");
+      }
+    }
+
+    /** PostgreSQL's timeouts ({@link SessionLimits#DEFAULTS}). */
+    public Options(
+        String host,
+        int port,
+        int maxConnections,
+        int maxMessageBytes,
+        Authentication authentication,
+        SslContext tls,
+        boolean requireTls) {
+      this(
+          host,
+          port,
+          maxConnections,
+          maxMessageBytes,
+          authentication,
+          tls,
+          requireTls,
+          SessionLimits.DEFAULTS);
     }
 
     /** Without TLS. */
@@ -94,13 +121,20 @@ public final class WireServer implements AutoCloseable {
 
     /** These options with another authentication. */
     public Options with(Authentication auth) {
-      return new Options(host, port, maxConnections, maxMessageBytes, auth, tls, requireTls);
+      return new Options(
+          host, port, maxConnections, maxMessageBytes, auth, tls, requireTls, limits);
+    }
+
+    /** These options with other timeouts and keepalives. */
+    public Options with(SessionLimits other) {
+      return new Options(
+          host, port, maxConnections, maxMessageBytes, authentication, tls, requireTls, other);
     }
 
     /** These options with TLS (a server context), required or offered. */
     public Options withTls(SslContext context, boolean required) {
       return new Options(
-          host, port, maxConnections, maxMessageBytes, authentication, context, required);
+          host, port, maxConnections, maxMessageBytes, authentication, context, required, limits);
     }
 
     /** Loopback, the given port, PostgreSQL's default of 100 connections, 16 MiB messages. */
@@ -171,7 +205,25 @@ public final class WireServer implements AutoCloseable {
                             "protocol", new PgWireHandler(db, registry, workers, decoder, options));
                   }
                 });
+    keepalives(b, options.limits());
     serverChannel = b.bind(options.host(), options.port()).sync().channel();
+  }
+
+  /** TCP keepalive settings other than the system's on every accepted connection. */
+  private static void keepalives(ServerBootstrap b, SessionLimits limits) {
+    if (limits.tcpKeepalivesIdle() > 0) {
+      b.childOption(
+          NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), limits.tcpKeepalivesIdle());
+    }
+    if (limits.tcpKeepalivesInterval() > 0) {
+      b.childOption(
+          NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL),
+          limits.tcpKeepalivesInterval());
+    }
+    if (limits.tcpKeepalivesCount() > 0) {
+      b.childOption(
+          NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), limits.tcpKeepalivesCount());
+    }
   }
 
   /** The address the server listens on (with the real port when started on port 0). */
@@ -186,6 +238,20 @@ public final class WireServer implements AutoCloseable {
   /** Sessions connected now. */
   public int sessionCount() {
     return registry.admitted();
+  }
+
+  /** Open TCP connections, in authentication or not (tests). */
+  int connectionCount() {
+    return channels.size();
+  }
+
+  /** The open connections' channels (tests read their socket options). */
+  java.util.List<Channel> channels() {
+    return new java.util.ArrayList<>(channels);
+  }
+
+  SessionRegistry registry() {
+    return registry;
   }
 
   @Override

@@ -143,7 +143,8 @@ class ScramAuthenticationTest {
     List<Frames.Backend> refused = send(second, Frames.startup("user", "ann"));
     assertThat(refused).singleElement().satisfies(m -> assertThat(m.sqlState()).isEqualTo("53300"));
 
-    first.advanceTimeBy(PgWireHandler.AUTHENTICATION_TIMEOUT_SECONDS - 1, TimeUnit.SECONDS);
+    first.advanceTimeBy(
+        SessionLimits.DEFAULTS.authenticationTimeout().toSeconds() - 1, TimeUnit.SECONDS);
     first.runScheduledPendingTasks();
     assertThat(first.isOpen()).isTrue();
     first.advanceTimeBy(1, TimeUnit.SECONDS);

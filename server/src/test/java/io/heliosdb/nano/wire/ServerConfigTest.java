@@ -7,6 +7,8 @@ import io.heliosdb.nano.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -160,5 +162,80 @@ class ServerConfigTest {
         .hasMessageContaining("cannot be used")
         .extracting(Throwable::getMessage)
         .satisfies(m -> assertThat(m.toString()).doesNotContain("\n"));
+  }
+
+  @Test
+  void timeoutsAndKeepalivesHavePostgreSqlDefaults() throws IOException {
+    SessionLimits l = ServerConfig.load(write("[server]\nport = 1\n")).build().limits();
+    assertThat(l.authenticationTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(l.idleSessionTimeout()).isZero();
+    assertThat(l.idleInTransactionSessionTimeout()).isZero();
+    assertThat(l.listenerStallTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(List.of(l.tcpKeepalivesIdle(), l.tcpKeepalivesInterval(), l.tcpKeepalivesCount()))
+        .containsOnly(0);
+  }
+
+  @Test
+  void timeoutsAndKeepalivesAreRead() throws IOException {
+    Path f =
+        write(
+            "[server]\nauthentication_timeout = \"10s\"\nidle_session_timeout = \"5min\"\n"
+                + "idle_in_transaction_session_timeout = \"1500ms\"\n"
+                + "listener_stall_timeout = \"2m\"\ntcp_keepalives_idle = \"1m\"\n"
+                + "tcp_keepalives_interval = \"10s\"\ntcp_keepalives_count = 5\n");
+    ServerConfig c = ServerConfig.load(f).build();
+    SessionLimits l = c.limits();
+    assertThat(l.authenticationTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(l.idleSessionTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(l.idleInTransactionSessionTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(l.listenerStallTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(l.tcpKeepalivesIdle()).isEqualTo(60);
+    assertThat(l.tcpKeepalivesInterval()).isEqualTo(10);
+    assertThat(l.tcpKeepalivesCount()).isEqualTo(5);
+    assertThat(c.options(1024).limits()).isEqualTo(l);
+    Path zero = write("[server]\nidle_session_timeout = 0\nlistener_stall_timeout = \"0\"\n");
+    assertThat(ServerConfig.load(zero).build().limits().listenerStallTimeout()).isZero();
+  }
+
+  @Test
+  void badTimeoutsAndKeepalivesNameLineKeyAndFix() throws IOException {
+    Path unit = write("[server]\nport = 1\nidle_session_timeout = 5000\n");
+    assertThatThrownBy(() -> ServerConfig.load(unit))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            unit
+                + ":3: server.idle_session_timeout must be a duration with its unit, e.g."
+                + " \"500ms\", \"90s\", \"30m\", \"12h\", \"7d\", or 0");
+    Path text = write("[server]\nidle_session_timeout = \"soon\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(text))
+        .hasMessageStartingWith(
+            text + ":2: server.idle_session_timeout = \"soon\" is not a duration: use e.g.");
+    Path auth = write("[server]\nauthentication_timeout = \"0\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(auth))
+        .hasMessage(
+            auth
+                + ":2: server.authentication_timeout = 0 is out of range: must be between 1s"
+                + " and 600s");
+    Path big = write("[server]\nidle_in_transaction_session_timeout = \"30d\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(big))
+        .hasMessageStartingWith(
+            big + ":2: server.idle_in_transaction_session_timeout = 30d is out of range");
+    Path idle = write("[server]\ntcp_keepalives_idle = \"1500ms\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(idle))
+        .hasMessage(idle + ":2: server.tcp_keepalives_idle = 1500ms is not whole seconds");
+    Path count = write("[server]\ntcp_keepalives_count = 1000\n");
+    assertThatThrownBy(() -> ServerConfig.load(count))
+        .hasMessage(
+            count
+                + ":2: server.tcp_keepalives_count = 1000 is out of range: must be between 0"
+                + " (the system's default) and 127");
+    Path countType = write("[server]\ntcp_keepalives_count = \"5\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(countType))
+        .hasMessage(
+            countType
+                + ":2: server.tcp_keepalives_count must be an integer (0: the system's default)");
+    Path typo = write("[server]\nidle_sesion_timeout = \"5s\"\n");
+    assertThatThrownBy(() -> ServerConfig.load(typo))
+        .hasMessageContaining("did you mean idle_session_timeout?");
   }
 }

@@ -35,7 +35,11 @@ class SlowListenerTest {
     HeliosDB db =
         HeliosDB.open(
             HeliosConfig.builder().path(dir.resolve("slow.db")).notificationQueueSize(100).build());
-    try (WireServer server = WireServer.start(db, WireServer.Options.loopback(0));
+    // listener_stall_timeout off: however slow the machine, this listener is not closed.
+    WireServer.Options options =
+        WireServer.Options.loopback(0)
+            .with(SessionLimits.DEFAULTS.withListenerStallTimeout(java.time.Duration.ZERO));
+    try (WireServer server = WireServer.start(db, options);
         Socket listener = new Socket("127.0.0.1", server.port())) {
       DataInputStream in =
           new DataInputStream(new BufferedInputStream(listener.getInputStream(), 1 << 16));

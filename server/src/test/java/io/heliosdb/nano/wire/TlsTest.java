@@ -163,6 +163,45 @@ class TlsTest {
     }
   }
 
+  @Test
+  void aSecondSslRequestInsideTlsIsAnsweredAsPostgreSqlDoes() throws Exception {
+    start(false);
+    try (java.net.Socket plain = new java.net.Socket("127.0.0.1", server.port())) {
+      plain.setSoTimeout(30_000);
+      plain.getOutputStream().write(bytes(Frames.untyped(MessageTypes.SSL_REQUEST)));
+      assertThat(plain.getInputStream().read()).isEqualTo('S');
+      try (javax.net.ssl.SSLSocket tls =
+          (javax.net.ssl.SSLSocket)
+              clientContext().getSocketFactory().createSocket(plain, "localhost", 0, true)) {
+        tls.startHandshake();
+        // PostgreSQL 15 takes it for a startup packet of protocol 1234.5679 (checked against it).
+        tls.getOutputStream().write(bytes(Frames.untyped(MessageTypes.SSL_REQUEST)));
+        tls.getOutputStream().flush();
+        byte[] answer = tls.getInputStream().readAllBytes();
+        List<Frames.Backend> got = Frames.parse(Unpooled.wrappedBuffer(answer));
+        assertThat(got)
+            .singleElement()
+            .satisfies(
+                e -> {
+                  assertThat(e.type()).isEqualTo('E');
+                  assertThat(e.severity()).isEqualTo("FATAL");
+                  assertThat(e.sqlState()).isEqualTo("0A000");
+                  assertThat(e.message())
+                      .isEqualTo(
+                          "unsupported frontend protocol 1234.5679: server supports 3.0 to 3.0");
+                });
+      }
+    }
+    assertThat(server.sessionCount()).isZero();
+  }
+
+  private static byte[] bytes(ByteBuf b) {
+    byte[] out = new byte[b.readableBytes()];
+    b.readBytes(out);
+    b.release();
+    return out;
+  }
+
   // --- the SSLRequest exchange, message by message, with a client SSLEngine ---
 
   @Test
@@ -218,6 +257,13 @@ class TlsTest {
   }
 
   private SSLEngine clientEngine() throws Exception {
+    SSLEngine engine = clientContext().createSSLEngine("localhost", 5432);
+    engine.setUseClientMode(true);
+    return engine;
+  }
+
+  /** A client TLS context that trusts the test certificate. */
+  private SSLContext clientContext() throws Exception {
     java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     try (InputStream in = java.nio.file.Files.newInputStream(cert.cert())) {
@@ -230,9 +276,7 @@ class TlsTest {
     tmf.init(trust);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, tmf.getTrustManagers(), null);
-    SSLEngine engine = ssl.createSSLEngine("localhost", 5432);
-    engine.setUseClientMode(true);
-    return engine;
+    return ssl;
   }
 
   private static byte[] wrap(SSLEngine client, byte[] plain) throws Exception {

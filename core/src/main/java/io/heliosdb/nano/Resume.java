@@ -65,6 +65,18 @@ final class Resume implements AutoCloseable {
     return Notification.of(m);
   }
 
+  /** While replaying, the logged notifications after the last one handed out; else -1. */
+  synchronized long replayBacklog() {
+    if (!replaying && page.isEmpty()) {
+      return -1;
+    }
+    try {
+      return reader.countAfter(lastId);
+    } catch (SQLException e) {
+      throw HeliosException.wrap(e);
+    }
+  }
+
   synchronized boolean isReplaying() {
     return replaying || !page.isEmpty();
   }

@@ -170,6 +170,21 @@ public final class Subscription implements AutoCloseable {
     return mailbox.size();
   }
 
+  /**
+   * How far behind this subscriber is, in notifications: those queued and not yet read, or, while a
+   * resuming subscription replays the log, those of its channels logged after the last one it was
+   * handed (one query on the log). For a metric per subscriber.
+   */
+  public long lag() {
+    if (resume != null) {
+      long backlog = resume.replayBacklog();
+      if (backlog >= 0) {
+        return backlog;
+      }
+    }
+    return mailbox.size();
+  }
+
   public boolean isClosed() {
     return mailbox.isClosed();
   }

@@ -38,6 +38,23 @@ class DurableChannelsTest {
         b.path(dir.resolve("durable.db")).durableChannels("orders", "audit.*").build());
   }
 
+  @Test
+  void lagCountsWhatIsLeftToReplayThenWhatIsQueued() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      db.execute("INSERT INTO orders(amount) VALUES (?)", i);
+    }
+    try (Subscription sub = db.pubsub().subscribe(SubscribeOptions.channels("orders").fromId(0))) {
+      assertThat(sub.lag()).isEqualTo(10);
+      take(sub, 3);
+      assertThat(sub.lag()).as("seven still in the log").isEqualTo(7);
+      take(sub, 7);
+      assertThat(sub.poll()).isNull();
+      assertThat(sub.lag()).isZero();
+      db.execute("INSERT INTO orders(amount) VALUES (1), (2)");
+      assertThat(sub.lag()).as("two live ones queued").isEqualTo(2);
+    }
+  }
+
   @AfterEach
   void close() {
     db.close();

@@ -40,8 +40,7 @@ public interface MetricsTracker {
 
   /**
    * The durable log, after retention ran (every few seconds): notifications kept, and the oldest
-   * and newest id kept (0 when empty). A resuming subscriber's lag is the newest id minus the last
-   * id it has seen ({@code Notification.id()}).
+   * and newest id kept (0 when empty). A subscriber's own lag is {@code Subscription.lag()}.
    */
   default void durableLogChanged(long retained, long oldestId, long newestId) {}
 }

@@ -20,6 +20,7 @@ public final class DurableReader implements AutoCloseable {
 
   private final Connection conn;
   private final PreparedStatement page;
+  private final PreparedStatement count;
   private final int limitParameter;
 
   public DurableReader(Connection conn, List<String> channels) throws SQLException {
@@ -32,8 +33,16 @@ public final class DurableReader implements AutoCloseable {
                 + " WHERE id > ? AND channel IN ("
                 + marks
                 + ") ORDER BY id LIMIT ?");
+    this.count =
+        conn.prepareStatement(
+            "SELECT count(*) FROM "
+                + DurableLog.TABLE
+                + " WHERE id > ? AND channel IN ("
+                + marks
+                + ")");
     for (int i = 0; i < channels.size(); i++) {
       page.setString(i + 2, channels.get(i));
+      count.setString(i + 2, channels.get(i));
     }
     this.limitParameter = channels.size() + 2;
   }
@@ -69,6 +78,14 @@ public final class DurableReader implements AutoCloseable {
       }
     }
     return rows;
+  }
+
+  /** How many notifications of these channels the log holds after {@code afterId}. */
+  public long countAfter(long afterId) throws SQLException {
+    count.setLong(1, afterId);
+    try (ResultSet rs = count.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
   }
 
   @Override

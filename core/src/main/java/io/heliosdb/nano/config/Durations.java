@@ -40,12 +40,20 @@ public final class Durations {
 
   /** The shortest way to write {@code d} in the largest unit that divides it: 0, 500ms, 90s, 2m. */
   public static String format(Duration d) {
+    return format(d, "m");
+  }
+
+  /**
+   * As {@link #format(Duration)}, with minutes written {@code minuteUnit} ({@code "min"} is how
+   * PostgreSQL's SHOW writes them).
+   */
+  public static String format(Duration d, String minuteUnit) {
     long ms = d.toMillis();
     if (ms == 0) {
       return "0";
     }
     long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
-    String[] units = {"d", "h", "m", "s"};
+    String[] units = {"d", "h", minuteUnit, "s"};
     for (int i = 0; i < sizes.length; i++) {
       if (ms % sizes[i] == 0) {
         return ms / sizes[i] + units[i];

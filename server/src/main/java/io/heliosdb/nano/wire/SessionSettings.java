@@ -1,7 +1,9 @@
 package io.heliosdb.nano.wire;
 
+import io.heliosdb.nano.config.Durations;
 import io.heliosdb.nano.error.HeliosSqlException;
 import io.heliosdb.nano.error.SqlState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -176,17 +178,7 @@ final class SessionSettings {
 
   /** As SHOW shows a time in milliseconds: in the largest unit that divides it (0, 5s, 2min). */
   private static String showMillis(long ms) {
-    if (ms == 0) {
-      return "0";
-    }
-    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
-    String[] units = {"d", "h", "min", "s"};
-    for (int i = 0; i < sizes.length; i++) {
-      if (ms % sizes[i] == 0) {
-        return ms / sizes[i] + units[i];
-      }
-    }
-    return ms + "ms";
+    return Durations.format(Duration.ofMillis(ms), "min");
   }
 
   /** Whether a statement with this verb is one of ours (SET, RESET, SHOW). */

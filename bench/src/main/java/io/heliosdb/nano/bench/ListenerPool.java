@@ -1,0 +1,300 @@
+package io.heliosdb.nano.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+
+/**
+ * Listening connections, any number, on one selector thread (so that 1000 or 10,000 of them do not
+ * take the 2 cores from the server): each connects, logs in, subscribes through its {@link
+ * ListenSession} and hands notification payloads to one {@link ListenSession.PayloadSink}, called
+ * on the selector thread with the {@link System#nanoTime()} taken right after the read. At most
+ * {@code MAX_CONNECTING} connections are logging in at a time, to stay within the accept backlog.
+ */
+final class ListenerPool implements AutoCloseable {
+  private static final int MAX_CONNECTING = 64;
+  private static final int BUFFER_BYTES = 4096;
+
+  private final WireTarget target;
+  private final InetSocketAddress address;
+  private final ListenSession.PayloadSink sink;
+  private final Selector selector;
+  private final Thread thread;
+  private final List<Connection> connections = new ArrayList<>();
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger ready = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
+  private volatile String firstFailure;
+  private volatile boolean closing;
+  private int toOpen;
+  private int connecting;
+  private IntFunction<List<String>> channelsOf;
+
+  private static final class Connection {
+    final int id;
+    final SocketChannel channel;
+    final ListenSession session;
+    ByteBuffer in = ByteBuffer.allocate(BUFFER_BYTES);
+    ByteBuffer out;
+    SelectionKey key;
+    boolean ready;
+    boolean everReady;
+
+    Connection(int id, SocketChannel channel, ListenSession session) {
+      this.id = id;
+      this.channel = channel;
+      this.session = session;
+    }
+  }
+
+  ListenerPool(WireTarget target, String host, int port, ListenSession.PayloadSink sink)
+      throws IOException {
+    this.target = target;
+    this.address = new InetSocketAddress(host, port);
+    this.sink = sink;
+    this.selector = Selector.open();
+    this.thread = new Thread(this::loop, "listener-pool");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Opens {@code count} connections, connection {@code i} subscribed to {@code channelsOf(i)}. */
+  void open(int count, IntFunction<List<String>> channelsOf) {
+    onLoop(
+        () -> {
+          this.channelsOf = channelsOf;
+          toOpen += count;
+        });
+  }
+
+  /** Has every connection subscribe to {@code channelsOf(i)} in addition. */
+  void listenMore(IntFunction<List<String>> more) {
+    onLoop(
+        () -> {
+          for (Connection c : connections) {
+            if (!c.channel.isOpen()) {
+              continue;
+            }
+            c.session.addChannels(more.apply(c.id));
+            if (c.ready) {
+              c.ready = false;
+              ready.decrementAndGet();
+            }
+            flush(c);
+          }
+        });
+  }
+
+  /**
+   * Waits until {@code count} connections are ready or as many as there are have failed; true if
+   * ready.
+   */
+  boolean awaitReady(int count, long timeoutMillis) {
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    while (ready.get() < count && System.nanoTime() < deadline) {
+      if (ready.get() + failed.get() >= count && toOpenDone()) {
+        return false;
+      }
+      LockSupport.parkNanos(20_000_000);
+    }
+    return ready.get() >= count;
+  }
+
+  private volatile boolean opened;
+
+  private boolean toOpenDone() {
+    return opened;
+  }
+
+  int ready() {
+    return ready.get();
+  }
+
+  /** Connections that failed or that the server closed, ready or not. */
+  int failed() {
+    return failed.get();
+  }
+
+  String firstFailure() {
+    return firstFailure;
+  }
+
+  private void onLoop(Runnable task) {
+    tasks.add(task);
+    selector.wakeup();
+  }
+
+  private void loop() {
+    try {
+      while (!closing) {
+        for (Runnable task; (task = tasks.poll()) != null; ) {
+          task.run();
+        }
+        startConnects();
+        selector.select(toOpen > 0 ? 10 : 100);
+        for (SelectionKey key : selector.selectedKeys()) {
+          handle(key);
+        }
+        selector.selectedKeys().clear();
+      }
+    } catch (IOException e) {
+      firstFailure = "selector: " + e;
+    } finally {
+      for (Connection c : connections) {
+        try {
+          c.channel.close();
+        } catch (IOException ignored) {
+          // closing anyway
+        }
+      }
+      try {
+        selector.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+  }
+
+  private void startConnects() {
+    while (toOpen > 0 && connecting < MAX_CONNECTING) {
+      toOpen--;
+      connecting++;
+      int id = connections.size();
+      SocketChannel channel = null;
+      try {
+        channel = SocketChannel.open();
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        Connection c = new Connection(id, channel, target.listenSession(channelsOf.apply(id)));
+        connections.add(c);
+        c.key = channel.register(selector, SelectionKey.OP_CONNECT, c);
+        if (channel.connect(address)) {
+          connected(c);
+        }
+      } catch (IOException e) {
+        connecting--;
+        fail(e);
+        if (channel != null) {
+          try {
+            channel.close();
+          } catch (IOException ignored) {
+            // failed anyway
+          }
+        }
+      }
+    }
+    if (toOpen == 0) {
+      opened = true;
+    }
+  }
+
+  private void connected(Connection c) {
+    c.key.interestOps(SelectionKey.OP_READ);
+    flush(c);
+  }
+
+  private void handle(SelectionKey key) {
+    Connection c = (Connection) key.attachment();
+    try {
+      if (key.isConnectable()) {
+        c.channel.finishConnect();
+        connected(c);
+        return;
+      }
+      if (key.isWritable()) {
+        flush(c);
+      }
+      if (key.isReadable()) {
+        int n = c.channel.read(c.in);
+        if (n < 0) {
+          throw new IOException("server closed the connection");
+        }
+        long now = System.nanoTime();
+        c.in.flip();
+        c.session.consume(c.in, c.id, now, sink);
+        c.in.compact();
+        if (!c.in.hasRemaining()) {
+          ByteBuffer bigger = ByteBuffer.allocate(c.in.capacity() * 2);
+          c.in.flip();
+          c.in = bigger.put(c.in);
+        }
+        flush(c);
+      }
+    } catch (IOException | RuntimeException e) {
+      drop(c, e);
+    }
+  }
+
+  private void flush(Connection c) {
+    try {
+      while (true) {
+        if (c.out == null) {
+          c.out = c.session.nextOutput();
+          if (c.out == null) {
+            break;
+          }
+        }
+        c.channel.write(c.out);
+        if (c.out.hasRemaining()) {
+          c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+          return;
+        }
+        c.out = null;
+      }
+      c.key.interestOps(SelectionKey.OP_READ);
+      if (!c.ready && c.session.ready()) {
+        c.ready = true;
+        ready.incrementAndGet();
+        if (!c.everReady) {
+          c.everReady = true;
+          connecting--;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      drop(c, e);
+    }
+  }
+
+  private void drop(Connection c, Exception e) {
+    if (!c.channel.isOpen()) {
+      return;
+    }
+    try {
+      c.channel.close();
+    } catch (IOException ignored) {
+      // dropped anyway
+    }
+    if (c.ready) {
+      c.ready = false;
+      ready.decrementAndGet();
+    }
+    if (!c.everReady) {
+      connecting--;
+    }
+    fail(e);
+  }
+
+  private void fail(Exception e) {
+    failed.incrementAndGet();
+    if (firstFailure == null) {
+      firstFailure = e.toString();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    closing = true;
+    selector.wakeup();
+    thread.join();
+  }
+}

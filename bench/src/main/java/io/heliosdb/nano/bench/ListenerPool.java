@@ -96,25 +96,36 @@ final class ListenerPool implements AutoCloseable {
   }
 
   /**
-   * Waits until {@code count} connections are ready or as many as there are have failed; true if
-   * ready.
+   * Waits until {@code count} connections are ready; false when as many as there are have failed,
+   * or when none got ready or failed for {@code stallMillis} (a server that stopped accepting).
+   * Prints progress to stderr every 10 s.
    */
-  boolean awaitReady(int count, long timeoutMillis) {
-    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-    while (ready.get() < count && System.nanoTime() < deadline) {
-      if (ready.get() + failed.get() >= count && toOpenDone()) {
+  boolean awaitReady(int count, long stallMillis) {
+    long lastChange = System.nanoTime();
+    long lastReport = lastChange;
+    int seen = -1;
+    while (ready.get() < count) {
+      int now = ready.get() + failed.get();
+      long t = System.nanoTime();
+      if (now != seen) {
+        seen = now;
+        lastChange = t;
+      } else if (t - lastChange > stallMillis * 1_000_000L) {
         return false;
+      }
+      if (opened && now >= count) {
+        return false;
+      }
+      if (t - lastReport > 10_000_000_000L) {
+        lastReport = t;
+        System.err.printf("  ... %d ready, %d failed of %d%n", ready.get(), failed.get(), count);
       }
       LockSupport.parkNanos(20_000_000);
     }
-    return ready.get() >= count;
+    return true;
   }
 
   private volatile boolean opened;
-
-  private boolean toOpenDone() {
-    return opened;
-  }
 
   int ready() {
     return ready.get();

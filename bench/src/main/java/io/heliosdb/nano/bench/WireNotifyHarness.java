@@ -38,7 +38,7 @@ public final class WireNotifyHarness {
     DeliveryLog log = new DeliveryLog(listeners);
     ListenerPool pool = new ListenerPool(target, host, port, log);
     pool.open(listeners, i -> List.of("bench"));
-    if (!pool.awaitReady(listeners, 120_000)) {
+    if (!pool.awaitReady(listeners, 30_000)) {
       System.out.printf(
           "%s: only %d of %d listeners ready (%d failed, first: %s)%n",
           target, pool.ready(), listeners, pool.failed(), pool.firstFailure());

@@ -7,7 +7,7 @@
 #
 # SECONDS: measured seconds per harness run (default 8, after 3 s warm-up). ROUNDS (default all):
 # pubsub (throughput, latency, fan-out, 1000-connection broadcast), memory, broadcast10k.
-# Ports: PostgreSQL 5499 (data in /tmp/wire-pg, thrown away), Redis 6390; heliosdb picks one.
+# Ports: PostgreSQL 5499 (data in /tmp/benchwire-pg, thrown away), Redis 6390; heliosdb picks one.
 # Needs `ulimit -n` >= 20000 for the 10,000-connection round; root runs PostgreSQL as postgres.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ shift || true
 rounds=${*:-pubsub memory broadcast10k}
 jar=bench/target/benchmarks.jar
 pgbin=/usr/lib/postgresql/15/bin
-pgdata=/tmp/wire-pg
+pgdata=/tmp/benchwire-pg
 pgport=5499
 redisport=6390
 
@@ -36,18 +36,22 @@ start_pg() { # max_connections
 stop_pg() { as_postgres "$pgbin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null; }
 start_redis() {
   redis-server --port $redisport --save '' --appendonly no --maxclients 11000 --daemonize yes \
-    --pidfile /tmp/wire-redis.pid --logfile /tmp/wire-redis.log
+    --pidfile /tmp/benchwire-redis.pid --logfile /tmp/benchwire-redis.log
   until redis-cli -p $redisport ping >/dev/null 2>&1; do sleep 0.2; done
-  redispid=$(cat /tmp/wire-redis.pid)
+  redispid=$(cat /tmp/benchwire-redis.pid)
 }
 stop_redis() { redis-cli -p $redisport shutdown nosave >/dev/null 2>&1 || true; }
 start_heliosdb() { # --db argument
-  rm -f /tmp/wire-heliosdb.db*
+  rm -f /tmp/benchwire-heliosdb.db*
   java -jar server/target/heliosdb.jar serve --db "$1" --port 0 --max-connections 11000 \
-    >/tmp/wire-heliosdb.log 2>&1 &
+    >/tmp/benchwire-heliosdb.log 2>&1 &
   heliosdbpid=$!
-  until grep -q 'postgresql://' /tmp/wire-heliosdb.log; do sleep 0.2; done
-  heliosdbport=$(grep -o '127.0.0.1:[0-9]*' /tmp/wire-heliosdb.log | cut -d: -f2)
+  heliosdbport=
+  until [[ -n $heliosdbport ]]; do
+    sleep 0.2
+    heliosdbport=$(grep -o 'postgresql://127.0.0.1:[0-9]* ' /tmp/benchwire-heliosdb.log | cut -d: -f3 || true)
+  done
+  heliosdbport=${heliosdbport% }
   echo "# heliosdb serve --db $1 --max-connections 11000 (pid $heliosdbpid, port $heliosdbport)"
 }
 stop_heliosdb() { kill "$heliosdbpid"; wait "$heliosdbpid" || true; }
@@ -66,7 +70,7 @@ for round in $rounds; do
   echo "## $round, $(date -u '+%F %T') UTC, commit $(git rev-parse --short HEAD)"
   case $round in
     pubsub)
-      start_heliosdb /tmp/wire-heliosdb.db
+      start_heliosdb /tmp/benchwire-heliosdb.db
       pubsub heliosdb "$heliosdbport"
       stop_heliosdb
       start_pg 1100
@@ -78,7 +82,7 @@ for round in $rounds; do
       ;;
     memory) # a fresh server for each probe
       for names in shared distinct; do
-        start_heliosdb /tmp/wire-heliosdb.db
+        start_heliosdb /tmp/benchwire-heliosdb.db
         run WireMemoryProbe heliosdb 127.0.0.1 "$heliosdbport" "$heliosdbpid" 100 900 $names
         stop_heliosdb
         start_pg 1100
@@ -95,9 +99,9 @@ for round in $rounds; do
       start_heliosdb :memory:
       run WireBroadcastProbe heliosdb 127.0.0.1 "$heliosdbport" 10000 20
       stop_heliosdb
-      start_heliosdb /tmp/wire-heliosdb.db
+      start_heliosdb /tmp/benchwire-heliosdb.db
       run WireBroadcastProbe heliosdb 127.0.0.1 "$heliosdbport" 10000 20
-      echo "# server log: $(grep -c 'Too many open files' /tmp/wire-heliosdb.log) x 'Too many open files'"
+      echo "# server log: $(grep -c 'Too many open files' /tmp/benchwire-heliosdb.log) x 'Too many open files'"
       stop_heliosdb
       start_redis
       run WireBroadcastProbe redis 127.0.0.1 $redisport 10000 20

@@ -6,14 +6,15 @@
 #   ./mvnw -q -pl bench -am -DskipTests package && bench/wire-rounds.sh [SECONDS] [ROUNDS...]
 #
 # SECONDS: measured seconds per harness run (default 8, after 3 s warm-up). ROUNDS (default all):
-# pubsub (throughput, latency, fan-out, 1000-connection broadcast), memory, broadcast10k.
+# pubsub (throughput, latency, fan-out, 1000-connection broadcast), memory, broadcast10k,
+# postgres10k (10,000 PostgreSQL backends: ~15 GB of memory and 1.5 min to connect on 2 cores).
 # Ports: PostgreSQL 5499 (data in /tmp/benchwire-pg, thrown away), Redis 6390; heliosdb picks one.
 # Needs `ulimit -n` >= 20000 for the 10,000-connection round; root runs PostgreSQL as postgres.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-8}
 shift || true
-rounds=${*:-pubsub memory broadcast10k}
+rounds=${*:-pubsub memory broadcast10k postgres10k}
 jar=bench/target/benchmarks.jar
 pgbin=/usr/lib/postgresql/15/bin
 pgdata=/tmp/benchwire-pg
@@ -106,9 +107,15 @@ for round in $rounds; do
       start_redis
       run WireBroadcastProbe redis 127.0.0.1 $redisport 10000 20
       stop_redis
-      # PostgreSQL: a process per connection (~1.2 MB Pss each here); 2,000, not 10,000.
+      # PostgreSQL: a process per connection (~1.2 MB Pss each); 2,000 here, 10,000 below.
       start_pg 2100
       run WireBroadcastProbe postgres 127.0.0.1 $pgport 2000 20
+      stop_pg
+      ;;
+    postgres10k)
+      start_pg 10100
+      echo "# MemAvailable before: $(awk '/MemAvailable/{print $2}' /proc/meminfo) kB"
+      run WireBroadcastProbe postgres 127.0.0.1 $pgport 10000 20
       stop_pg
       ;;
     *) echo "unknown round $round" >&2; exit 2 ;;

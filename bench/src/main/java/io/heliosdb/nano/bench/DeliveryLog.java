@@ -2,18 +2,21 @@ package io.heliosdb.nano.bench;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the listeners of {@link WireNotifyHarness} received, written by the pool's selector thread
- * alone: deliveries in all, deliveries read inside the measured window, and the latency (receive
- * minus send {@link System#nanoTime()}) of those sent inside it, up to a fixed number of samples.
+ * What the listeners of {@link WireNotifyHarness} received, written by the pool's selector threads
+ * (each connection by one): deliveries in all, deliveries read inside the measured window, and the
+ * latency (receive minus send {@link System#nanoTime()}) of those sent inside it, up to a fixed
+ * number of samples.
  */
 final class DeliveryLog implements ListenSession.PayloadSink {
   private final long[] latencies = new long[8_000_000];
   private final long[] perConnection;
-  private volatile long total;
-  private volatile long inWindow;
-  private int recorded;
+  private final LongAdder total = new LongAdder();
+  private final LongAdder inWindow = new LongAdder();
+  private final AtomicInteger recorded = new AtomicInteger();
   private volatile long windowStart = Long.MAX_VALUE;
   private volatile long windowEnd = Long.MAX_VALUE;
 
@@ -27,25 +30,27 @@ final class DeliveryLog implements ListenSession.PayloadSink {
   }
 
   @Override
-  @SuppressWarnings("NonAtomicVolatileUpdate") // one writer, the selector thread
   public void payload(int connection, ByteBuffer buffer, int offset, int length, long now) {
-    total++;
+    total.increment();
     perConnection[connection]++;
     if (now >= windowStart && now < windowEnd) {
-      inWindow++;
+      inWindow.increment();
     }
     long sent = Payloads.sentNanos(buffer, offset, length);
-    if (sent >= windowStart && sent < windowEnd && recorded < latencies.length) {
-      latencies[recorded++] = now - sent;
+    if (sent >= windowStart && sent < windowEnd) {
+      int i = recorded.getAndIncrement();
+      if (i < latencies.length) {
+        latencies[i] = now - sent;
+      }
     }
   }
 
   long total() {
-    return total;
+    return total.sum();
   }
 
   long inWindow() {
-    return inWindow;
+    return inWindow.sum();
   }
 
   /** Fewest deliveries to one connection; call after the pool has closed. */
@@ -55,7 +60,7 @@ final class DeliveryLog implements ListenSession.PayloadSink {
 
   /** Sorted latency samples in nanoseconds; call after the pool has closed. */
   long[] sortedLatencies() {
-    long[] sorted = Arrays.copyOf(latencies, recorded);
+    long[] sorted = Arrays.copyOf(latencies, Math.min(recorded.get(), latencies.length));
     Arrays.sort(sorted);
     return sorted;
   }

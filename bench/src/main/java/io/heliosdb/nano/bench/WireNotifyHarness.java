@@ -1,23 +1,25 @@
 package io.heliosdb.nano.bench;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The end-to-end NOTIFY harness of DESIGN.md section 8, for our server and PostgreSQL alike: pgjdbc
- * publishers (autocommit, one {@code NOTIFY bench, '<100 B>'} per statement, simple query protocol)
- * and one listener reading the protocol directly. Each payload starts with the send time ({@link
- * System#nanoTime()}, same JVM), so the listener measures commit-to-client latency.
+ * The end-to-end notification harness of DESIGN.md section 8, one for our server, PostgreSQL and
+ * Redis: publishers through the usual client (pgjdbc, autocommit, one {@code NOTIFY bench, '<100
+ * B>'} per statement; Jedis, one {@code PUBLISH bench <100 B>} per command) and listening
+ * connections reading the protocol directly on one selector thread ({@link ListenerPool}). Each
+ * payload starts with its send time ({@link System#nanoTime()}, same JVM) and a sequence number.
+ *
+ * <p>Publish throughput (LISTENERS 1, RATE 0), latency at a fixed total rate, and fan-out
+ * (LISTENERS 100, 500, 1000). After the measured window the harness waits for the listeners to
+ * drain; lost = published x listeners - delivered.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.heliosdb.nano.bench.WireNotifyHarness \
- *      HOST PORT PUBLISHERS SECONDS RATE      (RATE: total msgs/s, 0 = as fast as possible)
+ *      heliosdb|postgres|redis HOST PORT PUBLISHERS SECONDS RATE [LISTENERS]
+ *      (RATE: total msgs/s, 0 = as fast as possible; LISTENERS default 1)
  * </pre>
  */
 public final class WireNotifyHarness {
@@ -25,87 +27,103 @@ public final class WireNotifyHarness {
   private static final int WARMUP_SECONDS = 3;
 
   public static void main(String[] args) throws Exception {
-    String host = args[0];
-    int port = Integer.parseInt(args[1]);
-    int publishers = Integer.parseInt(args[2]);
-    int seconds = Integer.parseInt(args[3]);
-    int rate = Integer.parseInt(args[4]);
+    WireTarget target = WireTarget.parse(args[0]);
+    String host = args[1];
+    int port = Integer.parseInt(args[2]);
+    int publishers = Integer.parseInt(args[3]);
+    int seconds = Integer.parseInt(args[4]);
+    int rate = Integer.parseInt(args[5]);
+    int listeners = args.length > 6 ? Integer.parseInt(args[6]) : 1;
 
-    AtomicLong received = new AtomicLong();
-    long[] latencies = new long[8_000_000];
-    AtomicLong recorded = new AtomicLong();
-    long[] measureFrom = {Long.MAX_VALUE};
-    RawListener listener = new RawListener(host, port, "bench");
-    Thread reader =
-        new Thread(
-            () ->
-                listener.run(
-                    payload -> {
-                      long now = System.nanoTime();
-                      long sent = Long.parseLong(payload.substring(0, payload.indexOf(':')));
-                      if (sent >= measureFrom[0]) {
-                        received.incrementAndGet();
-                        long i = recorded.getAndIncrement();
-                        if (i < latencies.length) {
-                          latencies[(int) i] = now - sent;
-                        }
-                      }
-                    }),
-            "listener");
-    reader.start();
+    DeliveryLog log = new DeliveryLog(listeners);
+    ListenerPool pool = new ListenerPool(target, host, port, log);
+    pool.open(listeners, i -> List.of("bench"));
+    if (!pool.awaitReady(listeners, 30_000)) {
+      System.out.printf(
+          "%s: only %d of %d listeners ready (%d failed, first: %s)%n",
+          target, pool.ready(), listeners, pool.failed(), pool.firstFailure());
+      pool.close();
+      return;
+    }
 
-    String url =
-        "jdbc:postgresql://" + host + ":" + port + "/postgres?user=postgres&preferQueryMode=simple";
     long start = System.nanoTime();
     long measureStart = start + WARMUP_SECONDS * 1_000_000_000L;
     long end = measureStart + seconds * 1_000_000_000L;
-    measureFrom[0] = measureStart;
+    log.window(measureStart, end);
     List<Thread> threads = new ArrayList<>();
+    AtomicLong sent = new AtomicLong();
     AtomicLong sentInWindow = new AtomicLong();
+    long intervalNanos = rate > 0 ? 1_000_000_000L * publishers / rate : 0;
     for (int p = 0; p < publishers; p++) {
-      Connection c = DriverManager.getConnection(url);
-      long intervalNanos = rate > 0 ? 1_000_000_000L * publishers / rate : 0;
+      WirePublisher publisher = target.publisher(host, port);
       Thread t =
           new Thread(
-              () -> publish(c, start, measureStart, end, intervalNanos, sentInWindow), "publisher");
+              () -> publish(publisher, start, measureStart, end, intervalNanos, sent, sentInWindow),
+              "publisher");
       threads.add(t);
       t.start();
     }
     for (Thread t : threads) {
       t.join();
     }
-    // Let the last notifications arrive, then stop listening.
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (received.get() < sentInWindow.get() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(10_000_000);
+    long publishedEnd = System.nanoTime();
+    // Let the listeners drain: until all arrived, or nothing arrived for 3 s.
+    long expected = sent.get() * listeners;
+    long last = -1;
+    long lastProgress = System.nanoTime();
+    while (log.total() < expected && System.nanoTime() - lastProgress < 3_000_000_000L) {
+      LockSupport.parkNanos(20_000_000);
+      if (log.total() != last) {
+        last = log.total();
+        lastProgress = System.nanoTime();
+      }
     }
-    listener.close();
-    reader.join();
+    double drainSeconds = (System.nanoTime() - publishedEnd) / 1e9;
+    int failed = pool.failed();
+    String failure = pool.firstFailure();
+    pool.close();
 
-    int n = (int) Math.min(recorded.get(), latencies.length);
-    long[] sorted = Arrays.copyOf(latencies, n);
-    Arrays.sort(sorted);
+    long[] sorted = log.sortedLatencies();
     System.out.printf(
-        "publishers %d, rate %s: sent %d, received %d in %d s: %.0f msgs/s; latency µs p50 %.0f"
-            + " p90 %.0f p99 %.0f p99.9 %.0f%n",
+        "%s: publishers %d, listeners %d, rate %s, %d s: published %d (%.0f msgs/s), delivered"
+            + " in window %.0f/s; lost %d of %d (fewest to one listener %d of %d), drain %.1f s,"
+            + " connections dropped %d%s%n",
+        target.name().toLowerCase(java.util.Locale.ROOT),
         publishers,
+        listeners,
         rate > 0 ? rate + "/s" : "max",
-        sentInWindow.get(),
-        received.get(),
         seconds,
-        received.get() / (double) seconds,
-        percentile(sorted, 0.50),
-        percentile(sorted, 0.90),
-        percentile(sorted, 0.99),
-        percentile(sorted, 0.999));
+        sentInWindow.get(),
+        sentInWindow.get() / (double) seconds,
+        log.inWindow() / (double) seconds,
+        expected - log.total(),
+        expected,
+        log.fewestPerConnection(),
+        sent.get(),
+        drainSeconds,
+        failed,
+        failure == null ? "" : " (" + failure + ")");
+    System.out.printf(
+        "  latency µs (sent in window, %d samples): p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f max %.0f%n",
+        sorted.length,
+        DeliveryLog.percentileMicros(sorted, 0.50),
+        DeliveryLog.percentileMicros(sorted, 0.90),
+        DeliveryLog.percentileMicros(sorted, 0.99),
+        DeliveryLog.percentileMicros(sorted, 0.999),
+        DeliveryLog.percentileMicros(sorted, 1.0));
   }
 
   private static void publish(
-      Connection c, long start, long measureStart, long end, long intervalNanos, AtomicLong sent) {
-    String padding = "x".repeat(PAYLOAD_BYTES - 22);
-    try (c;
-        Statement s = c.createStatement()) {
+      WirePublisher publisher,
+      long start,
+      long measureStart,
+      long end,
+      long intervalNanos,
+      AtomicLong sent,
+      AtomicLong sentInWindow) {
+    try (publisher) {
       long next = start;
+      long sequence = 0;
       while (true) {
         long now = System.nanoTime();
         if (now >= end) {
@@ -119,21 +137,15 @@ public final class WireNotifyHarness {
           next += intervalNanos;
         }
         long t = System.nanoTime();
-        s.execute("NOTIFY bench, '" + t + ":" + padding + "'");
+        publisher.send("bench", Payloads.timed(t, sequence++, PAYLOAD_BYTES));
+        sent.incrementAndGet();
         if (t >= measureStart) {
-          sent.incrementAndGet();
+          sentInWindow.incrementAndGet();
         }
       }
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static double percentile(long[] sorted, double q) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1000.0;
   }
 
   private WireNotifyHarness() {}

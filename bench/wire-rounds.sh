@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The wire rounds of BENCHMARKS.md ("Wire harness: heliosdb serve, PostgreSQL 15, Redis 7"): starts
+# each server on this machine, runs every measurement against it, stops it. Prints each command
+# with the load average just before it.
+#
+#   ./mvnw -q -pl bench -am -DskipTests package && bench/wire-rounds.sh [SECONDS] [ROUNDS...]
+#
+# SECONDS: measured seconds per harness run (default 8, after 3 s warm-up). ROUNDS (default all):
+# pubsub (throughput, latency, fan-out, 1000-connection broadcast), memory, broadcast10k,
+# postgres10k (10,000 PostgreSQL backends: ~15 GB of memory and 1.5 min to connect on 2 cores).
+# Ports: PostgreSQL 5499 (data in /tmp/benchwire-pg, thrown away), Redis 6390; heliosdb picks one.
+# Needs `ulimit -n` >= 20000 for the 10,000-connection round; root runs PostgreSQL as postgres.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-8}
+shift || true
+rounds=${*:-pubsub memory broadcast10k postgres10k}
+jar=bench/target/benchmarks.jar
+pgbin=/usr/lib/postgresql/15/bin
+pgdata=/tmp/benchwire-pg
+pgport=5499
+redisport=6390
+
+as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+run() {
+  echo "# $(uptime | sed 's/.*load average/load average/')"
+  echo "\$ java -cp $jar io.heliosdb.nano.bench.$*"
+  java -cp "$jar" "io.heliosdb.nano.bench.$@" 2>&1 | grep -v '^SLF4J' || true
+}
+start_pg() { # max_connections
+  rm -rf "$pgdata"
+  as_postgres "$pgbin/initdb" -D "$pgdata" -A trust >/dev/null
+  as_postgres "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata.log" -w \
+    -o "-p $pgport -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=$1" start >/dev/null
+  pgpid=$(head -1 "$pgdata/postmaster.pid")
+}
+stop_pg() { as_postgres "$pgbin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null; }
+start_redis() {
+  redis-server --port $redisport --save '' --appendonly no --maxclients 11000 --daemonize yes \
+    --pidfile /tmp/benchwire-redis.pid --logfile /tmp/benchwire-redis.log
+  until redis-cli -p $redisport ping >/dev/null 2>&1; do sleep 0.2; done
+  redispid=$(cat /tmp/benchwire-redis.pid)
+}
+stop_redis() { redis-cli -p $redisport shutdown nosave >/dev/null 2>&1 || true; }
+start_heliosdb() { # --db argument
+  rm -f /tmp/benchwire-heliosdb.db*
+  java -jar server/target/heliosdb.jar serve --db "$1" --port 0 --max-connections 11000 \
+    >/tmp/benchwire-heliosdb.log 2>&1 &
+  heliosdbpid=$!
+  heliosdbport=
+  until [[ -n $heliosdbport ]]; do
+    sleep 0.2
+    heliosdbport=$(grep -o 'postgresql://127.0.0.1:[0-9]* ' /tmp/benchwire-heliosdb.log | cut -d: -f3 || true)
+  done
+  heliosdbport=${heliosdbport% }
+  echo "# heliosdb serve --db $1 --max-connections 11000 (pid $heliosdbpid, port $heliosdbport)"
+}
+stop_heliosdb() { kill "$heliosdbpid"; wait "$heliosdbpid" || true; }
+
+pubsub() { # target port
+  run WireNotifyHarness "$1" 127.0.0.1 "$2" 1 "$seconds" 0
+  run WireNotifyHarness "$1" 127.0.0.1 "$2" 4 "$seconds" 0
+  run WireNotifyHarness "$1" 127.0.0.1 "$2" 1 "$seconds" 2000
+  for listeners in 100 500 1000; do
+    run WireNotifyHarness "$1" 127.0.0.1 "$2" 1 "$seconds" 0 "$listeners"
+  done
+  run WireBroadcastProbe "$1" 127.0.0.1 "$2" 1000 20
+}
+
+for round in $rounds; do
+  echo "## $round, $(date -u '+%F %T') UTC, commit $(git rev-parse --short HEAD)"
+  case $round in
+    pubsub)
+      start_heliosdb /tmp/benchwire-heliosdb.db
+      pubsub heliosdb "$heliosdbport"
+      stop_heliosdb
+      start_pg 1100
+      pubsub postgres $pgport
+      stop_pg
+      start_redis
+      pubsub redis $redisport
+      stop_redis
+      ;;
+    memory) # a fresh server for each probe
+      for names in shared distinct; do
+        start_heliosdb /tmp/benchwire-heliosdb.db
+        run WireMemoryProbe heliosdb 127.0.0.1 "$heliosdbport" "$heliosdbpid" 100 900 $names
+        stop_heliosdb
+        start_pg 1100
+        run WireMemoryProbe postgres 127.0.0.1 $pgport "$pgpid" 100 900 $names
+        stop_pg
+        start_redis
+        run WireMemoryProbe redis 127.0.0.1 $redisport "$redispid" 100 900 $names
+        stop_redis
+      done
+      ;;
+    broadcast10k)
+      # A file database costs our server 3 descriptors per session (socket, db, -wal): 10,000
+      # sessions need ~30,000, above a 20,000 `ulimit -n`, hence :memory: (1 per session) first.
+      start_heliosdb :memory:
+      run WireBroadcastProbe heliosdb 127.0.0.1 "$heliosdbport" 10000 20
+      stop_heliosdb
+      start_heliosdb /tmp/benchwire-heliosdb.db
+      run WireBroadcastProbe heliosdb 127.0.0.1 "$heliosdbport" 10000 20
+      echo "# server log: $(grep -c 'Too many open files' /tmp/benchwire-heliosdb.log) x 'Too many open files'"
+      stop_heliosdb
+      start_redis
+      run WireBroadcastProbe redis 127.0.0.1 $redisport 10000 20
+      stop_redis
+      # PostgreSQL: a process per connection (~1.2 MB Pss each); 2,000 here, 10,000 below.
+      start_pg 2100
+      run WireBroadcastProbe postgres 127.0.0.1 $pgport 2000 20
+      stop_pg
+      ;;
+    postgres10k)
+      start_pg 10100
+      echo "# MemAvailable before: $(awk '/MemAvailable/{print $2}' /proc/meminfo) kB"
+      run WireBroadcastProbe postgres 127.0.0.1 $pgport 10000 20
+      stop_pg
+      ;;
+    *) echo "unknown round $round" >&2; exit 2 ;;
+  esac
+done

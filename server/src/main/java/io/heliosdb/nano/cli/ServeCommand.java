@@ -117,6 +117,9 @@ final class ServeCommand implements Callable<Integer> {
               + Main.oneLine(e));
       return Main.EXIT_USAGE;
     }
+    if (wire.descriptorWarning() != null) {
+      err.println("heliosdb: WARNING: " + wire.descriptorWarning());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

@@ -268,18 +268,29 @@ final class PgSession {
         s.writable();
       }
       if (drainScheduled.compareAndSet(false, true)) {
-        executor.execute(this::drainTask);
+        drainOnEventLoop();
       }
     }
   }
 
-  /** The connection's arrival signal (any thread, quick): schedule one drain. */
+  /**
+   * The connection's arrival signal (any thread, under the hub's lock, so quick): schedule one
+   * drain on the channel's event loop, which writes without a further hand-off and keeps a
+   * broadcast to thousands of idle sessions on the few event-loop threads (on the worker pool it
+   * started hundreds of threads); the session's executor takes it when a statement of it runs.
+   */
   private void signal() {
     if (closed) {
       return;
     }
     stall.arrived();
     if (drainScheduled.compareAndSet(false, true)) {
+      channel.eventLoop().execute(this::drainOnEventLoop);
+    }
+  }
+
+  private void drainOnEventLoop() {
+    if (!executor.runInlineIfIdle(this::drainTask)) {
       executor.execute(this::drainTask);
     }
   }

@@ -300,7 +300,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       fatal(
           ctx,
           SqlState.TOO_MANY_CONNECTIONS.code(),
-          "too many connections (max_connections = " + registry.maxConnections() + ")");
+          "too many connections (" + registry.describeLimit() + ")");
       return false;
     }
     admitted = true;

@@ -11,15 +11,29 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SessionRegistry {
   private final int maxConnections;
+  private final String limitReason;
   private final Map<Integer, PgSession> byPid = new ConcurrentHashMap<>();
   private int admitted;
 
-  SessionRegistry(int maxConnections) {
+  /**
+   * @param limitReason why the limit is lower than max_connections, or null when it is not
+   */
+  SessionRegistry(int maxConnections, String limitReason) {
     this.maxConnections = maxConnections;
+    this.limitReason = limitReason;
+  }
+
+  SessionRegistry(int maxConnections) {
+    this(maxConnections, null);
   }
 
   int maxConnections() {
     return maxConnections;
+  }
+
+  /** What a refused client is told about the limit. */
+  String describeLimit() {
+    return limitReason == null ? "max_connections = " + maxConnections : limitReason + " sessions";
   }
 
   /** Takes a connection slot; false when all max_connections are taken. */

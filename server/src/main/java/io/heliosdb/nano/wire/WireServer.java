@@ -149,12 +149,42 @@ public final class WireServer implements AutoCloseable {
   private final EventLoopGroup loops;
   private final ExecutorService workers;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final String descriptorWarning;
   private Channel serverChannel;
   private boolean closed;
 
+  /**
+   * Why fewer sessions than max_connections will be admitted (the open-file limit), or null when
+   * all fit: for the start-up output.
+   */
+  public String descriptorWarning() {
+    return descriptorWarning;
+  }
+
   private WireServer(HeliosDB db, Options options) {
     this.db = db;
-    this.registry = new SessionRegistry(options.maxConnections());
+    boolean file = !db.config().inMemory();
+    int fit = DescriptorBudget.sessionsThatFit(file);
+    if (fit < options.maxConnections()) {
+      this.descriptorWarning =
+          "max_connections = "
+              + options.maxConnections()
+              + " needs about "
+              + (long) options.maxConnections() * DescriptorBudget.perSession(file)
+              + " open files ("
+              + DescriptorBudget.perSession(file)
+              + " per session"
+              + (file ? " with a database file" : "")
+              + "), but this process may open "
+              + DescriptorBudget.limit()
+              + " (ulimit -n): at most "
+              + fit
+              + " sessions will be admitted, the next refused with 53300; raise ulimit -n";
+      this.registry = new SessionRegistry(fit, "the open-file limit leaves room for " + fit);
+    } else {
+      this.descriptorWarning = null;
+      this.registry = new SessionRegistry(options.maxConnections(), null);
+    }
     this.loops =
         new MultiThreadIoEventLoopGroup(
             Runtime.getRuntime().availableProcessors(),

@@ -329,9 +329,7 @@ public final class Hub implements CommitSequencer {
   /** The channels a mailbox listens to, sorted. */
   public List<String> channelsOf(Mailbox box) {
     synchronized (lock) {
-      List<String> out = new ArrayList<>(box.channels);
-      out.sort(null);
-      return out;
+      return box.channels.toList();
     }
   }
 
@@ -408,7 +406,7 @@ public final class Hub implements CommitSequencer {
   }
 
   private void removeAll(Mailbox box) {
-    for (String c : new ArrayList<>(box.channels)) {
+    for (String c : box.channels.toList()) {
       removeListener(box, c);
     }
   }

@@ -2,8 +2,6 @@ package io.heliosdb.nano.notify;
 
 import io.heliosdb.nano.metrics.MetricsTracker;
 import io.heliosdb.nano.metrics.MetricsTracker.DropReason;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,7 +57,7 @@ public final class Mailbox {
   private volatile Runnable arrivalSignal;
 
   /** Channels this mailbox listens to; guarded by the hub's lock. */
-  final Set<String> channels = new HashSet<>(4);
+  final ChannelSet channels = new ChannelSet();
 
   Mailbox(Hub hub, int capacity, Consumer<Message> listener, Executor executor) {
     this.hub = hub;

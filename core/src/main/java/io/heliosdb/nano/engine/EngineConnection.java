@@ -114,6 +114,14 @@ public final class EngineConnection {
         });
   }
 
+  /**
+   * PostgreSQL's checks on {@code pg_notify(channel, payload)}: the message of the error (SQLSTATE
+   * 22023), or null when the arguments are acceptable.
+   */
+  public static String notifyArgumentProblem(String channel, String payload, int maxPayloadBytes) {
+    return NotifyFunctions.checkArguments(channel, payload, maxPayloadBytes);
+  }
+
   /** The JDBC connection to SQLite underneath. */
   public SQLiteConnection sqlite() {
     return conn;

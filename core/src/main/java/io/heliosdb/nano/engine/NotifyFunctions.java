@@ -82,15 +82,10 @@ final class NotifyFunctions {
               return;
             }
             String channel = value_type(0) == SQLITE_NULL ? null : value_text(0);
-            String problem = checkChannel(channel);
+            String payload = value_type(1) == SQLITE_NULL ? "" : value_text(1);
+            String problem = checkArguments(channel, payload, maxPayloadBytes);
             if (problem != null) {
               error(problem);
-              return;
-            }
-            String payload = value_type(1) == SQLITE_NULL ? "" : value_text(1);
-            if (payload.length() >= maxPayloadBytes / 3
-                && payload.getBytes(StandardCharsets.UTF_8).length >= maxPayloadBytes) {
-              error(PAYLOAD_TOO_LONG);
               return;
             }
             engine.append(Kind.NOTIFY, channel, payload, session.pid());
@@ -142,6 +137,17 @@ final class NotifyFunctions {
         },
         0,
         INNOCUOUS);
+  }
+
+  /** PostgreSQL's checks on the arguments of pg_notify: the error message, or null. */
+  static String checkArguments(String channel, String payload, int maxPayloadBytes) {
+    String problem = checkChannel(channel);
+    if (problem == null
+        && payload.length() >= maxPayloadBytes / 3
+        && payload.getBytes(StandardCharsets.UTF_8).length >= maxPayloadBytes) {
+      problem = PAYLOAD_TOO_LONG;
+    }
+    return problem;
   }
 
   /** PostgreSQL's checks on the channel argument of pg_notify; null when it is acceptable. */

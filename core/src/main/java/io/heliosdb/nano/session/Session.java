@@ -142,6 +142,20 @@ public final class Session implements SessionView, AutoCloseable {
 
   /** {@code pg_notify(channel, payload)} in the current transaction (its own in autocommit). */
   public void notify(String channel, String payload) throws SQLException {
+    HeliosConfig config = config();
+    if (config.pubsubEnabled()
+        && !config.loggedChannels().matches(channel)
+        && !engine.inTransaction()) {
+      // Its own transaction, with nothing to write: it commits at once, so it goes straight to
+      // the hub (in commit order like any other) without a SQLite transaction of its own.
+      String problem =
+          EngineConnection.notifyArgumentProblem(channel, payload, config.maxPayloadBytes());
+      if (problem != null) {
+        throw new HeliosSqlException(SqlState.INVALID_PARAMETER_VALUE, problem);
+      }
+      hub.publishNow(pid, channel, payload);
+      return;
+    }
     if (notifyStatement == null) {
       notifyStatement = engine.sqlite().prepareStatement("SELECT pg_notify(?, ?)");
     }

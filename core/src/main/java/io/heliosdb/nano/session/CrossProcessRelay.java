@@ -62,12 +62,23 @@ final class CrossProcessRelay implements Relay {
     this.follower = LogFollower.open(config, url);
     Path file = config.path().toAbsolutePath();
     this.fileName = file.getFileName().toString();
-    this.lastId = afterId < 0 ? follower.lastId() : afterId;
-    this.dataVersion = follower.dataVersion();
-    this.watch = FileSystems.getDefault().newWatchService();
-    file.getParent()
-        .register(
-            watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+    try {
+      this.lastId = afterId < 0 ? follower.lastId() : afterId;
+      this.dataVersion = follower.dataVersion();
+      this.watch = FileSystems.getDefault().newWatchService();
+    } catch (SQLException | IOException | RuntimeException e) {
+      follower.close();
+      throw e;
+    }
+    try {
+      file.getParent()
+          .register(
+              watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+    } catch (IOException | RuntimeException e) {
+      watch.close();
+      follower.close();
+      throw e;
+    }
     this.watcher = new Thread(this::watchLoop, "heliosdb-relay " + fileName);
     watcher.setDaemon(true);
     watcher.start();

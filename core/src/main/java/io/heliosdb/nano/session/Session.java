@@ -3,6 +3,7 @@ package io.heliosdb.nano.session;
 import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.engine.CommittedBatch;
 import io.heliosdb.nano.engine.EngineConnection;
+import io.heliosdb.nano.engine.PendingEntry;
 import io.heliosdb.nano.engine.SessionView;
 import io.heliosdb.nano.engine.SqliteOpener;
 import io.heliosdb.nano.error.HeliosSqlException;
@@ -173,6 +174,13 @@ public final class Session implements SessionView, AutoCloseable {
   }
 
   private void listenAction(String kind, String channel) throws SQLException {
+    if (config().pubsubEnabled() && !engine.inTransaction()) {
+      // Its own transaction: it commits at once, so it goes to the hub in commit order (a ticket
+      // of its own) without a SQLite transaction.
+      PendingEntry change = new PendingEntry(0, PendingEntry.Kind.valueOf(kind), channel, null, 0);
+      hub.publish(hub.nextTicket(), pid, mailbox, List.of(change));
+      return;
+    }
     if (listenStatement == null) {
       listenStatement = engine.sqlite().prepareStatement("SELECT _heliosdb_listen(?, ?)");
     }

@@ -107,9 +107,8 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         later(ctx, keepAlive, origin, () -> endpoints.publish(route.channel(), payload));
       }
       default -> {
-        Access.Principal who =
-            access.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION));
         QueryStringDecoder q = new QueryStringDecoder(req.uri());
+        Access.Principal who = access.authenticate(streamAuthorization(req, q));
         List<String> channels = route.channel() != null ? List.of(route.channel()) : channels(q);
         Access.check(who, false, channels);
         long fromId = Endpoints.resumeId(req.headers().get("Last-Event-ID"), q.parameters());
@@ -127,6 +126,16 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             e -> respond(ctx, Responses.error(e), keepAlive, origin));
       }
     }
+  }
+
+  /**
+   * A stream's credentials: the Authorization header, else RFC 6750's {@code ?access_token=} (an
+   * EventSource cannot send headers).
+   */
+  private static String streamAuthorization(FullHttpRequest req, QueryStringDecoder q) {
+    String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+    List<String> token = q.parameters().get("access_token");
+    return header != null || token == null || token.isEmpty() ? header : "Bearer " + token.get(0);
   }
 
   /** The route of {@code rawPath}; channel names percent-decoded and checked. */

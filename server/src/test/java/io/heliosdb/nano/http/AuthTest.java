@@ -112,6 +112,12 @@ class AuthTest {
         .contains("token \\\"dashboard\\\" may not subscribe to channel \\\"secret\\\"")
         .contains("\"sqlstate\":\"42501\"");
     assertThat(status("/channels/orders/events", "Authorization", w)).isEqualTo(403);
+    // As EventSource can: the token in the query (RFC 6750), for streams only.
+    assertThat(status("/channels/orders/events?access_token=" + READER)).isEqualTo(200);
+    assertThat(status("/channels/secret/events?access_token=" + READER)).isEqualTo(403);
+    assertThat(status("/channels/orders/events?access_token=nope")).isEqualTo(401);
+    assertThat(server.post("/channels/orders?access_token=" + WRITER, "x").statusCode())
+        .isEqualTo(401);
 
     assertThat(server.post("/channels/orders", "x", "Authorization", r).statusCode())
         .isEqualTo(403);

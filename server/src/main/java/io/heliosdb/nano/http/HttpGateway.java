@@ -120,6 +120,11 @@ public final class HttpGateway implements AutoCloseable {
     return endpoints.streams();
   }
 
+  /** HTTP connections open now. */
+  int connectionCount() {
+    return channels.size();
+  }
+
   /** Bytes written to connections and not yet taken by the socket (tests: memory stays bounded). */
   long pendingWriteBytes() {
     long sum = 0;

@@ -63,7 +63,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       badRequest(ctx, req.decoderResult().cause());
       return;
     }
-    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    boolean keepAlive = admitted && HttpUtil.isKeepAlive(req); // a refused connection closes
     String origin = access.allowedOrigin(req.headers().get(HttpHeaderNames.ORIGIN));
     try {
       if (!admitted) {

@@ -245,4 +245,24 @@ class HttpGatewayTest {
     assertThat(get.headers().firstValue("Access-Control-Allow-Origin"))
         .hasValue("https://app.example");
   }
+
+  @Test
+  void beyondMaxConnectionsIs503AndMetricsOffIs404() throws Exception {
+    try (TestServer small =
+            new TestServer(
+                HeliosConfig.builder().path(dir.resolve("small.db")).build(),
+                HttpConfig.builder().maxConnections(1));
+        Socket first = new Socket("127.0.0.1", small.http.port())) {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> small.http.connectionCount() == 1);
+      HttpResponse<String> r = small.get("/health");
+      assertError(r, 503, "53300", "too many connections: max_connections of [http] reached");
+      first.close();
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> small.get("/health").statusCode() == 200);
+      assertError(small.get("/metrics"), 404, null, "metrics are off: set metrics_enabled = true");
+    }
+  }
 }

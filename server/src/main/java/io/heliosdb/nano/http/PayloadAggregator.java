@@ -2,16 +2,19 @@ package io.heliosdb.nano.http;
 
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 
 /**
  * Netty's aggregator with the body capped at max_payload_bytes: a larger body is answered 413 with
- * the JSON error, without reading it into memory. As Netty does, the connection stays open when the
- * client waits for 100-continue or keeps it alive, and closes otherwise.
+ * the JSON error, without reading it into memory (before it is sent, when the client asks with
+ * {@code Expect: 100-continue}). As Netty does, the connection stays open when the client waits for
+ * 100-continue or keeps it alive, and closes otherwise.
  */
 final class PayloadAggregator extends HttpObjectAggregator {
   private final int limit;
@@ -19,6 +22,20 @@ final class PayloadAggregator extends HttpObjectAggregator {
   PayloadAggregator(int limit) {
     super(limit);
     this.limit = limit;
+  }
+
+  /** A client that waits for 100-continue with too long a Content-Length: 413 with the JSON. */
+  @Override
+  protected Object newContinueResponse(
+      HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+    Object r = super.newContinueResponse(start, maxContentLength, pipeline);
+    if (r instanceof FullHttpResponse f
+        && f.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
+      f.release();
+      return Responses.error(
+          Endpoints.tooLong(HttpUtil.getContentLength(start, limit + 1L), limit));
+    }
+    return r;
   }
 
   @Override

@@ -119,6 +119,14 @@ class HttpGatewayTest {
     // Beyond the aggregator's cap: refused before the body is read.
     assertError(
         server.post("/channels/c", "x".repeat(100_000)), 413, "22023", "max_payload_bytes = 100");
+    // A client that asks first (curl does for large bodies) is told before it sends the body.
+    assertThat(
+            raw(
+                "POST /channels/c HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n"
+                    + "Expect: 100-continue\r\n\r\n"))
+        .startsWith("HTTP/1.1 413 Request Entity Too Large")
+        .doesNotContain("100 Continue")
+        .contains("payload string too long: 100000 bytes");
     assertThat(server.get("/health").statusCode()).isEqualTo(200);
   }
 

@@ -44,7 +44,7 @@ start_redis() {
 stop_redis() { redis-cli -p $redisport shutdown nosave >/dev/null 2>&1 || true; }
 start_heliosdb() { # --db argument
   rm -f /tmp/benchwire-heliosdb.db*
-  java -jar server/target/heliosdb.jar serve --db "$1" --port 0 --max-connections 11000 \
+  java -jar server/target/heliosdb.jar serve --db "$1" --port 0 --no-http --max-connections 11000 \
     >/tmp/benchwire-heliosdb.log 2>&1 &
   heliosdbpid=$!
   heliosdbport=

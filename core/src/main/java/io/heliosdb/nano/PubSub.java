@@ -44,7 +44,7 @@ public final class PubSub {
     Objects.requireNonNull(executor, "executor");
     Objects.requireNonNull(listener, "listener");
     if (options.resumeAfter() < 0) {
-      return subscribe(options.channelList(), executor, listener);
+      return open(options.channelList(), options.queueCapacity(), executor, listener);
     }
     Subscription sub = subscribe(options);
     sub.pushTo(executor, listener);
@@ -62,7 +62,7 @@ public final class PubSub {
   public Subscription subscribe(SubscribeOptions options) {
     List<String> channels = options.channelList();
     if (options.resumeAfter() < 0) {
-      return open(channels, null, null);
+      return open(channels, options.queueCapacity(), null, null);
     }
     checkOpen();
     for (String c : channels) {
@@ -76,7 +76,7 @@ public final class PubSub {
       }
     }
     // Live first, then the log: whatever commits in between is in both, and the seam skips it.
-    Mailbox box = hub.newMailbox(null, null);
+    Mailbox box = hub.newMailbox(capacity(options.queueCapacity()), null, null);
     Resume resume = null;
     try {
       if (!hub.listenNow(box, channels)) {
@@ -102,7 +102,7 @@ public final class PubSub {
    * subscription that becomes unreachable without being closed is closed for you.
    */
   public Subscription subscribe(String... channels) {
-    return open(Arrays.asList(channels), null, null);
+    return open(Arrays.asList(channels), 0, null, null);
   }
 
   /**
@@ -113,19 +113,23 @@ public final class PubSub {
       Collection<String> channels, Executor executor, Consumer<Notification> listener) {
     Objects.requireNonNull(executor, "executor");
     Objects.requireNonNull(listener, "listener");
-    return open(List.copyOf(channels), executor, listener);
+    return open(List.copyOf(channels), 0, executor, listener);
   }
 
   private Subscription open(
-      Collection<String> channels, Executor executor, Consumer<Notification> listener) {
+      Collection<String> channels,
+      int queueSize,
+      Executor executor,
+      Consumer<Notification> listener) {
     checkOpen();
     for (String c : channels) {
       checkChannel(c);
     }
+    int capacity = capacity(queueSize);
     Mailbox box =
         listener == null
-            ? hub.newMailbox(null, null)
-            : hub.newMailbox(m -> listener.accept(Notification.of(m)), executor);
+            ? hub.newMailbox(capacity, null, null)
+            : hub.newMailbox(capacity, m -> listener.accept(Notification.of(m)), executor);
     Subscription sub = new Subscription(hub, box, listener == null, null);
     sub.listen(channels.toArray(new String[0]));
     return sub;
@@ -155,6 +159,11 @@ public final class PubSub {
       return;
     }
     hub.publishNow(pid, channel, p);
+  }
+
+  /** A subscription's queue size: its own, else notification_queue_size. */
+  private int capacity(int queueSize) {
+    return queueSize > 0 ? queueSize : config.notificationQueueSize();
   }
 
   /** The process id {@link #notify} sends with. */

@@ -11,15 +11,17 @@ import java.util.Objects;
 public final class SubscribeOptions {
   private final List<String> channels;
   private final long fromId;
+  private final int queueSize;
 
-  private SubscribeOptions(List<String> channels, long fromId) {
+  private SubscribeOptions(List<String> channels, long fromId, int queueSize) {
     this.channels = channels;
     this.fromId = fromId;
+    this.queueSize = queueSize;
   }
 
   /** The live stream of these channels (as {@link PubSub#subscribe(String...)}). */
   public static SubscribeOptions channels(String... channels) {
-    return new SubscribeOptions(List.of(channels), -1);
+    return new SubscribeOptions(List.of(channels), -1, 0);
   }
 
   /**
@@ -34,11 +36,31 @@ public final class SubscribeOptions {
           "fromId must be 0 or more, not " + lastSeenId,
           null);
     }
-    return new SubscribeOptions(channels, lastSeenId);
+    return new SubscribeOptions(channels, lastSeenId, queueSize);
+  }
+
+  /**
+   * This subscription's queue holds up to {@code size} notifications instead of {@code
+   * notification_queue_size}; beyond it, drops are counted and reported as usual (or, when
+   * resuming, repaired from the log).
+   */
+  public SubscribeOptions queueSize(int size) {
+    if (size < 1) {
+      throw new HeliosException(
+          io.heliosdb.nano.error.SqlState.INVALID_PARAMETER_VALUE.code(),
+          "queueSize must be at least 1, not " + size,
+          null);
+    }
+    return new SubscribeOptions(channels, fromId, size);
   }
 
   List<String> channelList() {
     return channels;
+  }
+
+  /** 0 for the database's notification_queue_size. */
+  int queueCapacity() {
+    return queueSize;
   }
 
   /** -1 for live only. */
@@ -51,16 +73,20 @@ public final class SubscribeOptions {
     return "SubscribeOptions{channels="
         + channels
         + (fromId >= 0 ? ", fromId=" + fromId : "")
+        + (queueSize > 0 ? ", queueSize=" + queueSize : "")
         + "}";
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SubscribeOptions s && fromId == s.fromId && channels.equals(s.channels);
+    return o instanceof SubscribeOptions s
+        && fromId == s.fromId
+        && queueSize == s.queueSize
+        && channels.equals(s.channels);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(channels, fromId);
+    return Objects.hash(channels, fromId, queueSize);
   }
 }

@@ -84,6 +84,17 @@ public final class Subscription implements AutoCloseable {
     schedule.run(); // the replay, and anything that arrived before the signal was set
   }
 
+  /**
+   * Registers {@code signal} to run whenever a notification is queued for this polled subscription
+   * (or dropped because its queue is full), on the publishing thread: it must be quick and must not
+   * block, e.g. schedule a task that calls {@link #poll()} until it returns null. For event loops
+   * that cannot block in {@link #take()}. Poll once after registering: what was queued before is
+   * not signalled (a resuming subscription's replay among it). Null removes the signal.
+   */
+  public void onNotification(Runnable signal) {
+    mailbox.setArrivalSignal(signal);
+  }
+
   /** Adds channels to this subscription, at once. */
   public void listen(String... channels) {
     for (String c : channels) {

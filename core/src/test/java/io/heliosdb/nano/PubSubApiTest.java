@@ -253,4 +253,33 @@ class PubSubApiTest {
     assertThat(sub.poll(Duration.ofSeconds(5))).isNull();
     assertThat(sub.isClosed()).isTrue();
   }
+
+  @Test
+  void aSubscriptionWithItsOwnQueueSizeOverflowsThereAndSignalsArrivals() throws Exception {
+    try (HeliosDB db = HeliosDB.inMemory();
+        Subscription small = db.pubsub().subscribe(SubscribeOptions.channels("c").queueSize(3));
+        Subscription usual = db.pubsub().subscribe("c")) {
+      java.util.concurrent.atomic.AtomicInteger signals =
+          new java.util.concurrent.atomic.AtomicInteger();
+      small.onNotification(signals::incrementAndGet);
+      for (int i = 0; i < 5; i++) {
+        db.pubsub().notify("c", "m" + i);
+      }
+      assertThat(signals.get()).as("one per notification, dropped ones too").isEqualTo(5);
+      assertThat(small.queued()).isEqualTo(3);
+      assertThat(usual.queued()).isEqualTo(5);
+      assertThat(small.poll().payload()).isEqualTo("m0");
+      assertThat(small.poll().payload()).isEqualTo("m1");
+      assertThat(small.poll().payload()).isEqualTo("m2");
+      Notification marker = small.poll();
+      assertThat(marker.isOverflow()).isTrue();
+      assertThat(marker.droppedCount()).isEqualTo(2);
+      small.onNotification(null);
+      db.pubsub().notify("c", "m5");
+      assertThat(signals.get()).isEqualTo(5);
+      assertThat(small.poll().payload()).isEqualTo("m5");
+    }
+    assertThatThrownBy(() -> SubscribeOptions.channels("c").queueSize(0))
+        .hasMessageContaining("queueSize must be at least 1");
+  }
 }

@@ -23,6 +23,11 @@ public final class ChannelPatterns {
     this.regex = patterns.isEmpty() ? null : Pattern.compile(toRegex(patterns));
   }
 
+  /** Names and globs, e.g. an allowlist {@code ["orders", "user_feed_*"]}; none matches nothing. */
+  public static ChannelPatterns of(List<String> patterns) {
+    return new ChannelPatterns(patterns);
+  }
+
   /** Fails with the offending entry when a pattern is empty or null. */
   static void validate(List<String> patterns) {
     for (String p : patterns) {

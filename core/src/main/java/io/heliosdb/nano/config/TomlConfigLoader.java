@@ -56,11 +56,10 @@ final class TomlConfigLoader {
     SECTIONS.put("monitoring", monitoring);
   }
 
-  /** Sections another module reads from the same file ({@code heliosdb serve}: [server]). */
-  private static final java.util.Set<String> READ_ELSEWHERE = java.util.Set.of("server");
-
-  /** Sections reserved for a later version: named so that the error says so. */
-  private static final java.util.Set<String> RESERVED = java.util.Set.of("http");
+  /**
+   * Sections another module reads from the same file ({@code heliosdb serve}: [server], [http]).
+   */
+  private static final java.util.Set<String> READ_ELSEWHERE = java.util.Set.of("server", "http");
 
   private TomlConfigLoader() {}
 
@@ -73,10 +72,6 @@ final class TomlConfigLoader {
       String where = fileName + ":" + line(toml.inputPositionOf(section));
       if (READ_ELSEWHERE.contains(section)) {
         continue;
-      }
-      if (RESERVED.contains(section)) {
-        throw new ConfigException(
-            where + ": [" + section + "] is reserved for a later version and not read yet");
       }
       if (keys == null) {
         java.util.Set<String> known = new java.util.LinkedHashSet<>(SECTIONS.keySet());

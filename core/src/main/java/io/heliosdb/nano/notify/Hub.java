@@ -282,7 +282,12 @@ public final class Hub implements CommitSequencer {
 
   /** A new mailbox; {@code listener} and {@code executor} are null for a polled one. */
   public Mailbox newMailbox(Consumer<Message> listener, Executor executor) {
-    Mailbox box = new Mailbox(this, queueSize, listener, executor);
+    return newMailbox(queueSize, listener, executor);
+  }
+
+  /** A new mailbox holding up to {@code capacity} notifications instead of the hub's queue size. */
+  public Mailbox newMailbox(int capacity, Consumer<Message> listener, Executor executor) {
+    Mailbox box = new Mailbox(this, capacity, listener, executor);
     synchronized (lock) {
       if (closed) {
         box.markClosed();

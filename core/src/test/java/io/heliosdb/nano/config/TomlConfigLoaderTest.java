@@ -76,12 +76,11 @@ class TomlConfigLoaderTest {
   }
 
   @Test
-  void serverSectionIsLeftToTheServerAndHttpIsReserved() throws IOException {
+  void serverAndHttpSectionsAreLeftToTheServer() throws IOException {
     Path ok = write("[database]\npath = \"x.db\"\n[server]\nport = 1\n[server.users]\na = \"b\"\n");
     assertThat(HeliosConfig.load(ok).path().getFileName()).hasToString("x.db");
-    Path http = write("[http]\nport = 1\n");
-    assertThatThrownBy(() -> HeliosConfig.load(http))
-        .hasMessageContaining(":1: [http] is reserved for a later version");
+    Path http = write("[database]\npath = \"y.db\"\n[http]\nport = 1\n[http.tokens]\na = {}\n");
+    assertThat(HeliosConfig.load(http).path().getFileName()).hasToString("y.db");
     Path typo = write("[sever]\nport = 1\n");
     assertThatThrownBy(() -> HeliosConfig.load(typo))
         .hasMessageContaining("unknown section [sever], did you mean server?");

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       ListenCommand.class,
       PasswdCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -2,6 +2,8 @@ package io.heliosdb.nano.cli;
 
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.config.ConfigException;
+import io.heliosdb.nano.http.HttpConfig;
+import io.heliosdb.nano.http.HttpGateway;
 import io.heliosdb.nano.wire.PgFrameDecoder;
 import io.heliosdb.nano.wire.ServerConfig;
 import io.heliosdb.nano.wire.WireServer;
@@ -29,7 +31,9 @@ import picocli.CommandLine.Spec;
       "Serve the database over the PostgreSQL wire protocol (psql, pgjdbc, psycopg, node-postgres)"
           + " until SIGTERM or SIGINT.",
       "Simple and extended query protocols (pgjdbc in its default mode). Settings from [server]"
-          + " of heliosdb.toml; the flags override them."
+          + " of heliosdb.toml; the flags override them.",
+      "Also serves HTTP (Server-Sent Events, publishing, /health, /metrics) on a second port,"
+          + " from [http]; --no-http turns it off."
     })
 final class ServeCommand implements Callable<Integer> {
 
@@ -81,6 +85,23 @@ final class ServeCommand implements Callable<Integer> {
       description = "PEM private key, unencrypted PKCS#8 (default: [server] tls_key).")
   Path tlsKey;
 
+  @Option(
+      names = "--http-port",
+      paramLabel = "N",
+      description =
+          "HTTP port for Server-Sent Events, publishing, /health and /metrics (default: [http]"
+              + " port, else 54321); 0 picks a free one.")
+  Integer httpPort;
+
+  @Option(
+      names = "--http-listen",
+      paramLabel = "ADDR",
+      description = "Address for HTTP (default: [http] listen, else 127.0.0.1).")
+  String httpListen;
+
+  @Option(names = "--no-http", description = "Serve no HTTP (as [http] enabled = false).")
+  boolean noHttp;
+
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
@@ -89,8 +110,10 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ServerConfig server;
+    HttpConfig http;
     try {
       server = serverConfig();
+      http = httpConfig();
     } catch (ConfigException e) {
       err.println("heliosdb: " + e.getMessage());
       return Main.EXIT_USAGE;
@@ -120,6 +143,22 @@ final class ServeCommand implements Callable<Integer> {
     if (wire.descriptorWarning() != null) {
       err.println("heliosdb: WARNING: " + wire.descriptorWarning());
     }
+    HttpGateway gateway = null;
+    if (http.enabled()) {
+      try {
+        gateway = HttpGateway.start(db, http, wire::sessionCount);
+      } catch (Exception e) {
+        wire.close();
+        err.println(
+            "heliosdb: cannot listen for HTTP on "
+                + http.listen()
+                + ":"
+                + http.port()
+                + ": "
+                + Main.oneLine(e));
+        return Main.EXIT_USAGE;
+      }
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -142,9 +181,20 @@ final class ServeCommand implements Callable<Integer> {
               + " ("
               + server.describe()
               + ")");
+      if (gateway != null) {
+        out.println(
+            "heliosdb: HTTP at http://"
+                + url(gateway.address(), http.listen())
+                + " ("
+                + http.describe()
+                + ")");
+      }
       out.flush();
       main.stopRequest.join();
     } finally {
+      if (gateway != null) {
+        gateway.close();
+      }
       wire.close();
       stopped.countDown();
       try {
@@ -178,6 +228,22 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (tlsKey != null) {
       b.tlsKey(tlsKey.toAbsolutePath());
+    }
+    return b.build();
+  }
+
+  /** [http] of the configuration file, then the flags; validated. */
+  private HttpConfig httpConfig() {
+    Path file = database.configFile();
+    HttpConfig.Builder b = file == null ? HttpConfig.builder() : HttpConfig.load(file);
+    if (httpListen != null) {
+      b.listen(httpListen);
+    }
+    if (httpPort != null) {
+      b.port(httpPort);
+    }
+    if (noHttp) {
+      b.enabled(false);
     }
     return b.build();
   }

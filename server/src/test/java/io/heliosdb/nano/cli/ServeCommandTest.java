@@ -38,10 +38,15 @@ class ServeCommandTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
+  /** Runs serve; on a free HTTP port unless the arguments say otherwise. */
   private CompletableFuture<Integer> serve(CompletableFuture<Void> stop, String... args) {
-    String[] all = new String[args.length + 1];
-    all[0] = "serve";
-    System.arraycopy(args, 0, all, 1, args.length);
+    java.util.List<String> list = new java.util.ArrayList<>(java.util.List.of(args));
+    if (!list.contains("--no-http") && !list.contains("--http-port")) {
+      list.add("--http-port");
+      list.add("0");
+    }
+    list.add(0, "serve");
+    String[] all = list.toArray(new String[0]);
     return CompletableFuture.supplyAsync(
         () ->
             Main.run(
@@ -59,9 +64,9 @@ class ServeCommandTest {
     CompletableFuture<Void> stop = new CompletableFuture<>();
     CompletableFuture<Integer> status = serve(stop, "--db", db.toString(), "--port", "0");
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> START.matcher(text(out)).matches());
+    await().atMost(Duration.ofSeconds(30)).until(() -> START.matcher(text(out)).find());
     Matcher m = START.matcher(text(out));
-    assertThat(m.matches()).isTrue();
+    assertThat(m.find()).isTrue();
     assertThat(m.group(1)).isEqualTo(db.toAbsolutePath().toString());
     int port = Integer.parseInt(m.group(2));
 
@@ -143,9 +148,9 @@ class ServeCommandTest {
         Pattern.compile(
             "heliosdb: serving .+ at postgresql://127\\.0\\.0\\.1:(\\d+)"
                 + " \\(scram-sha-256 authentication\\)\n");
-    await().atMost(Duration.ofSeconds(30)).until(() -> scramStart.matcher(text(out)).matches());
+    await().atMost(Duration.ofSeconds(30)).until(() -> scramStart.matcher(text(out)).find());
     Matcher m = scramStart.matcher(text(out));
-    assertThat(m.matches()).isTrue();
+    assertThat(m.find()).isTrue();
     String url = "jdbc:postgresql://127.0.0.1:" + m.group(1) + "/x";
     try (Connection c = DriverManager.getConnection(url, "ann", "open sesame");
         ResultSet rs = c.createStatement().executeQuery("SELECT 7")) {
@@ -237,9 +242,9 @@ class ServeCommandTest {
         Pattern.compile(
             "heliosdb: serving .+ at postgresql://127\\.0\\.0\\.1:(\\d+)"
                 + " \\(trust authentication, loopback only, TLS\\)\n");
-    await().atMost(Duration.ofSeconds(30)).until(() -> start.matcher(text(out)).matches());
+    await().atMost(Duration.ofSeconds(30)).until(() -> start.matcher(text(out)).find());
     Matcher m = start.matcher(text(out));
-    assertThat(m.matches()).isTrue();
+    assertThat(m.find()).isTrue();
     try (Connection c =
         DriverManager.getConnection(
             "jdbc:postgresql://127.0.0.1:" + m.group(1) + "/x?sslmode=require", "me", "")) {
@@ -261,6 +266,69 @@ class ServeCommandTest {
     assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(2);
     assertThat(text(err).lines()).hasSize(1);
     assertThat(text(err)).startsWith("heliosdb: --tls-cert is given without tls_key");
+  }
+
+  @Test
+  void servesHttpOnASecondPortAndTheStartLineSaysWhich() throws Exception {
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    CompletableFuture<Integer> status =
+        serve(stop, "--db", dir.resolve("h.db").toString(), "--port", "0");
+    Pattern http =
+        Pattern.compile(
+            "\nheliosdb: HTTP at http://127\\.0\\.0\\.1:(\\d+) \\(anonymous access, loopback"
+                + " only\\)\n");
+    await().atMost(Duration.ofSeconds(30)).until(() -> http.matcher(text(out)).find());
+    Matcher m = http.matcher(text(out));
+    assertThat(m.find()).isTrue();
+    assertThat(text(out)).startsWith("heliosdb: serving ");
+    java.net.http.HttpResponse<String> health =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + m.group(1) + "/health"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("\"ready\":true");
+    stop.complete(null);
+    assertThat(status.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(text(err)).isEmpty();
+  }
+
+  @Test
+  void noHttpServesTheWireProtocolOnly() throws Exception {
+    CompletableFuture<Void> stop = new CompletableFuture<>();
+    CompletableFuture<Integer> status =
+        serve(stop, "--db", dir.resolve("n.db").toString(), "--port", "0", "--no-http");
+    await().atMost(Duration.ofSeconds(30)).until(() -> START.matcher(text(out)).find());
+    stop.complete(null);
+    assertThat(status.get(30, TimeUnit.SECONDS)).isZero();
+    assertThat(text(out)).doesNotContain("HTTP");
+  }
+
+  @Test
+  void httpSectionMistakesAreOneLineErrorsWithTheirLine() throws Exception {
+    Path config = dir.resolve("heliosdb.toml");
+    Files.writeString(config, "[database]\npath = \"e.db\"\n[http]\nprot = 5433\n");
+    CompletableFuture<Integer> status =
+        serve(new CompletableFuture<>(), "--config", config.toString());
+    assertThat(status.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+    assertThat(text(err))
+        .startsWith("heliosdb: " + config + ":4: unknown key http.prot, did you mean port?");
+    assertThat(text(err).lines()).hasSize(1);
+
+    err.reset();
+    CompletableFuture<Integer> open =
+        serve(
+            new CompletableFuture<>(),
+            "--db",
+            dir.resolve("e.db").toString(),
+            "--http-listen",
+            "0.0.0.0");
+    assertThat(open.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+    assertThat(text(err))
+        .startsWith(
+            "heliosdb: http.listen = \"0.0.0.0\" is not a loopback address: give [http.tokens]");
   }
 
   private static String text(ByteArrayOutputStream s) {

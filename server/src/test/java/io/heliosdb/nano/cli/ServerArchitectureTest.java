@@ -8,8 +8,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The front ends of the server module (command line, PostgreSQL wire; HTTP later) sit on the API
- * and session layers: they never reach into notify or engine (DESIGN.md section 2).
+ * The front ends of the server module (command line, PostgreSQL wire, HTTP) sit on the API and
+ * session layers: they never reach into notify or engine (DESIGN.md section 2).
  */
 @AnalyzeClasses(packages = "io.heliosdb.nano", importOptions = ImportOption.DoNotIncludeTests.class)
 class ServerArchitectureTest {
@@ -18,10 +18,30 @@ class ServerArchitectureTest {
   static final ArchRule frontEndsStayAboveTheSessionLayer =
       noClasses()
           .that()
-          .resideInAnyPackage("io.heliosdb.nano.cli..", "io.heliosdb.nano.wire..")
+          .resideInAnyPackage(
+              "io.heliosdb.nano.cli..", "io.heliosdb.nano.wire..", "io.heliosdb.nano.http..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("io.heliosdb.nano.notify..", "io.heliosdb.nano.engine..");
+
+  /** The HTTP gateway and the wire server are siblings: neither uses the other or the CLI. */
+  @ArchTest
+  static final ArchRule httpAndWireAreIndependent =
+      noClasses()
+          .that()
+          .resideInAPackage("io.heliosdb.nano.http..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.heliosdb.nano.wire..", "io.heliosdb.nano.cli..");
+
+  @ArchTest
+  static final ArchRule wireDoesNotUseHttp =
+      noClasses()
+          .that()
+          .resideInAPackage("io.heliosdb.nano.wire..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.heliosdb.nano.http..");
 
   /** The command line starts the wire server; the wire server knows nothing of the command line. */
   @ArchTest
@@ -37,7 +57,8 @@ class ServerArchitectureTest {
   static final ArchRule noConsolePrintingOutsideMain =
       noClasses()
           .that()
-          .resideInAnyPackage("io.heliosdb.nano.cli..", "io.heliosdb.nano.wire..")
+          .resideInAnyPackage(
+              "io.heliosdb.nano.cli..", "io.heliosdb.nano.wire..", "io.heliosdb.nano.http..")
           .and()
           .doNotHaveSimpleName("Main")
           .should()

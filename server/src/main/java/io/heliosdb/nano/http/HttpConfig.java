@@ -1,0 +1,323 @@
+package io.heliosdb.nano.http;
+
+import io.heliosdb.nano.config.ChannelPatterns;
+import io.heliosdb.nano.config.ConfigException;
+import io.heliosdb.nano.config.Durations;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The [http] section of heliosdb.toml: where the HTTP gateway listens, who may use it (bearer
+ * tokens with channel allowlists, anonymous access), CORS, and the limits of its streams. Flags of
+ * {@code heliosdb serve} override it through the {@link Builder}.
+ */
+public final class HttpConfig {
+  public static final int DEFAULT_PORT = 54321;
+
+  /** The keys of [http], in the order the documentation lists them. */
+  public static final List<String> KEYS =
+      List.of(
+          "enabled",
+          "listen",
+          "port",
+          "max_connections",
+          "allow_anonymous",
+          "cors_allowed_origins",
+          "queue_size",
+          "heartbeat_interval",
+          "stall_timeout",
+          "max_header_bytes",
+          "tokens");
+
+  /** A configured bearer token: the SHA-256 of the token, and what it may do. */
+  record Token(String name, byte[] sha256, ChannelPatterns subscribe, ChannelPatterns publish) {}
+
+  private final boolean enabled;
+  private final String listen;
+  private final int port;
+  private final int maxConnections;
+  private final boolean anonymous;
+  private final boolean loopback;
+  private final List<String> corsAllowedOrigins;
+  private final int queueSize;
+  private final Duration heartbeat;
+  private final Duration stallTimeout;
+  private final int maxHeaderBytes;
+  private final List<Token> tokens;
+
+  private HttpConfig(Builder b, boolean loopback) {
+    this.enabled = b.enabled;
+    this.listen = b.listen;
+    this.port = b.port;
+    this.maxConnections = b.maxConnections;
+    this.loopback = loopback;
+    this.anonymous = b.allowAnonymous != null ? b.allowAnonymous : b.tokens.isEmpty() && loopback;
+    this.corsAllowedOrigins = List.copyOf(b.cors);
+    this.queueSize = b.queueSize;
+    this.heartbeat = b.heartbeat;
+    this.stallTimeout = b.stallTimeout;
+    this.maxHeaderBytes = b.maxHeaderBytes;
+    this.tokens = List.copyOf(b.tokens.values());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The [http] section of {@code file} (defaults when there is none); fails with file:line. */
+  public static Builder load(Path file) {
+    return HttpConfigFile.load(file);
+  }
+
+  /** False with {@code enabled = false} or {@code --no-http}: no HTTP port at all. */
+  public boolean enabled() {
+    return enabled;
+  }
+
+  public String listen() {
+    return listen;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** Whether requests without a token may subscribe and publish on every channel. */
+  public boolean anonymous() {
+    return anonymous;
+  }
+
+  public boolean loopback() {
+    return loopback;
+  }
+
+  public List<String> corsAllowedOrigins() {
+    return corsAllowedOrigins;
+  }
+
+  /** Notifications one stream queues for a slow client before it drops and reports overflow. */
+  public int queueSize() {
+    return queueSize;
+  }
+
+  public Duration heartbeat() {
+    return heartbeat;
+  }
+
+  /** How long a stream whose queue overflowed may go on not reading; 0: for ever. */
+  public Duration stallTimeout() {
+    return stallTimeout;
+  }
+
+  public int maxHeaderBytes() {
+    return maxHeaderBytes;
+  }
+
+  List<Token> tokens() {
+    return tokens;
+  }
+
+  /** What the start line says, e.g. "anonymous access, loopback only" or "2 bearer tokens". */
+  public String describe() {
+    String who =
+        tokens.isEmpty()
+            ? "no tokens"
+            : tokens.size() + " bearer token" + (tokens.size() == 1 ? "" : "s");
+    if (anonymous) {
+      who = tokens.isEmpty() ? "anonymous access" : who + ", anonymous access";
+    }
+    return loopback ? who + ", loopback only" : who;
+  }
+
+  /** Settings, validated by {@link #build()}. */
+  public static final class Builder {
+    private boolean enabled = true;
+    private String listen = "127.0.0.1";
+    private int port = DEFAULT_PORT;
+    private int maxConnections = 1000;
+    private Boolean allowAnonymous;
+    private List<String> cors = List.of();
+    private int queueSize = 1024;
+    private Duration heartbeat = Duration.ofSeconds(15);
+    private Duration stallTimeout = Duration.ofSeconds(60);
+    private int maxHeaderBytes = 8192;
+    private final Map<String, Token> tokens = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder enabled(boolean on) {
+      this.enabled = on;
+      return this;
+    }
+
+    public Builder listen(String address) {
+      this.listen = address;
+      return this;
+    }
+
+    public Builder port(int p) {
+      this.port = p;
+      return this;
+    }
+
+    public Builder maxConnections(int n) {
+      this.maxConnections = n;
+      return this;
+    }
+
+    public Builder allowAnonymous(boolean allow) {
+      this.allowAnonymous = allow;
+      return this;
+    }
+
+    public Builder corsAllowedOrigins(List<String> origins) {
+      this.cors = List.copyOf(origins);
+      return this;
+    }
+
+    public Builder queueSize(int n) {
+      this.queueSize = n;
+      return this;
+    }
+
+    public Builder heartbeat(Duration interval) {
+      this.heartbeat = interval;
+      return this;
+    }
+
+    public Builder stallTimeout(Duration timeout) {
+      this.stallTimeout = timeout;
+      return this;
+    }
+
+    public Builder maxHeaderBytes(int n) {
+      this.maxHeaderBytes = n;
+      return this;
+    }
+
+    /**
+     * A bearer token, given by the hex SHA-256 of its text, that may subscribe to and publish on
+     * the channels its lists match (names or globs: {@code *} any characters, {@code ?} one).
+     */
+    public Builder token(
+        String name, String sha256Hex, List<String> subscribe, List<String> publish) {
+      if (sha256Hex == null || !sha256Hex.matches("[0-9a-fA-F]{64}")) {
+        throw new ConfigException(
+            "token_sha256 must be 64 hex digits, the SHA-256 of the token"
+                + " (printf %s \"$TOKEN\" | sha256sum)");
+      }
+      for (String p : concat(subscribe, publish)) {
+        if (p == null || p.isEmpty()) {
+          throw new ConfigException("a channel pattern must not be empty");
+        }
+      }
+      tokens.put(
+          name,
+          new Token(
+              name,
+              HexFormat.of().parseHex(sha256Hex.toLowerCase(java.util.Locale.ROOT)),
+              ChannelPatterns.of(subscribe),
+              ChannelPatterns.of(publish)));
+      return this;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+      List<String> all = new ArrayList<>(a);
+      all.addAll(b);
+      return all;
+    }
+
+    /** Checks the value of {@code key} just set (for file:line messages); throws if wrong. */
+    void check(String key) {
+      switch (key) {
+        case "port" -> {
+          if (port < 0 || port > 65535) {
+            throw new ConfigException(port + " is out of range: must be 0 to 65535");
+          }
+        }
+        case "max_connections" -> atLeast(maxConnections, 1);
+        case "queue_size" -> atLeast(queueSize, 1);
+        case "max_header_bytes" -> atLeast(maxHeaderBytes, 1024);
+        case "heartbeat_interval" -> {
+          if (heartbeat.toMillis() < 100) {
+            throw new ConfigException(
+                Durations.format(heartbeat) + " is out of range: must be 100ms or more");
+          }
+        }
+        case "stall_timeout" -> {
+          if (stallTimeout.isNegative()) {
+            throw new ConfigException("must not be negative");
+          }
+        }
+        default -> {
+          // nothing to check
+        }
+      }
+    }
+
+    private static void atLeast(int value, int min) {
+      if (value < min) {
+        throw new ConfigException(value + " is out of range: must be at least " + min);
+      }
+    }
+
+    /** Validates everything: ranges, and that a non-loopback address has access rules. */
+    public HttpConfig build() {
+      for (String key : KEYS) {
+        try {
+          check(key);
+        } catch (ConfigException e) {
+          throw new ConfigException("http." + key + " = " + e.getMessage());
+        }
+      }
+      boolean loopback = isLoopback(listen);
+      if (enabled && !loopback && tokens.isEmpty() && allowAnonymous == null) {
+        throw new ConfigException(
+            "http.listen = \""
+                + listen
+                + "\" is not a loopback address: give [http.tokens], or allow_anonymous = true"
+                + " to let anyone who can reach it subscribe and publish");
+      }
+      return new HttpConfig(this, loopback);
+    }
+
+    private static boolean isLoopback(String host) {
+      try {
+        for (InetAddress a : InetAddress.getAllByName(host)) {
+          if (!a.isLoopbackAddress()) {
+            return false;
+          }
+        }
+        return true;
+      } catch (UnknownHostException e) {
+        throw new ConfigException("http.listen = \"" + host + "\" is not a known address");
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HttpConfig{"
+        + listen
+        + ":"
+        + port
+        + (enabled ? "" : ", disabled")
+        + ", "
+        + describe()
+        + ", tokens="
+        + Collections.unmodifiableList(tokens.stream().map(Token::name).toList())
+        + "}";
+  }
+}

@@ -1,0 +1,165 @@
+package io.heliosdb.nano.http;
+
+import io.heliosdb.nano.HeliosDB;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/**
+ * The HTTP gateway of {@code heliosdb serve}: Server-Sent Events streams of channels, publishing,
+ * /health and /metrics, on Netty's HTTP/1.1 codec. Event loops serve the sockets and live streams;
+ * a worker pool runs what waits on SQLite (publishing, the health probe, resuming streams). It
+ * serves a database it does not own: close it before the database.
+ */
+public final class HttpGateway implements AutoCloseable {
+  /** The longest request line (method, path and query). */
+  static final int MAX_LINE_BYTES = 4096;
+
+  /** Netty's default marks: a stream writes while its client holds less than 64 KiB unread. */
+  static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+  private final EventLoopGroup loops;
+  private final ExecutorService workers;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final Endpoints endpoints;
+  private Channel serverChannel;
+  private boolean closed;
+
+  private HttpGateway(HeliosDB db, HttpConfig config, IntSupplier wireSessions) {
+    this.loops =
+        new MultiThreadIoEventLoopGroup(
+            Runtime.getRuntime().availableProcessors(),
+            daemonThreads("heliosdb-http-io-"),
+            NioIoHandler.newFactory());
+    this.workers =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemonThreads("heliosdb-http-worker-"));
+    this.endpoints = new Endpoints(db, config, workers, wireSessions, channels::size);
+  }
+
+  /**
+   * Serves {@code db} over HTTP as {@code config} says until {@link #close()}.
+   *
+   * @param wireSessions the wire server's session count, for /metrics
+   */
+  public static HttpGateway start(HeliosDB db, HttpConfig config, IntSupplier wireSessions)
+      throws InterruptedException {
+    HttpGateway gateway = new HttpGateway(db, config, wireSessions);
+    try {
+      gateway.bind(db, config);
+      return gateway;
+    } catch (Throwable e) {
+      // Netty throws a bind failure (java.net.BindException) without declaring it.
+      gateway.close();
+      throw e;
+    }
+  }
+
+  private void bind(HeliosDB db, HttpConfig config) throws InterruptedException {
+    Access access = new Access(config);
+    int maxBody = db.config().maxPayloadBytes();
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(loops)
+            .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    boolean admitted = channels.size() < config.maxConnections();
+                    channels.add(ch);
+                    ch.pipeline()
+                        .addLast(
+                            "codec",
+                            new HttpServerCodec(MAX_LINE_BYTES, config.maxHeaderBytes(), 8192))
+                        .addLast("body", new PayloadAggregator(maxBody))
+                        .addLast("http", new HttpHandler(endpoints, access, admitted));
+                  }
+                });
+    serverChannel = b.bind(config.listen(), config.port()).sync().channel();
+  }
+
+  /** The address the gateway listens on (with the real port when started on port 0). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  public int port() {
+    return address().getPort();
+  }
+
+  /** Event streams open now. */
+  public int streamCount() {
+    return endpoints.streams();
+  }
+
+  /** HTTP connections open now. */
+  int connectionCount() {
+    return channels.size();
+  }
+
+  /** Bytes written to connections and not yet taken by the socket (tests: memory stays bounded). */
+  long pendingWriteBytes() {
+    long sum = 0;
+    for (Channel ch : channels) {
+      io.netty.channel.ChannelOutboundBuffer b = ch.unsafe().outboundBuffer();
+      sum += b == null ? 0 : b.totalPendingWriteBytes();
+    }
+    return sum;
+  }
+
+  /** Stops accepting, closes every connection (streams end; clients reconnect elsewhere). */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (serverChannel != null) {
+        serverChannel.close().syncUninterruptibly();
+      }
+      channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    } finally {
+      loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      workers.shutdown();
+      endpoints.close();
+    }
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

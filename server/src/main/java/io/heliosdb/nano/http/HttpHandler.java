@@ -1,0 +1,243 @@
+package io.heliosdb.nano.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP connection: routes each request, checks its token and channels, and answers; the work
+ * that touches the database runs on {@link Endpoints}' workers while the connection reads no
+ * further request, so responses keep the order of requests. Once a request has become an event
+ * stream, the connection belongs to it.
+ *
+ * <pre>
+ * GET  /health                     200 | 503, JSON
+ * GET  /metrics                    Prometheus text | 404 without metrics_enabled
+ * GET  /channels/{channel}/events  text/event-stream
+ * GET  /events?channel=a&amp;channel=b text/event-stream
+ * POST /channels/{channel}         204 (published, committed)
+ * OPTIONS any of them              CORS preflight
+ * </pre>
+ */
+final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
+
+  private final Endpoints endpoints;
+  private final Access access;
+  private final boolean admitted;
+  private SseStream stream;
+
+  /**
+   * @param admitted false when the connection is beyond max_connections: every request gets 503
+   */
+  HttpHandler(Endpoints endpoints, Access access, boolean admitted) {
+    this.endpoints = endpoints;
+    this.access = access;
+    this.admitted = admitted;
+  }
+
+  /** A route: the endpoint's name, the method it takes and the channel in its path (or null). */
+  record Route(String name, HttpMethod method, String channel) {}
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (stream != null) {
+      return; // the connection is an event stream now: nothing more is read from it
+    }
+    if (req.decoderResult().isFailure()) {
+      badRequest(ctx, req.decoderResult().cause());
+      return;
+    }
+    boolean keepAlive = admitted && HttpUtil.isKeepAlive(req); // a refused connection closes
+    String origin = access.allowedOrigin(req.headers().get(HttpHeaderNames.ORIGIN));
+    try {
+      if (!admitted) {
+        throw new HttpError(
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "too many connections: max_connections of [http] reached",
+            "53300");
+      }
+      Route route = route(new QueryStringDecoder(req.uri()).rawPath());
+      if (req.method().equals(HttpMethod.OPTIONS)) {
+        respond(ctx, Cors.preflight(req, route, origin), keepAlive, null);
+        return;
+      }
+      if (!req.method().equals(route.method())) {
+        throw new HttpError(
+            HttpResponseStatus.METHOD_NOT_ALLOWED,
+            req.method() + " is not allowed on " + route.name() + ": use " + route.method(),
+            null,
+            Map.of("Allow", route.method() + ", OPTIONS"));
+      }
+      dispatch(ctx, req, route, origin, keepAlive);
+    } catch (HttpError e) {
+      respond(ctx, Responses.error(e), keepAlive, origin);
+    }
+  }
+
+  private void dispatch(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      Route route,
+      String origin,
+      boolean keepAlive) {
+    switch (route.name()) {
+      case "/health" -> later(ctx, keepAlive, origin, endpoints::health);
+      case "/metrics" -> respond(ctx, endpoints.metrics(), keepAlive, origin);
+      case "/channels/{channel}" -> {
+        Access.Principal who =
+            access.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+        String payload = endpoints.payload(req.content());
+        Access.check(who, true, List.of(route.channel()));
+        later(ctx, keepAlive, origin, () -> endpoints.publish(route.channel(), payload));
+      }
+      default -> {
+        QueryStringDecoder q = new QueryStringDecoder(req.uri());
+        Access.Principal who = access.authenticate(streamAuthorization(req, q));
+        List<String> channels = route.channel() != null ? List.of(route.channel()) : channels(q);
+        Access.check(who, false, channels);
+        long fromId = Endpoints.resumeId(req.headers().get("Last-Event-ID"), q.parameters());
+        ctx.channel().config().setAutoRead(false);
+        endpoints.subscribe(
+            ctx.channel(),
+            channels,
+            fromId,
+            created -> {
+              stream = created;
+              created.start(origin, endpoints.heartbeatMillis());
+              // Read on, to see the client close the connection (what it sends is ignored).
+              ctx.channel().config().setAutoRead(true);
+            },
+            e -> respond(ctx, Responses.error(e), keepAlive, origin));
+      }
+    }
+  }
+
+  /**
+   * A stream's credentials: the Authorization header, else RFC 6750's {@code ?access_token=} (an
+   * EventSource cannot send headers).
+   */
+  private static String streamAuthorization(FullHttpRequest req, QueryStringDecoder q) {
+    String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+    List<String> token = q.parameters().get("access_token");
+    return header != null || token == null || token.isEmpty() ? header : "Bearer " + token.get(0);
+  }
+
+  /** The route of {@code rawPath}; channel names percent-decoded and checked. */
+  static Route route(String rawPath) {
+    String[] parts = rawPath.split("/", -1);
+    if (rawPath.equals("/health")) {
+      return new Route("/health", HttpMethod.GET, null);
+    }
+    if (rawPath.equals("/metrics")) {
+      return new Route("/metrics", HttpMethod.GET, null);
+    }
+    if (rawPath.equals("/events")) {
+      return new Route("/events", HttpMethod.GET, null);
+    }
+    if (parts.length == 3 && parts[1].equals("channels")) {
+      return new Route("/channels/{channel}", HttpMethod.POST, ChannelNames.decode(parts[2]));
+    }
+    if (parts.length == 4 && parts[1].equals("channels") && parts[3].equals("events")) {
+      return new Route("/channels/{channel}/events", HttpMethod.GET, ChannelNames.decode(parts[2]));
+    }
+    throw new HttpError(
+        HttpResponseStatus.NOT_FOUND,
+        "no such endpoint: "
+            + rawPath
+            + " (endpoints: /health, /metrics, /events?channel=..., /channels/{channel}/events,"
+            + " POST /channels/{channel})");
+  }
+
+  private static List<String> channels(QueryStringDecoder q) {
+    List<String> given = q.parameters().getOrDefault("channel", List.of());
+    if (given.isEmpty()) {
+      throw new HttpError(
+          HttpResponseStatus.BAD_REQUEST,
+          "name at least one channel: /events?channel=a&channel=b",
+          "22023");
+    }
+    List<String> channels = new ArrayList<>();
+    for (String c : given) {
+      ChannelNames.check(c);
+      if (!channels.contains(c)) {
+        channels.add(c);
+      }
+    }
+    return channels;
+  }
+
+  /** Runs {@code work} on a worker; the connection reads no further request until it answered. */
+  private void later(
+      ChannelHandlerContext ctx,
+      boolean keepAlive,
+      String origin,
+      java.util.function.Supplier<FullHttpResponse> work) {
+    ctx.channel().config().setAutoRead(false);
+    endpoints.run(
+        work,
+        r -> {
+          respond(ctx, r, keepAlive, origin);
+          ctx.channel().config().setAutoRead(true);
+        });
+  }
+
+  private static void respond(
+      ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive, String origin) {
+    if (origin != null) {
+      r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+      r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+    }
+    Responses.send(ctx.channel(), r, keepAlive);
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  /** A request Netty's codec could not read: 431 for headers, 414 for the line, else 400. */
+  private static void badRequest(ChannelHandlerContext ctx, Throwable cause) {
+    HttpError e;
+    if (cause instanceof TooLongHttpHeaderException) {
+      e =
+          new HttpError(
+              HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+              "request headers too large: " + cause.getMessage());
+    } else if (cause instanceof TooLongHttpLineException) {
+      e = new HttpError(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+    } else if (cause instanceof TooLongFrameException) {
+      e = new HttpError(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, cause.getMessage());
+    } else {
+      e = new HttpError(HttpResponseStatus.BAD_REQUEST, "bad request: " + cause.getMessage());
+    }
+    Responses.send(ctx.channel(), Responses.error(e), false);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (stream != null) {
+      stream.writabilityChanged();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      log.warn("closing an HTTP connection after an unexpected error", cause);
+    }
+    ctx.close();
+  }
+}

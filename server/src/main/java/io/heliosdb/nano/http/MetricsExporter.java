@@ -1,0 +1,152 @@
+package io.heliosdb.nano.http;
+
+import io.heliosdb.nano.metrics.DefaultMetrics;
+import io.heliosdb.nano.metrics.MetricsTracker;
+import io.heliosdb.nano.metrics.MetricsTracker.DropReason;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Locale;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * /metrics: the core's {@link DefaultMetrics} and the server's gauges in Prometheus's text format.
+ * The Prometheus client library names, types, escapes and writes them; each scrape reads the core's
+ * counters through callbacks, so nothing is copied between scrapes.
+ */
+final class MetricsExporter {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+  /**
+   * @param metrics the database's tracker: exported when it is the built-in one ([monitoring]
+   *     metrics_enabled = true), else {@link #enabled()} is false
+   */
+  static MetricsExporter of(
+      MetricsTracker metrics,
+      IntSupplier wireSessions,
+      IntSupplier httpStreams,
+      IntSupplier httpConnections) {
+    if (!(metrics instanceof DefaultMetrics m)) {
+      return null;
+    }
+    return new MetricsExporter(m, wireSessions, httpStreams, httpConnections);
+  }
+
+  private MetricsExporter(
+      DefaultMetrics m,
+      IntSupplier wireSessions,
+      IntSupplier httpStreams,
+      IntSupplier httpConnections) {
+    counter("heliosdb_notifications_sent", "Committed notifications published", m::sent);
+    counter(
+        "heliosdb_notifications_delivered",
+        "Notifications handed to subscribers (one per subscriber)",
+        m::delivered);
+    CounterWithCallback.builder()
+        .name("heliosdb_notifications_dropped")
+        .help("Notifications that did not reach a subscriber, by reason")
+        .labelNames("reason")
+        .callback(
+            cb -> {
+              for (DropReason r : DropReason.values()) {
+                cb.call(m.dropped(r), r.name().toLowerCase(Locale.ROOT));
+              }
+            })
+        .register(registry);
+    gauge(
+        "heliosdb_subscriptions",
+        "Open subscriptions (wire sessions and streams included)",
+        m::activeSubscriptions);
+    gauge("heliosdb_channels", "Channels with at least one listener", m::activeChannels);
+    gauge(
+        "heliosdb_durable_log_retained",
+        "Notifications kept in the durable log",
+        m::durableLogRetained);
+    gauge(
+        "heliosdb_durable_log_oldest_id",
+        "Oldest id kept in the durable log (0: empty)",
+        m::durableLogOldestId);
+    gauge(
+        "heliosdb_durable_log_newest_id",
+        "Newest id in the durable log (0: empty)",
+        m::durableLogNewestId);
+    gauge(
+        "heliosdb_wire_sessions",
+        "PostgreSQL wire protocol sessions connected",
+        () -> wireSessions.getAsInt());
+    gauge("heliosdb_http_streams", "Server-Sent Events streams open", () -> httpStreams.getAsInt());
+    gauge("heliosdb_http_connections", "HTTP connections open", () -> httpConnections.getAsInt());
+    registry.register(new LatencyHistogram(m));
+  }
+
+  private void counter(String name, String help, LongSupplier value) {
+    CounterWithCallback.builder()
+        .name(name)
+        .help(help)
+        .callback(cb -> cb.call(value.getAsLong()))
+        .register(registry);
+  }
+
+  private void gauge(String name, String help, LongSupplier value) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .callback(cb -> cb.call(value.getAsLong()))
+        .register(registry);
+  }
+
+  String contentType() {
+    return writer.getContentType();
+  }
+
+  void write(OutputStream out) throws IOException {
+    writer.write(out, registry.scrape());
+  }
+
+  /**
+   * notification_delivery_duration_seconds from the core's fixed buckets (the library's Histogram
+   * would observe values itself; the core has already counted them).
+   */
+  private static final class LatencyHistogram implements Collector {
+    private static final String NAME = "heliosdb_notification_delivery_duration_seconds";
+    private final DefaultMetrics m;
+
+    LatencyHistogram(DefaultMetrics m) {
+      this.m = m;
+    }
+
+    @Override
+    public MetricSnapshot collect() {
+      double[] bounds = new double[DefaultMetrics.LATENCY_BUCKETS_SECONDS.length + 1];
+      System.arraycopy(DefaultMetrics.LATENCY_BUCKETS_SECONDS, 0, bounds, 0, bounds.length - 1);
+      bounds[bounds.length - 1] = Double.POSITIVE_INFINITY;
+      long[] counts = m.latencyBucketCounts(); // per bucket, not cumulative: what of() takes
+      return HistogramSnapshot.builder()
+          .name(NAME)
+          .help("Time from commit to hand-over to a subscriber")
+          .unit(Unit.SECONDS)
+          .dataPoint(
+              HistogramDataPointSnapshot.builder()
+                  .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
+                  .sum(Unit.nanosToSeconds(m.latencySumNanos()))
+                  .build())
+          .build();
+    }
+
+    @Override
+    public String getPrometheusName() {
+      return NAME;
+    }
+  }
+}

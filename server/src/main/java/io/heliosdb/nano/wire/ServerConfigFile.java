@@ -1,12 +1,16 @@
 package io.heliosdb.nano.wire;
 
+import static io.heliosdb.nano.config.TomlFiles.bool;
+import static io.heliosdb.nano.config.TomlFiles.integer;
+import static io.heliosdb.nano.config.TomlFiles.line;
+import static io.heliosdb.nano.config.TomlFiles.string;
+
 import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.config.DidYouMean;
 import io.heliosdb.nano.config.TomlFiles;
 import java.nio.file.Path;
 import java.util.List;
 import org.tomlj.TomlParseResult;
-import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
 
 /** Reads the [server] section of heliosdb.toml into a {@link ServerConfig.Builder}. */
@@ -92,34 +96,5 @@ final class ServerConfigFile {
         throw new ConfigException(at + ": " + e.getMessage());
       }
     }
-  }
-
-  private static String string(TomlTable t, String key, String where) {
-    if (!t.isString(List.of(key))) {
-      throw new ConfigException(where + " must be a string");
-    }
-    return t.getString(List.of(key));
-  }
-
-  private static boolean bool(TomlTable t, String key, String where) {
-    if (!t.isBoolean(List.of(key))) {
-      throw new ConfigException(where + " must be true or false");
-    }
-    return t.getBoolean(List.of(key));
-  }
-
-  private static int integer(TomlTable t, String key, String where) {
-    if (!t.isLong(List.of(key))) {
-      throw new ConfigException(where + " must be an integer");
-    }
-    long v = t.getLong(List.of(key));
-    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-      throw new ConfigException(where + " = " + v + " is out of range");
-    }
-    return (int) v;
-  }
-
-  private static String line(TomlPosition p) {
-    return p == null ? "?" : String.valueOf(p.line());
   }
 }

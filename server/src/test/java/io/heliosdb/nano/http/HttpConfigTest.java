@@ -37,6 +37,7 @@ class HttpConfigTest {
 
   @Test
   void everyKeyIsRead() throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("pages"));
     HttpConfig c =
         HttpConfig.load(
                 write(
@@ -51,6 +52,7 @@ class HttpConfigTest {
                     heartbeat_interval = "5s"
                     stall_timeout = "2m"
                     max_header_bytes = 16384
+                    static_dir = "pages"
 
                     [http.tokens]
                     dashboard = { token_sha256 = "%s", subscribe = ["orders", "user_feed_*"] }
@@ -69,6 +71,7 @@ class HttpConfigTest {
     assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.stallTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(c.maxHeaderBytes()).isEqualTo(16384);
+    assertThat(c.staticDir()).as("relative to the file").isEqualTo(dir.resolve("pages"));
     assertThat(c.anonymous()).as("tokens given: none without one").isFalse();
     assertThat(c.describe()).isEqualTo("2 bearer tokens, loopback only");
     assertThat(c.tokens())
@@ -106,6 +109,13 @@ class HttpConfigTest {
     Path list = write("[http]\ncors_allowed_origins = \"*\"\n");
     assertThatThrownBy(() -> HttpConfig.load(list))
         .hasMessageContaining(":2: http.cors_allowed_origins must be a list of strings");
+    Path pages = write("[http]\nstatic_dir = \"no-such-dir\"\n");
+    assertThatThrownBy(() -> HttpConfig.load(pages))
+        .hasMessage(
+            pages
+                + ":2: http.static_dir = \""
+                + dir.resolve("no-such-dir")
+                + "\" is not a directory");
   }
 
   @Test

@@ -14,6 +14,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -141,7 +143,10 @@ public final class HttpGateway implements AutoCloseable {
     return sum;
   }
 
-  /** Stops accepting, closes every connection (streams end; clients reconnect elsewhere). */
+  /**
+   * Stops accepting, closes every connection (streams end; WebSockets are closed with 1001; clients
+   * reconnect elsewhere).
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -151,6 +156,13 @@ public final class HttpGateway implements AutoCloseable {
     try {
       if (serverChannel != null) {
         serverChannel.close().syncUninterruptibly();
+      }
+      for (Channel ch : channels) {
+        if (ch.pipeline().get(WsSession.class) != null) { // 1001 tells a client to come back
+          ch.writeAndFlush(
+              new CloseWebSocketFrame(
+                  WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server shutting down"));
+        }
       }
       channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     } finally {

@@ -316,6 +316,17 @@ class WebSocketTest {
   }
 
   @Test
+  void aStoppingServerClosesWith1001() throws Exception {
+    start(HttpConfig.builder());
+    WsClient ws = client();
+    ws.send("{\"op\":\"subscribe\",\"channels\":[\"a\"]}");
+    ws.next("subscribed");
+    server.close();
+    assertThat(ws.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+    server = null;
+  }
+
+  @Test
   void aPlainGetOfWsIsToldToUpgrade() throws Exception {
     start(HttpConfig.builder());
     HttpResponse<String> r = server.get("/ws");

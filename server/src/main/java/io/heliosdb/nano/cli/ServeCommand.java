@@ -99,6 +99,13 @@ final class ServeCommand implements Callable<Integer> {
       description = "Address for HTTP (default: [http] listen, else 127.0.0.1).")
   String httpListen;
 
+  @Option(
+      names = "--http-static",
+      paramLabel = "DIR",
+      description =
+          "Serve the files of DIR over HTTP, e.g. a dashboard (default: [http] static_dir).")
+  Path httpStatic;
+
   @Option(names = "--no-http", description = "Serve no HTTP (as [http] enabled = false).")
   boolean noHttp;
 
@@ -238,6 +245,9 @@ final class ServeCommand implements Callable<Integer> {
     HttpConfig.Builder b = file == null ? HttpConfig.builder() : HttpConfig.load(file);
     if (httpListen != null) {
       b.listen(httpListen);
+    }
+    if (httpStatic != null) {
+      b.staticDir(httpStatic);
     }
     if (httpPort != null) {
       b.port(httpPort);

@@ -15,7 +15,7 @@ final class Cors {
   /**
    * @param origin the request's Origin when cors_allowed_origins allows it, else null
    */
-  static FullHttpResponse preflight(FullHttpRequest req, HttpHandler.Route route, String origin) {
+  static FullHttpResponse preflight(FullHttpRequest req, Routes.Route route, String origin) {
     String methods = route.method() + ", OPTIONS";
     boolean preflight = req.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
     if (!preflight) {

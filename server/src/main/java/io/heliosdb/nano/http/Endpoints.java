@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -36,18 +37,25 @@ final class Endpoints implements AutoCloseable {
   private final HealthProbe health;
   private final MetricsExporter metrics;
   private final AtomicInteger streams = new AtomicInteger();
+  private final AtomicInteger websockets = new AtomicInteger();
 
   Endpoints(HeliosDB db, HttpConfig config, Executor workers, IntSupplier wire, IntSupplier conns) {
     this.db = db;
     this.config = config;
     this.workers = workers;
     this.health = new HealthProbe(db);
-    this.metrics = MetricsExporter.of(db.config().metrics(), wire, streams::get, conns);
+    this.metrics =
+        MetricsExporter.of(db.config().metrics(), wire, streams::get, websockets::get, conns);
   }
 
   /** Event streams open now. */
   int streams() {
     return streams.get();
+  }
+
+  /** WebSocket connections open now. */
+  int websockets() {
+    return websockets.get();
   }
 
   long heartbeatMillis() {
@@ -66,7 +74,11 @@ final class Endpoints implements AutoCloseable {
           } catch (HeliosException e) {
             r = Responses.error(HttpError.of(e));
           }
-          then.accept(r);
+          try {
+            then.accept(r);
+          } catch (RejectedExecutionException e) {
+            r.release(); // the gateway closed meanwhile: so did the connection
+          }
         },
         () -> then.accept(Responses.error(shuttingDown())));
   }
@@ -159,41 +171,138 @@ final class Endpoints implements AutoCloseable {
   }
 
   /**
-   * Subscribes on a worker (a resume reads the log); {@code ok} runs on the channel's event loop
-   * with the stream, {@code failed} with the error.
+   * Subscribes (on a worker: a resume reads the log); {@code ok} runs on the channel's event loop
+   * with the subscription and the executor its drains belong on, {@code failed} with the error.
    */
   void subscribe(
       Channel ch,
       List<String> channels,
       long fromId,
-      Consumer<SseStream> ok,
+      BiConsumer<Subscription, Executor> ok,
       Consumer<HttpError> failed) {
     execute(
         () -> {
           Subscription sub;
           try {
-            SubscribeOptions o =
-                SubscribeOptions.channels(channels.toArray(new String[0]))
-                    .queueSize(config.queueSize());
-            sub = db.pubsub().subscribe(fromId >= 0 ? o.fromId(fromId) : o);
-          } catch (HeliosException e) {
-            failed.accept(HttpError.of(e));
+            sub = subscription(channels, fromId);
+          } catch (HttpError e) {
+            failed.accept(e);
             return;
           }
-          boolean durable = channels.stream().allMatch(db.config().durableChannels()::matches);
-          SseStream s =
-              new SseStream(
-                  ch,
-                  sub,
-                  durable,
-                  config.queueSize(),
-                  config.stallTimeout().toMillis(),
-                  fromId >= 0 ? workers : ch.eventLoop());
-          streams.incrementAndGet();
-          ch.closeFuture().addListener(f -> streams.decrementAndGet());
-          ch.eventLoop().execute(() -> ok.accept(s));
+          track(ch, streams);
+          onLoop(
+              ch.eventLoop(),
+              () -> ok.accept(sub, fromId >= 0 ? workers : ch.eventLoop()),
+              sub::close);
         },
         () -> failed.accept(shuttingDown()));
+  }
+
+  /** A subscription, resuming after {@code fromId} when it is 0 or more: run it on a worker. */
+  Subscription subscription(List<String> channels, long fromId) {
+    SubscribeOptions o =
+        SubscribeOptions.channels(channels.toArray(new String[0])).queueSize(config.queueSize());
+    try {
+      return db.pubsub().subscribe(fromId >= 0 ? o.fromId(fromId) : o);
+    } catch (HeliosException e) {
+      throw HttpError.of(e);
+    }
+  }
+
+  /** A live subscription: quick enough for an event loop. */
+  Subscription liveSubscription(List<String> channels) {
+    return subscription(channels, -1);
+  }
+
+  /** True when every one of {@code channels} is durable (its notifications carry ids). */
+  boolean allDurable(List<String> channels) {
+    return channels.stream().allMatch(db.config().durableChannels()::matches);
+  }
+
+  /** Counts {@code ch} in {@code open} until it closes. */
+  void track(Channel ch, AtomicInteger open) {
+    open.incrementAndGet();
+    ch.closeFuture().addListener(f -> open.decrementAndGet());
+  }
+
+  /** Counts a WebSocket connection until it closes. */
+  void trackWebSocket(Channel ch) {
+    track(ch, websockets);
+  }
+
+  /** Publishes in its own transaction (a worker's work: it commits). */
+  void publishNow(String channel, String payload) {
+    try {
+      db.pubsub().notify(channel, payload);
+    } catch (HeliosException e) {
+      throw HttpError.of(e);
+    }
+  }
+
+  /**
+   * Runs {@code work} on a worker, then {@code then} on {@code loop} with its result, or with the
+   * error it failed with.
+   */
+  <T> void runThen(Supplier<T> work, Executor loop, BiConsumer<T, HttpError> then) {
+    execute(
+        () -> {
+          T result;
+          try {
+            result = work.get();
+          } catch (HttpError e) {
+            onLoop(loop, () -> then.accept(null, e), () -> {});
+            return;
+          } catch (HeliosException e) {
+            onLoop(loop, () -> then.accept(null, HttpError.of(e)), () -> {});
+            return;
+          }
+          onLoop(
+              loop,
+              () -> then.accept(result, null),
+              () -> {
+                if (result instanceof AutoCloseable c) {
+                  closeQuietly(c);
+                }
+              });
+        },
+        () -> onLoop(loop, () -> then.accept(null, shuttingDown()), () -> {}));
+  }
+
+  /** Runs {@code task} on an event loop, or {@code orElse} when the gateway has closed it. */
+  private static void onLoop(Executor loop, Runnable task, Runnable orElse) {
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      orElse.run();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // closing on shutdown: nothing to tell
+    }
+  }
+
+  Executor workers() {
+    return workers;
+  }
+
+  int queueSize() {
+    return config.queueSize();
+  }
+
+  long stallMillis() {
+    return config.stallTimeout().toMillis();
+  }
+
+  /**
+   * The longest WebSocket message: room for any valid notify (a payload whose every byte is escaped
+   * as six), at least 64 KiB.
+   */
+  int maxWsMessageBytes() {
+    return Math.max(64 * 1024, 6 * db.config().maxPayloadBytes() + 1024);
   }
 
   private void execute(Runnable task, Runnable rejected) {

@@ -35,6 +35,7 @@ public final class HttpConfig {
           "heartbeat_interval",
           "stall_timeout",
           "max_header_bytes",
+          "static_dir",
           "tokens");
 
   /** A configured bearer token: the SHA-256 of the token, and what it may do. */
@@ -51,6 +52,7 @@ public final class HttpConfig {
   private final Duration heartbeat;
   private final Duration stallTimeout;
   private final int maxHeaderBytes;
+  private final Path staticDir;
   private final List<Token> tokens;
 
   private HttpConfig(Builder b, boolean loopback) {
@@ -65,6 +67,7 @@ public final class HttpConfig {
     this.heartbeat = b.heartbeat;
     this.stallTimeout = b.stallTimeout;
     this.maxHeaderBytes = b.maxHeaderBytes;
+    this.staticDir = b.staticDir;
     this.tokens = List.copyOf(b.tokens.values());
   }
 
@@ -125,6 +128,11 @@ public final class HttpConfig {
     return maxHeaderBytes;
   }
 
+  /** The directory whose files the gateway serves at the paths the API does not use, or null. */
+  public Path staticDir() {
+    return staticDir;
+  }
+
   List<Token> tokens() {
     return tokens;
   }
@@ -153,6 +161,7 @@ public final class HttpConfig {
     private Duration heartbeat = Duration.ofSeconds(15);
     private Duration stallTimeout = Duration.ofSeconds(60);
     private int maxHeaderBytes = 8192;
+    private Path staticDir;
     private final Map<String, Token> tokens = new LinkedHashMap<>();
 
     private Builder() {}
@@ -204,6 +213,12 @@ public final class HttpConfig {
 
     public Builder maxHeaderBytes(int n) {
       this.maxHeaderBytes = n;
+      return this;
+    }
+
+    /** Serves the files of {@code dir} (a dashboard, say); null: none. */
+    public Builder staticDir(Path dir) {
+      this.staticDir = dir;
       return this;
     }
 
@@ -259,6 +274,11 @@ public final class HttpConfig {
         case "stall_timeout" -> {
           if (stallTimeout.isNegative()) {
             throw new ConfigException("must not be negative");
+          }
+        }
+        case "static_dir" -> {
+          if (staticDir != null && !java.nio.file.Files.isDirectory(staticDir)) {
+            throw new ConfigException("\"" + staticDir + "\" is not a directory");
           }
         }
         default -> {

@@ -48,6 +48,7 @@ final class HttpConfigFile {
         case "heartbeat_interval" -> b.heartbeat(duration(t, key, where));
         case "stall_timeout" -> b.stallTimeout(duration(t, key, where));
         case "max_header_bytes" -> b.maxHeaderBytes(integer(t, key, where));
+        case "static_dir" -> b.staticDir(besides(file, string(t, key, where)));
         case "tokens" -> tokens(b, t, name, where);
         default ->
             throw new ConfigException(
@@ -66,6 +67,12 @@ final class HttpConfigFile {
       }
     }
     return b;
+  }
+
+  /** A path of the file: relative ones are relative to the file's directory. */
+  private static Path besides(Path file, String path) {
+    Path dir = file.toAbsolutePath().getParent();
+    return dir == null ? Path.of(path) : dir.resolve(path).normalize();
   }
 
   /** [http.tokens]: name = { token_sha256 = "...", subscribe = [...], publish = [...] }. */

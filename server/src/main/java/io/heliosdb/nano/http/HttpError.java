@@ -14,6 +14,7 @@ final class HttpError extends RuntimeException {
   private final transient HttpResponseStatus status;
   private final String sqlState;
   private final transient Map<String, String> headers;
+  private transient com.fasterxml.jackson.databind.JsonNode ref;
 
   HttpError(HttpResponseStatus status, String message, String sqlState, Map<String, String> h) {
     super(message, null, false, false);
@@ -41,6 +42,19 @@ final class HttpError extends RuntimeException {
 
   Map<String, String> headers() {
     return headers;
+  }
+
+  /** The {@code ref} of the WebSocket request that failed, to echo in the error (null: none). */
+  com.fasterxml.jackson.databind.JsonNode ref() {
+    return ref;
+  }
+
+  /** Sets the ref of the failed WebSocket request unless one is set; returns this error. */
+  HttpError ref(com.fasterxml.jackson.databind.JsonNode requestRef) {
+    if (ref == null) {
+      ref = requestRef;
+    }
+    return this;
   }
 
   /**

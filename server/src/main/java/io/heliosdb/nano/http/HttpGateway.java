@@ -81,6 +81,7 @@ public final class HttpGateway implements AutoCloseable {
 
   private void bind(HeliosDB db, HttpConfig config) throws InterruptedException {
     Access access = new Access(config);
+    StaticFiles files = config.staticDir() == null ? null : new StaticFiles(config.staticDir());
     int maxBody = db.config().maxPayloadBytes();
     ServerBootstrap b =
         new ServerBootstrap()
@@ -100,7 +101,7 @@ public final class HttpGateway implements AutoCloseable {
                             "codec",
                             new HttpServerCodec(MAX_LINE_BYTES, config.maxHeaderBytes(), 8192))
                         .addLast("body", new PayloadAggregator(maxBody))
-                        .addLast("http", new HttpHandler(endpoints, access, admitted));
+                        .addLast("http", new HttpHandler(endpoints, access, files, admitted));
                   }
                 });
     serverChannel = b.bind(config.listen(), config.port()).sync().channel();
@@ -118,6 +119,11 @@ public final class HttpGateway implements AutoCloseable {
   /** Event streams open now. */
   public int streamCount() {
     return endpoints.streams();
+  }
+
+  /** WebSocket connections open now. */
+  public int webSocketCount() {
+    return endpoints.websockets();
   }
 
   /** HTTP connections open now. */

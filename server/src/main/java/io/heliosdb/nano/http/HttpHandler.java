@@ -2,6 +2,7 @@ package io.heliosdb.nano.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -13,7 +14,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -23,36 +23,27 @@ import org.slf4j.LoggerFactory;
  * One HTTP connection: routes each request, checks its token and channels, and answers; the work
  * that touches the database runs on {@link Endpoints}' workers while the connection reads no
  * further request, so responses keep the order of requests. Once a request has become an event
- * stream, the connection belongs to it.
- *
- * <pre>
- * GET  /health                     200 | 503, JSON
- * GET  /metrics                    Prometheus text | 404 without metrics_enabled
- * GET  /channels/{channel}/events  text/event-stream
- * GET  /events?channel=a&amp;channel=b text/event-stream
- * POST /channels/{channel}         204 (published, committed)
- * OPTIONS any of them              CORS preflight
- * </pre>
+ * stream, the connection belongs to it; one that asks for {@code /ws} becomes a {@link WsSession}.
+ * The endpoints are those of {@link Routes}.
  */
 final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
 
   private final Endpoints endpoints;
   private final Access access;
+  private final StaticFiles files;
   private final boolean admitted;
   private SseStream stream;
 
   /**
    * @param admitted false when the connection is beyond max_connections: every request gets 503
    */
-  HttpHandler(Endpoints endpoints, Access access, boolean admitted) {
+  HttpHandler(Endpoints endpoints, Access access, StaticFiles files, boolean admitted) {
     this.endpoints = endpoints;
     this.access = access;
+    this.files = files;
     this.admitted = admitted;
   }
-
-  /** A route: the endpoint's name, the method it takes and the channel in its path (or null). */
-  record Route(String name, HttpMethod method, String channel) {}
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -72,7 +63,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             "too many connections: max_connections of [http] reached",
             "53300");
       }
-      Route route = route(new QueryStringDecoder(req.uri()).rawPath());
+      Routes.Route route = Routes.route(new QueryStringDecoder(req.uri()).rawPath());
       if (req.method().equals(HttpMethod.OPTIONS)) {
         respond(ctx, Cors.preflight(req, route, origin), keepAlive, null);
         return;
@@ -93,13 +84,27 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void dispatch(
       ChannelHandlerContext ctx,
       FullHttpRequest req,
-      Route route,
+      Routes.Route route,
       String origin,
       boolean keepAlive) {
     switch (route.name()) {
       case "/health" -> later(ctx, keepAlive, origin, endpoints::health);
       case "/metrics" -> respond(ctx, endpoints.metrics(), keepAlive, origin);
+      case Routes.FILE -> {
+        if (files == null) {
+          throw Routes.noSuchEndpoint(new QueryStringDecoder(req.uri()).rawPath());
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        later(ctx, keepAlive, origin, () -> files.get(path));
+      }
+      case "/ws" -> {
+        QueryStringDecoder q = new QueryStringDecoder(req.uri());
+        Access.Principal who = access.authenticate(Routes.streamAuthorization(req, q));
+        access.checkOrigin(req);
+        WsUpgrade.upgrade(ctx, req, endpoints, who);
+      }
       case "/channels/{channel}" -> {
+        access.checkOrigin(req);
         Access.Principal who =
             access.authenticate(req.headers().get(HttpHeaderNames.AUTHORIZATION));
         String payload = endpoints.payload(req.content());
@@ -108,8 +113,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       default -> {
         QueryStringDecoder q = new QueryStringDecoder(req.uri());
-        Access.Principal who = access.authenticate(streamAuthorization(req, q));
-        List<String> channels = route.channel() != null ? List.of(route.channel()) : channels(q);
+        Access.Principal who = access.authenticate(Routes.streamAuthorization(req, q));
+        List<String> channels =
+            route.channel() != null ? List.of(route.channel()) : Routes.channels(q);
         Access.check(who, false, channels);
         long fromId = Endpoints.resumeId(req.headers().get("Last-Event-ID"), q.parameters());
         ctx.channel().config().setAutoRead(false);
@@ -117,69 +123,22 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx.channel(),
             channels,
             fromId,
-            created -> {
-              stream = created;
-              created.start(origin, endpoints.heartbeatMillis());
+            (sub, drains) -> {
+              stream =
+                  new SseStream(
+                      ctx.channel(),
+                      sub,
+                      endpoints.allDurable(channels),
+                      endpoints.queueSize(),
+                      endpoints.stallMillis(),
+                      drains);
+              stream.start(origin, endpoints.heartbeatMillis());
               // Read on, to see the client close the connection (what it sends is ignored).
               ctx.channel().config().setAutoRead(true);
             },
             e -> respond(ctx, Responses.error(e), keepAlive, origin));
       }
     }
-  }
-
-  /**
-   * A stream's credentials: the Authorization header, else RFC 6750's {@code ?access_token=} (an
-   * EventSource cannot send headers).
-   */
-  private static String streamAuthorization(FullHttpRequest req, QueryStringDecoder q) {
-    String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-    List<String> token = q.parameters().get("access_token");
-    return header != null || token == null || token.isEmpty() ? header : "Bearer " + token.get(0);
-  }
-
-  /** The route of {@code rawPath}; channel names percent-decoded and checked. */
-  static Route route(String rawPath) {
-    String[] parts = rawPath.split("/", -1);
-    if (rawPath.equals("/health")) {
-      return new Route("/health", HttpMethod.GET, null);
-    }
-    if (rawPath.equals("/metrics")) {
-      return new Route("/metrics", HttpMethod.GET, null);
-    }
-    if (rawPath.equals("/events")) {
-      return new Route("/events", HttpMethod.GET, null);
-    }
-    if (parts.length == 3 && parts[1].equals("channels")) {
-      return new Route("/channels/{channel}", HttpMethod.POST, ChannelNames.decode(parts[2]));
-    }
-    if (parts.length == 4 && parts[1].equals("channels") && parts[3].equals("events")) {
-      return new Route("/channels/{channel}/events", HttpMethod.GET, ChannelNames.decode(parts[2]));
-    }
-    throw new HttpError(
-        HttpResponseStatus.NOT_FOUND,
-        "no such endpoint: "
-            + rawPath
-            + " (endpoints: /health, /metrics, /events?channel=..., /channels/{channel}/events,"
-            + " POST /channels/{channel})");
-  }
-
-  private static List<String> channels(QueryStringDecoder q) {
-    List<String> given = q.parameters().getOrDefault("channel", List.of());
-    if (given.isEmpty()) {
-      throw new HttpError(
-          HttpResponseStatus.BAD_REQUEST,
-          "name at least one channel: /events?channel=a&channel=b",
-          "22023");
-    }
-    List<String> channels = new ArrayList<>();
-    for (String c : given) {
-      ChannelNames.check(c);
-      if (!channels.contains(c)) {
-        channels.add(c);
-      }
-    }
-    return channels;
   }
 
   /** Runs {@code work} on a worker; the connection reads no further request until it answered. */
@@ -235,7 +194,8 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof IOException)) {
+    // A client that drops mid-request is no news (PrematureChannelClosureException).
+    if (!(cause instanceof IOException || cause instanceof PrematureChannelClosureException)) {
       log.warn("closing an HTTP connection after an unexpected error", cause);
     }
     ctx.close();

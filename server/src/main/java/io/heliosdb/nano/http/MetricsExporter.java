@@ -36,17 +36,19 @@ final class MetricsExporter {
       MetricsTracker metrics,
       IntSupplier wireSessions,
       IntSupplier httpStreams,
+      IntSupplier webSockets,
       IntSupplier httpConnections) {
     if (!(metrics instanceof DefaultMetrics m)) {
       return null;
     }
-    return new MetricsExporter(m, wireSessions, httpStreams, httpConnections);
+    return new MetricsExporter(m, wireSessions, httpStreams, webSockets, httpConnections);
   }
 
   private MetricsExporter(
       DefaultMetrics m,
       IntSupplier wireSessions,
       IntSupplier httpStreams,
+      IntSupplier webSockets,
       IntSupplier httpConnections) {
     counter("heliosdb_notifications_sent", "Committed notifications published", m::sent);
     counter(
@@ -86,6 +88,7 @@ final class MetricsExporter {
         "PostgreSQL wire protocol sessions connected",
         () -> wireSessions.getAsInt());
     gauge("heliosdb_http_streams", "Server-Sent Events streams open", () -> httpStreams.getAsInt());
+    gauge("heliosdb_http_websockets", "WebSocket connections open", () -> webSockets.getAsInt());
     gauge("heliosdb_http_connections", "HTTP connections open", () -> httpConnections.getAsInt());
     registry.register(new LatencyHistogram(m));
   }

@@ -15,42 +15,22 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One Server-Sent Events stream: a subscription whose notifications are written to the channel as
- * events, without a thread of its own. The subscription signals arrivals; a drain then takes
- * notifications from its bounded queue while the channel is writable (below Netty's high-water
- * mark) and stops when it is not, so a client that reads slowly holds at most the queue and the
- * channel's buffer: further notifications are dropped by the queue and reported to it as {@code
- * event: overflow}. A client whose queue overflowed and that still reads nothing for the stall
- * timeout is disconnected.
- *
- * <p>Live streams drain on the channel's event loop; a resuming stream drains on a worker, since
- * its replay reads the durable log.
+ * One Server-Sent Events stream: the response head, then a subscription's notifications as events
+ * in chunks of the chunked response (moved by a {@link NotificationPump}), and a heartbeat comment
+ * when the stream is idle. Overflows arrive as {@code event: overflow}.
  */
-final class SseStream {
-  private static final Logger log = LoggerFactory.getLogger(SseStream.class);
-
+final class SseStream implements NotificationPump.Framer {
   /** Hand the events to the channel once this much is encoded. */
   private static final int BATCH_BYTES = 16 * 1024;
 
   private final Channel channel;
-  private final Subscription sub;
   private final boolean withIds;
-  private final int capacity;
-  private final long stallMillis;
-  private final Executor drainExecutor;
-  private final AtomicBoolean scheduled = new AtomicBoolean();
-  private final AtomicBoolean pending = new AtomicBoolean();
-  private final AtomicBoolean stallWatch = new AtomicBoolean();
-  private final Runnable drainTask = this::drain;
+  private final NotificationPump pump;
 
   // event loop only
   private ScheduledFuture<?> heartbeat;
-  private ScheduledFuture<?> stallTimer;
 
   /**
    * @param withIds write {@code id:} lines (every channel of the stream is durable)
@@ -66,11 +46,9 @@ final class SseStream {
       long stallMillis,
       Executor drainExecutor) {
     this.channel = channel;
-    this.sub = sub;
     this.withIds = withIds;
-    this.capacity = capacity;
-    this.stallMillis = stallMillis;
-    this.drainExecutor = drainExecutor;
+    this.pump =
+        new NotificationPump(channel, sub, this, BATCH_BYTES, capacity, stallMillis, drainExecutor);
   }
 
   /** On the event loop: the response head, then events as they come, heartbeats in between. */
@@ -96,104 +74,22 @@ final class SseStream {
             .eventLoop()
             .scheduleAtFixedRate(
                 this::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
-    sub.onNotification(this::arrived);
-    signal(); // the replay, and what arrived before the signal was set
+    pump.start();
   }
 
-  /** A notification was queued or dropped (the publisher's thread, under the hub's lock: quick). */
-  private void arrived() {
-    if (channel.isWritable()) {
-      signal();
-      return;
-    }
-    pending.set(true);
-    if (stallMillis > 0 && sub.queued() >= capacity && stallWatch.compareAndSet(false, true)) {
-      channel.eventLoop().execute(this::watchStall);
-    }
+  @Override
+  public void append(ByteBuf out, Notification n) {
+    SseEvents.notification(out, n, withIds);
   }
 
-  private void signal() {
-    pending.set(true);
-    if (scheduled.compareAndSet(false, true)) {
-      drainExecutor.execute(drainTask);
-    }
-  }
-
-  private void drain() {
-    try {
-      while (pending.getAndSet(false)) {
-        drainWhileWritable();
-      }
-    } catch (RuntimeException e) {
-      if (channel.isActive()) { // else the stream closed under the drain: nothing to report
-        log.warn("closing an event stream after a failure to read its notifications", e);
-        channel.close();
-      }
-    } finally {
-      scheduled.set(false);
-    }
-    if (pending.get() && channel.isWritable() && scheduled.compareAndSet(false, true)) {
-      drainExecutor.execute(drainTask);
-    }
-  }
-
-  private void drainWhileWritable() {
-    ByteBuf batch = null;
-    while (channel.isActive() && channel.isWritable()) {
-      Notification n = sub.poll();
-      if (n == null) {
-        break;
-      }
-      if (batch == null) {
-        batch = channel.alloc().buffer(256);
-      }
-      SseEvents.notification(batch, n, withIds);
-      if (batch.readableBytes() >= BATCH_BYTES) {
-        channel.write(new DefaultHttpContent(batch));
-        batch = null;
-      }
-    }
-    if (batch != null) {
-      channel.write(new DefaultHttpContent(batch));
-    }
-    channel.flush();
+  @Override
+  public Object frame(ByteBuf content) {
+    return new DefaultHttpContent(content);
   }
 
   /** The channel's writability changed (event loop). */
   void writabilityChanged() {
-    if (channel.isWritable()) {
-      if (stallTimer != null) {
-        stallTimer.cancel(false);
-        stallTimer = null;
-      }
-      stallWatch.set(false);
-      signal();
-    }
-  }
-
-  private void watchStall() {
-    if (channel.isWritable() || !channel.isActive()) {
-      stallWatch.set(false);
-      return;
-    }
-    if (stallTimer == null) {
-      stallTimer =
-          channel.eventLoop().schedule(this::stallExpired, stallMillis, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void stallExpired() {
-    stallTimer = null;
-    if (!channel.isWritable() && channel.isActive()) {
-      log.info(
-          "closing an event stream to {}: its client read nothing for {} ms while its queue was"
-              + " full",
-          channel.remoteAddress(),
-          stallMillis);
-      channel.close();
-    } else {
-      stallWatch.set(false);
-    }
+    pump.writabilityChanged();
   }
 
   private void heartbeat() {
@@ -208,10 +104,6 @@ final class SseStream {
     if (heartbeat != null) {
       heartbeat.cancel(false);
     }
-    if (stallTimer != null) {
-      stallTimer.cancel(false);
-    }
-    sub.onNotification(null);
-    sub.close();
+    pump.close();
   }
 }

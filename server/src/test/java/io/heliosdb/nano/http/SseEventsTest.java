@@ -38,16 +38,14 @@ class SseEventsTest {
 
   @Test
   void pathsBecomeRoutesWithDecodedChannelNames() {
-    assertThat(HttpHandler.route("/channels/orders/events"))
-        .isEqualTo(new HttpHandler.Route("/channels/{channel}/events", HttpMethod.GET, "orders"));
-    assertThat(HttpHandler.route("/channels/a%20b%2Fc+d"))
-        .isEqualTo(new HttpHandler.Route("/channels/{channel}", HttpMethod.POST, "a b/c+d"));
-    assertThat(HttpHandler.route("/channels/%C3%A9t%C3%A9/events").channel()).isEqualTo("été");
-    assertThat(HttpHandler.route("/events").method()).isEqualTo(HttpMethod.GET);
-    assertThatThrownBy(() -> HttpHandler.route("/channels"))
-        .hasMessageStartingWith("no such endpoint");
-    assertThatThrownBy(() -> HttpHandler.route("/health/"))
-        .hasMessageStartingWith("no such endpoint");
+    assertThat(Routes.route("/channels/orders/events"))
+        .isEqualTo(new Routes.Route("/channels/{channel}/events", HttpMethod.GET, "orders"));
+    assertThat(Routes.route("/channels/a%20b%2Fc+d"))
+        .isEqualTo(new Routes.Route("/channels/{channel}", HttpMethod.POST, "a b/c+d"));
+    assertThat(Routes.route("/channels/%C3%A9t%C3%A9/events").channel()).isEqualTo("été");
+    assertThat(Routes.route("/events").method()).isEqualTo(HttpMethod.GET);
+    assertThatThrownBy(() -> Routes.route("/channels")).hasMessageStartingWith("no such endpoint");
+    assertThatThrownBy(() -> Routes.route("/health/")).hasMessageStartingWith("no such endpoint");
   }
 
   @Test

@@ -1,0 +1,294 @@
+package io.heliosdb.nano.http;
+
+import io.heliosdb.nano.Notification;
+import io.heliosdb.nano.Subscription;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection of {@code /ws} after its handshake: runs the requests of {@link
+ * WsMessages} one at a time, in order (the connection reads no further frame while one waits on
+ * SQLite), and moves notifications to the client as text frames. Live channels share one
+ * subscription; each subscribe with {@code from_id} is a resuming subscription of its own, whose
+ * notifications are in commit order among themselves. The server pings every heartbeat interval and
+ * drops a client that stays silent for three.
+ */
+final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
+    implements NotificationPump.Framer {
+  private static final Logger log = LoggerFactory.getLogger(WsSession.class);
+
+  /** Resuming subscriptions one connection may hold: each reads the log on its own. */
+  static final int MAX_RESUMING = 16;
+
+  private final Channel channel;
+  private final Endpoints endpoints;
+  private final Access.Principal who;
+  private final long heartbeatNanos;
+
+  /** The channels subscribed to; read by drains on other threads to skip unsubscribed ones. */
+  private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+
+  // event loop only
+  private NotificationPump live;
+  private final List<NotificationPump> resuming = new ArrayList<>();
+  private ScheduledFuture<?> pinger;
+  private long lastHeard = System.nanoTime();
+  private boolean busy;
+
+  WsSession(Channel channel, Endpoints endpoints, Access.Principal who) {
+    this.channel = channel;
+    this.endpoints = endpoints;
+    this.who = who;
+    this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(endpoints.heartbeatMillis());
+  }
+
+  /** After the handshake, on the event loop: pings, and clean-up when the connection closes. */
+  void start() {
+    long every = endpoints.heartbeatMillis();
+    pinger =
+        channel.eventLoop().scheduleAtFixedRate(this::ping, every, every, TimeUnit.MILLISECONDS);
+    channel.closeFuture().addListener(f -> closed());
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    lastHeard = System.nanoTime();
+    if (frame instanceof TextWebSocketFrame text) {
+      request(text.text());
+    } else if (frame instanceof PingWebSocketFrame) {
+      ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+    } else if (frame instanceof CloseWebSocketFrame) {
+      ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else if (frame instanceof BinaryWebSocketFrame) {
+      close(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "send JSON requests in text frames");
+    }
+    // a pong: heard from the client, nothing to answer
+  }
+
+  private void request(String text) {
+    WsMessages.Request r = null;
+    try {
+      r = WsMessages.parse(text);
+      switch (r.op()) {
+        case "subscribe" -> subscribe(r);
+        case "unsubscribe" -> unsubscribe(r);
+        default -> notify(r);
+      }
+    } catch (HttpError e) {
+      channel.writeAndFlush(WsMessages.error(r == null ? e : e.ref(r.ref())));
+    }
+  }
+
+  private void subscribe(WsMessages.Request r) {
+    Access.check(who, false, r.channels());
+    if (r.fromId() < 0) {
+      List<String> added = new ArrayList<>(r.channels());
+      added.removeAll(subscribed);
+      if (!added.isEmpty()) {
+        listenLive(added);
+      }
+      reply("subscribed", r);
+      return;
+    }
+    for (String c : r.channels()) {
+      if (subscribed.contains(c) && (live == null || !live.subscription().channels().contains(c))) {
+        throw new HttpError(
+            HttpResponseStatus.CONFLICT,
+            "channel \"" + c + "\" is already being resumed: unsubscribe it first",
+            "42710");
+      }
+    }
+    if (resuming.size() >= MAX_RESUMING) {
+      throw new HttpError(
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "a connection may resume at most " + MAX_RESUMING + " subscriptions at a time",
+          "53400");
+    }
+    whileBusy(
+        () -> endpoints.subscription(r.channels(), r.fromId()),
+        sub -> {
+          // Live no more: the resuming subscription replays from from_id, then goes on live.
+          for (String c : r.channels()) {
+            if (live != null) {
+              live.subscription().unlisten(c);
+            }
+          }
+          subscribed.addAll(r.channels());
+          reply("subscribed", r);
+          NotificationPump p = pump(sub, endpoints.workers());
+          resuming.add(p);
+          p.start();
+        },
+        r);
+  }
+
+  private void listenLive(List<String> channels) {
+    try {
+      if (live == null) {
+        live = pump(endpoints.liveSubscription(channels), channel.eventLoop());
+        live.start();
+      } else {
+        live.subscription().listen(channels.toArray(new String[0]));
+      }
+    } catch (io.heliosdb.nano.HeliosException e) {
+      throw HttpError.of(e);
+    }
+    subscribed.addAll(channels);
+  }
+
+  private void unsubscribe(WsMessages.Request r) {
+    List<String> gone = r.channels().isEmpty() ? List.copyOf(subscribed) : r.channels();
+    subscribed.removeAll(gone);
+    if (live != null) {
+      for (String c : gone) {
+        live.subscription().unlisten(c);
+      }
+    }
+    resuming.removeIf(
+        p -> {
+          boolean empty = p.subscription().channels().stream().noneMatch(subscribed::contains);
+          if (empty) {
+            p.close();
+          }
+          return empty;
+        });
+    reply("unsubscribed", r);
+  }
+
+  private void notify(WsMessages.Request r) {
+    Access.check(who, true, List.of(r.channel()));
+    whileBusy(
+        () -> {
+          endpoints.publishNow(r.channel(), r.payload());
+          return r.channel();
+        },
+        c -> channel.writeAndFlush(WsMessages.reply("notified", Map.of("channel", c), r.ref())),
+        r);
+  }
+
+  /**
+   * Runs {@code work} on a worker without reading further frames, then {@code then} on the event
+   * loop with its result; a failure becomes an error frame.
+   */
+  private <T> void whileBusy(
+      java.util.function.Supplier<T> work,
+      java.util.function.Consumer<T> then,
+      WsMessages.Request r) {
+    busy = true;
+    channel.config().setAutoRead(false);
+    endpoints.runThen(
+        work,
+        channel.eventLoop(),
+        (result, error) -> {
+          busy = false;
+          channel.config().setAutoRead(true);
+          lastHeard = System.nanoTime();
+          if (error != null) {
+            channel.writeAndFlush(WsMessages.error(error.ref(r.ref())));
+          } else if (channel.isActive()) {
+            then.accept(result);
+          } else if (result instanceof Subscription s) {
+            s.close();
+          }
+        });
+  }
+
+  private void reply(String op, WsMessages.Request r) {
+    channel.writeAndFlush(WsMessages.reply(op, Map.of("channels", r.channels()), r.ref()));
+  }
+
+  private NotificationPump pump(Subscription sub, java.util.concurrent.Executor drains) {
+    return new NotificationPump(
+        channel, sub, this, 1, endpoints.queueSize(), endpoints.stallMillis(), drains);
+  }
+
+  @Override
+  public void append(ByteBuf out, Notification n) {
+    if (n.isOverflow() || n.isReset() || subscribed.contains(n.channel())) {
+      WsMessages.notification(out, n);
+    }
+  }
+
+  @Override
+  public Object frame(ByteBuf content) {
+    return new TextWebSocketFrame(content);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (live != null) {
+      live.writabilityChanged();
+    }
+    resuming.forEach(NotificationPump::writabilityChanged);
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  private void ping() {
+    if (!channel.isActive() || busy || !channel.isWritable()) {
+      return; // a client that does not read is the pumps' stall timeout's to judge
+    }
+    if (System.nanoTime() - lastHeard > 3 * heartbeatNanos) {
+      log.info("closing the WebSocket of {}: no answer to three pings", channel.remoteAddress());
+      channel.close();
+      return;
+    }
+    channel.writeAndFlush(new PingWebSocketFrame());
+  }
+
+  private void close(WebSocketCloseStatus status, String reason) {
+    channel
+        .writeAndFlush(new CloseWebSocketFrame(status.code(), reason))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException) {
+      close(
+          WebSocketCloseStatus.MESSAGE_TOO_BIG,
+          "message longer than " + endpoints.maxWsMessageBytes() + " bytes");
+    } else if (cause instanceof CorruptedWebSocketFrameException) {
+      ctx.close(); // the decoder has sent the close frame with its reason
+    } else {
+      if (!(cause instanceof IOException)) {
+        log.warn("closing a WebSocket after an unexpected error", cause);
+      }
+      ctx.close();
+    }
+  }
+
+  private void closed() {
+    if (pinger != null) {
+      pinger.cancel(false);
+    }
+    if (live != null) {
+      live.close();
+    }
+    resuming.forEach(NotificationPump::close);
+    resuming.clear();
+  }
+}

@@ -205,7 +205,11 @@ final class WsListenSession implements ListenSession {
 
   @Override
   public void addChannels(List<String> channels) {
-    pending = List.copyOf(channels);
+    List<String> all = new java.util.ArrayList<>(channels);
+    if (pending != null) {
+      all.addAll(0, pending);
+    }
+    pending = all;
   }
 
   @Override

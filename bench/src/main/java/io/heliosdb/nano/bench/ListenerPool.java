@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -27,7 +28,7 @@ final class ListenerPool implements AutoCloseable {
   private static final int MAX_CONNECTING = 64;
   private static final int BUFFER_BYTES = 4096;
 
-  private final WireTarget target;
+  private final Function<List<String>, ListenSession> sessions;
   private final InetSocketAddress address;
   private final ListenSession.PayloadSink sink;
   private final List<Loop> loops = new ArrayList<>();
@@ -56,7 +57,20 @@ final class ListenerPool implements AutoCloseable {
 
   ListenerPool(WireTarget target, String host, int port, ListenSession.PayloadSink sink)
       throws IOException {
-    this.target = target;
+    this(target::listenSession, host, port, sink);
+  }
+
+  /**
+   * Connections speaking whatever protocol {@code sessions} makes for a list of channels (the HTTP
+   * gateway's event streams and WebSockets: {@link HttpStream}).
+   */
+  ListenerPool(
+      Function<List<String>, ListenSession> sessions,
+      String host,
+      int port,
+      ListenSession.PayloadSink sink)
+      throws IOException {
+    this.sessions = sessions;
     this.address = new InetSocketAddress(host, port);
     this.sink = sink;
     int threads = Integer.getInteger("selectors", 1);
@@ -238,7 +252,7 @@ final class ListenerPool implements AutoCloseable {
           channel = SocketChannel.open();
           channel.configureBlocking(false);
           channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-          Connection c = new Connection(id, channel, target.listenSession(channelsOf.apply(id)));
+          Connection c = new Connection(id, channel, sessions.apply(channelsOf.apply(id)));
           connections.add(c);
           c.key = channel.register(selector, SelectionKey.OP_CONNECT, c);
           if (channel.connect(address)) {

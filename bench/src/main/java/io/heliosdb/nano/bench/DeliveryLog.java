@@ -45,6 +45,19 @@ final class DeliveryLog implements ListenSession.PayloadSink {
     }
   }
 
+  /** Waits until {@code expected} deliveries arrived, or none arrived for 3 s. */
+  void awaitDrained(long expected) {
+    long last = -1;
+    long lastProgress = System.nanoTime();
+    while (total() < expected && System.nanoTime() - lastProgress < 3_000_000_000L) {
+      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+      if (total() != last) {
+        last = total();
+        lastProgress = System.nanoTime();
+      }
+    }
+  }
+
   long total() {
     return total.sum();
   }

@@ -1,5 +1,6 @@
 package io.heliosdb.nano.http;
 
+import io.heliosdb.nano.HeliosException;
 import io.heliosdb.nano.Notification;
 import io.heliosdb.nano.Subscription;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,8 +38,7 @@ import org.slf4j.LoggerFactory;
  * notifications are in commit order among themselves. The server pings every heartbeat interval and
  * drops a client that stays silent for three.
  */
-final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
-    implements NotificationPump.Framer {
+final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger log = LoggerFactory.getLogger(WsSession.class);
 
   /** Resuming subscriptions one connection may hold: each reads the log on its own. */
@@ -48,12 +49,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
   private final Access.Principal who;
   private final long heartbeatNanos;
 
-  /** The channels subscribed to; read by drains on other threads to skip unsubscribed ones. */
-  private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
-
   // event loop only
-  private NotificationPump live;
-  private final List<NotificationPump> resuming = new ArrayList<>();
+  private Feed live;
+  private final List<Feed> resuming = new ArrayList<>();
   private ScheduledFuture<?> pinger;
   private long lastHeard = System.nanoTime();
   private boolean busy;
@@ -107,7 +105,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
     Access.check(who, false, r.channels());
     if (r.fromId() < 0) {
       List<String> added = new ArrayList<>(r.channels());
-      added.removeAll(subscribed);
+      added.removeIf(this::isSubscribed);
       if (!added.isEmpty()) {
         listenLive(added);
       }
@@ -115,7 +113,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
       return;
     }
     for (String c : r.channels()) {
-      if (subscribed.contains(c) && (live == null || !live.subscription().channels().contains(c))) {
+      if (resumingFeedOf(c) != null) {
         throw new HttpError(
             HttpResponseStatus.CONFLICT,
             "channel \"" + c + "\" is already being resumed: unsubscribe it first",
@@ -131,17 +129,18 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
     whileBusy(
         () -> endpoints.subscription(r.channels(), r.fromId()),
         sub -> {
-          // Live no more: the resuming subscription replays from from_id, then goes on live.
-          for (String c : r.channels()) {
-            if (live != null) {
-              live.subscription().unlisten(c);
+          // Live no more: the resuming subscription has them from from_id on, and what the live
+          // one still holds of them is skipped (its feed no longer has them): no duplicate.
+          if (live != null) {
+            for (String c : r.channels()) {
+              live.channels.remove(c);
+              live.pump.subscription().unlisten(c);
             }
           }
-          subscribed.addAll(r.channels());
           reply("subscribed", r);
-          NotificationPump p = pump(sub, endpoints.workers());
-          resuming.add(p);
-          p.start();
+          Feed f = new Feed(sub, r.channels(), endpoints.workers());
+          resuming.add(f);
+          f.pump.start();
         },
         r);
   }
@@ -149,34 +148,48 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
   private void listenLive(List<String> channels) {
     try {
       if (live == null) {
-        live = pump(endpoints.liveSubscription(channels), channel.eventLoop());
-        live.start();
+        live = new Feed(endpoints.liveSubscription(channels), channels, channel.eventLoop());
+        live.pump.start();
       } else {
-        live.subscription().listen(channels.toArray(new String[0]));
+        live.pump.subscription().listen(channels.toArray(new String[0]));
+        live.channels.addAll(channels);
       }
-    } catch (io.heliosdb.nano.HeliosException e) {
+    } catch (HeliosException e) {
       throw HttpError.of(e);
     }
-    subscribed.addAll(channels);
   }
 
   private void unsubscribe(WsMessages.Request r) {
-    List<String> gone = r.channels().isEmpty() ? List.copyOf(subscribed) : r.channels();
-    subscribed.removeAll(gone);
+    List<String> gone = r.channels();
     if (live != null) {
-      for (String c : gone) {
-        live.subscription().unlisten(c);
+      for (String c : gone.isEmpty() ? List.copyOf(live.channels) : gone) {
+        live.channels.remove(c);
+        live.pump.subscription().unlisten(c);
       }
     }
     resuming.removeIf(
-        p -> {
-          boolean empty = p.subscription().channels().stream().noneMatch(subscribed::contains);
-          if (empty) {
-            p.close();
+        f -> {
+          f.channels.removeAll(gone.isEmpty() ? f.channels : gone);
+          if (f.channels.isEmpty()) {
+            f.pump.close();
+            return true;
           }
-          return empty;
+          return false;
         });
     reply("unsubscribed", r);
+  }
+
+  private boolean isSubscribed(String c) {
+    return live != null && live.channels.contains(c) || resumingFeedOf(c) != null;
+  }
+
+  private Feed resumingFeedOf(String c) {
+    for (Feed f : resuming) {
+      if (f.channels.contains(c)) {
+        return f;
+      }
+    }
+    return null;
   }
 
   private void notify(WsMessages.Request r) {
@@ -221,29 +234,42 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
     channel.writeAndFlush(WsMessages.reply(op, Map.of("channels", r.channels()), r.ref()));
   }
 
-  private NotificationPump pump(Subscription sub, java.util.concurrent.Executor drains) {
-    return new NotificationPump(
-        channel, sub, this, 1, endpoints.queueSize(), endpoints.stallMillis(), drains);
-  }
+  /**
+   * A subscription and the channels this connection still wants of it: what it delivers of other
+   * channels (queued before an unsubscribe, or moved to a resuming subscription) is skipped.
+   */
+  private final class Feed implements NotificationPump.Framer {
+    /** Changed on the event loop, read by the drain (another thread for a resuming feed). */
+    final Set<String> channels = ConcurrentHashMap.newKeySet();
 
-  @Override
-  public void append(ByteBuf out, Notification n) {
-    if (n.isOverflow() || n.isReset() || subscribed.contains(n.channel())) {
-      WsMessages.notification(out, n);
+    final NotificationPump pump;
+
+    Feed(Subscription sub, List<String> channels, Executor drains) {
+      this.channels.addAll(channels);
+      this.pump =
+          new NotificationPump(
+              channel, sub, this, 1, endpoints.queueSize(), endpoints.stallMillis(), drains);
     }
-  }
 
-  @Override
-  public Object frame(ByteBuf content) {
-    return new TextWebSocketFrame(content);
+    @Override
+    public void append(ByteBuf out, Notification n) {
+      if (n.isOverflow() || n.isReset() || channels.contains(n.channel())) {
+        WsMessages.notification(out, n);
+      }
+    }
+
+    @Override
+    public Object frame(ByteBuf content) {
+      return new TextWebSocketFrame(content);
+    }
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (live != null) {
-      live.writabilityChanged();
+      live.pump.writabilityChanged();
     }
-    resuming.forEach(NotificationPump::writabilityChanged);
+    resuming.forEach(f -> f.pump.writabilityChanged());
     ctx.fireChannelWritabilityChanged();
   }
 
@@ -286,9 +312,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame>
       pinger.cancel(false);
     }
     if (live != null) {
-      live.close();
+      live.pump.close();
     }
-    resuming.forEach(NotificationPump::close);
+    resuming.forEach(f -> f.pump.close());
     resuming.clear();
   }
 }

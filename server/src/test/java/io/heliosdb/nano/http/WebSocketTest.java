@@ -167,6 +167,32 @@ class WebSocketTest {
   }
 
   @Test
+  void aLiveChannelMovedToAResumeIsDeliveredOnceFromTheId() throws Exception {
+    start(HttpConfig.builder());
+    WsClient ws = client();
+    ws.send("{\"op\":\"subscribe\",\"channels\":[\"orders\"]}");
+    ws.next("subscribed");
+    for (int i = 1; i <= 3; i++) {
+      pgNotify("orders", "o" + i);
+      assertThat(ws.next().path("id").asLong()).isEqualTo(i);
+    }
+    ws.send("{\"op\":\"subscribe\",\"channels\":[\"orders\"],\"from_id\":1}");
+    ws.next("subscribed");
+    pgNotify("orders", "o4");
+    pgNotify("orders", "o5");
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(ws.next().path("id").asLong());
+    }
+    assertThat(ids).containsExactly(2L, 3L, 4L, 5L);
+    pgNotify("other", "marker");
+    ws.send("{\"op\":\"subscribe\",\"channels\":[\"other\"]}");
+    ws.next("subscribed");
+    pgNotify("other", "after");
+    assertThat(ws.next().path("payload").asText()).as("nothing more of orders").isEqualTo("after");
+  }
+
+  @Test
   void anExpiredResumeIdGetsAResetFirst() throws Exception {
     start(HttpConfig.builder());
     pgNotify("orders", "only");

@@ -2,6 +2,7 @@ package io.heliosdb.nano.http;
 
 import io.heliosdb.nano.HeliosDB;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -38,6 +39,13 @@ public final class HttpGateway implements AutoCloseable {
 
   /** Netty's default marks: a stream writes while its client holds less than 64 KiB unread. */
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+  /**
+   * Reads of at most 16 KiB: requests are small, and a client that sends requests without reading
+   * the answers then gets at most a read's worth answered after it stops being read.
+   */
+  static final AdaptiveRecvByteBufAllocator READS =
+      new AdaptiveRecvByteBufAllocator(64, 1024, 16 * 1024);
 
   private final EventLoopGroup loops;
   private final ExecutorService workers;
@@ -92,6 +100,7 @@ public final class HttpGateway implements AutoCloseable {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override

@@ -35,6 +35,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final boolean admitted;
   private SseStream stream;
 
+  /** A request is being answered on a worker: read no further one until it is. */
+  private volatile boolean answering;
+
   /**
    * @param admitted false when the connection is beyond max_connections: every request gets 503
    */
@@ -118,6 +121,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             route.channel() != null ? List.of(route.channel()) : Routes.channels(q);
         Access.check(who, false, channels);
         long fromId = Endpoints.resumeId(req.headers().get("Last-Event-ID"), q.parameters());
+        answering = true;
         ctx.channel().config().setAutoRead(false);
         endpoints.subscribe(
             ctx.channel(),
@@ -134,6 +138,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                       drains);
               stream.start(origin, endpoints.heartbeatMillis());
               // Read on, to see the client close the connection (what it sends is ignored).
+              answering = false;
               ctx.channel().config().setAutoRead(true);
             },
             e -> respond(ctx, Responses.error(e), keepAlive, origin));
@@ -147,23 +152,24 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       boolean keepAlive,
       String origin,
       java.util.function.Supplier<FullHttpResponse> work) {
+    answering = true;
     ctx.channel().config().setAutoRead(false);
-    endpoints.run(
-        work,
-        r -> {
-          respond(ctx, r, keepAlive, origin);
-          ctx.channel().config().setAutoRead(true);
-        });
+    endpoints.run(work, r -> respond(ctx, r, keepAlive, origin));
   }
 
-  private static void respond(
+  /**
+   * Sends {@code r}, then reads the next request if the client takes what is written: one that
+   * sends requests without reading the answers stops being read, instead of filling memory.
+   */
+  private void respond(
       ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive, String origin) {
     if (origin != null) {
       r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
       r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
     }
     Responses.send(ctx.channel(), r, keepAlive);
-    ctx.channel().config().setAutoRead(true);
+    answering = false;
+    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
   }
 
   /** A request Netty's codec could not read: 431 for headers, 414 for the line, else 400. */
@@ -188,6 +194,8 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (stream != null) {
       stream.writabilityChanged();
+    } else if (!answering && ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(true);
     }
     ctx.fireChannelWritabilityChanged();
   }

@@ -85,6 +85,15 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
       close(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "send JSON requests in text frames");
     }
     // a pong: heard from the client, nothing to answer
+    readOn();
+  }
+
+  /**
+   * Reads the next frames only when no request waits and the client takes what is written: one that
+   * sends requests without reading the answers stops being read, instead of filling memory.
+   */
+  private void readOn() {
+    channel.config().setAutoRead(!busy && channel.isWritable());
   }
 
   private void request(String text) {
@@ -218,7 +227,6 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         channel.eventLoop(),
         (result, error) -> {
           busy = false;
-          channel.config().setAutoRead(true);
           lastHeard = System.nanoTime();
           if (error != null) {
             channel.writeAndFlush(WsMessages.error(error.ref(r.ref())));
@@ -227,6 +235,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
           } else if (result instanceof Subscription s) {
             s.close();
           }
+          readOn();
         });
   }
 
@@ -270,6 +279,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
       live.pump.writabilityChanged();
     }
     resuming.forEach(f -> f.pump.writabilityChanged());
+    readOn();
     ctx.fireChannelWritabilityChanged();
   }
 

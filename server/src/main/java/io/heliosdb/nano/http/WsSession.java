@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +71,25 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     pinger =
         channel.eventLoop().scheduleAtFixedRate(this::ping, every, every, TimeUnit.MILLISECONDS);
     channel.closeFuture().addListener(f -> closed());
+  }
+
+  /**
+   * Bytes that come as they are, not as frames, are what the HTTP decoder still held when the
+   * handshake removed it: frames the client sent right behind its upgrade request. They go through
+   * the frame decoder like the rest.
+   */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof ByteBuf early) {
+      ChannelHandlerContext frames = ctx.pipeline().context(WebSocketFrameDecoder.class);
+      if (frames == null) {
+        early.release();
+      } else {
+        ((ChannelInboundHandler) frames.handler()).channelRead(frames, early);
+      }
+      return;
+    }
+    super.channelRead(ctx, msg);
   }
 
   @Override

@@ -56,15 +56,18 @@ final class WsUpgrade {
     String host = req.headers().get(HttpHeaderNames.HOST, "localhost");
     WebSocketServerHandshaker handshaker =
         new WebSocketServerHandshaker13("ws://" + host + "/ws", null, frames);
-    try {
-      handshaker.handshake(ctx.channel(), req);
-    } catch (WebSocketHandshakeException e) {
-      throw new HttpError(
-          HttpResponseStatus.BAD_REQUEST, "bad WebSocket handshake: " + e.getMessage());
-    }
+    // In place before the handshake: what the client sent behind its request reaches the session.
     WsSession session = new WsSession(ctx.channel(), endpoints, who);
     ctx.pipeline().addLast("ws-messages", new WebSocketFrameAggregator(max));
     ctx.pipeline().addLast("ws", session);
+    try {
+      handshaker.handshake(ctx.channel(), req);
+    } catch (WebSocketHandshakeException e) {
+      ctx.pipeline().remove("ws");
+      ctx.pipeline().remove("ws-messages");
+      throw new HttpError(
+          HttpResponseStatus.BAD_REQUEST, "bad WebSocket handshake: " + e.getMessage());
+    }
     ctx.pipeline().remove(ctx.handler());
     endpoints.trackWebSocket(ctx.channel());
     session.start();

@@ -342,6 +342,56 @@ class WebSocketTest {
   }
 
   @Test
+  void aClientThatStillReadsNothingAfterItsQueueFilledIsDisconnected() throws Exception {
+    // Pings every 5 min: only the stall timeout may close it here.
+    start(
+        HttpConfig.builder()
+            .queueSize(1000)
+            .stallTimeout(Duration.ofMillis(300))
+            .heartbeat(Duration.ofMinutes(5)));
+    WsClient fast = client();
+    fast.send("{\"op\":\"subscribe\",\"channels\":[\"bulk\"]}");
+    fast.next("subscribed");
+    try (Socket slow = new Socket()) {
+      slow.setReceiveBufferSize(4096); // no autotuning: the kernel holds little for it
+      slow.connect(server.http.address());
+      slow.setSoTimeout(10_000);
+      OutputStream out = slow.getOutputStream();
+      out.write(
+          ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      byte[] subscribe =
+          "{\"op\":\"subscribe\",\"channels\":[\"bulk\"]}".getBytes(StandardCharsets.US_ASCII);
+      out.write(new byte[] {(byte) 0x81, (byte) (0x80 | subscribe.length), 0, 0, 0, 0});
+      out.write(subscribe); // masked with a zero key, sent before the 101 arrived
+      out.flush();
+      InputStream in = slow.getInputStream();
+      StringBuilder seen = new StringBuilder();
+      while (seen.indexOf("subscribed") < 0) {
+        seen.append((char) in.read()); // then it reads nothing more
+      }
+      assertThat(seen.toString()).startsWith("HTTP/1.1 101");
+      String payload = "p".repeat(2000);
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(
+              () -> {
+                for (int i = 0; i < 500; i++) { // 1 MB a round, until the stall timeout closes it
+                  server.db.pubsub().notify("bulk", payload);
+                }
+                return server.http.webSocketCount() == 1;
+              });
+    }
+    server.db.pubsub().notify("bulk", "still served");
+    JsonNode last = fast.next();
+    while (!last.path("payload").asText().equals("still served")) {
+      last = fast.next();
+    }
+    assertThat(fast.ws.isInputClosed()).isFalse();
+  }
+
+  @Test
   void aStoppingServerClosesWith1001() throws Exception {
     start(HttpConfig.builder());
     WsClient ws = client();

@@ -161,14 +161,7 @@ public final class ActivityFeed implements AutoCloseable {
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  feed.close();
-                  stopped.countDown();
-                }));
+    CountDownLatch stopped = ServedDatabase.closeOnExit(feed);
     System.out.println(
         "activity-feed: " + options.database() + ", PostgreSQL at " + feed.jdbcUrl());
     for (int user : feed.tokens().users()) {

@@ -106,14 +106,7 @@ public final class SalesDashboard implements AutoCloseable {
       System.exit(1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  dashboard.close();
-                  stopped.countDown();
-                }));
+    CountDownLatch stopped = ServedDatabase.closeOnExit(dashboard);
     System.out.println("sales-dashboard: " + options.database() + ", " + dashboardLoad(options));
     System.out.println("sales-dashboard: PostgreSQL at " + dashboard.jdbcUrl());
     System.out.println("sales-dashboard: open " + dashboard.pageUrl() + "  (Ctrl-C stops)");

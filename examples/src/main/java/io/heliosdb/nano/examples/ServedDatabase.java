@@ -5,6 +5,7 @@ import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.http.HttpConfig;
 import io.heliosdb.nano.http.HttpGateway;
 import io.heliosdb.nano.wire.WireServer;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * A database served as {@code heliosdb serve} serves it, in this process: the PostgreSQL wire
@@ -41,6 +42,27 @@ final class ServedDatabase implements AutoCloseable {
       db.close();
       throw e;
     }
+  }
+
+  /**
+   * Closes {@code app} when the JVM is asked to stop (Ctrl-C, SIGTERM); the latch opens once it has
+   * closed, so that a main thread waiting on it ends after the clean-up.
+   */
+  static CountDownLatch closeOnExit(AutoCloseable app) {
+    CountDownLatch closed = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    app.close();
+                  } catch (Exception e) {
+                    System.err.println("closing: " + e);
+                  } finally {
+                    closed.countDown();
+                  }
+                }));
+    return closed;
   }
 
   HeliosDB db() {

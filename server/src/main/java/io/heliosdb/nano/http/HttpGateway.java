@@ -17,14 +17,13 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
@@ -58,7 +57,7 @@ public final class HttpGateway implements AutoCloseable {
     this.loops =
         new MultiThreadIoEventLoopGroup(
             Runtime.getRuntime().availableProcessors(),
-            daemonThreads("heliosdb-http-io-"),
+            new DefaultThreadFactory("heliosdb-http-io", true),
             NioIoHandler.newFactory());
     this.workers =
         new ThreadPoolExecutor(
@@ -67,7 +66,7 @@ public final class HttpGateway implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
-            daemonThreads("heliosdb-http-worker-"));
+            new DefaultThreadFactory("heliosdb-http-worker", true));
     this.endpoints = new Endpoints(db, config, workers, wireSessions, channels::size);
   }
 
@@ -179,14 +178,5 @@ public final class HttpGateway implements AutoCloseable {
       workers.shutdown();
       endpoints.close();
     }
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -15,14 +15,13 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,7 +187,7 @@ public final class WireServer implements AutoCloseable {
     this.loops =
         new MultiThreadIoEventLoopGroup(
             Runtime.getRuntime().availableProcessors(),
-            daemonThreads("heliosdb-wire-io-"),
+            new DefaultThreadFactory("heliosdb-wire-io", true),
             NioIoHandler.newFactory());
     this.workers =
         new ThreadPoolExecutor(
@@ -197,7 +196,7 @@ public final class WireServer implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
-            daemonThreads("heliosdb-wire-worker-"));
+            new DefaultThreadFactory("heliosdb-wire-worker", true));
   }
 
   /**
@@ -315,14 +314,5 @@ public final class WireServer implements AutoCloseable {
       workers.shutdown();
       db.close();
     }
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -2,7 +2,6 @@ package io.heliosdb.nano.bench;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Notifications through the HTTP gateway of {@code heliosdb serve} to CLIENTS clients, each an
@@ -79,19 +78,9 @@ public final class HttpNotifyHarness {
         via.equals("post")
             ? new HttpPostPublisher(host, httpPort)
             : new PgPublisher(host, Integer.parseInt(via.substring(via.indexOf(':') + 1)))) {
-      long next = start;
-      while (true) {
-        long now = System.nanoTime();
-        if (now >= end) {
-          break;
-        }
-        if (intervalNanos > 0) {
-          if (now < next) {
-            LockSupport.parkNanos(next - now);
-            continue;
-          }
-          next += intervalNanos;
-        } else {
+      SendSchedule schedule = new SendSchedule(start, end, intervalNanos);
+      while (schedule.awaitNext()) {
+        if (intervalNanos == 0) {
           window.awaitRoom(sent, pool.ready(), 1_000_000_000L); // not for dropped ones
         }
         long t = System.nanoTime();

@@ -3,7 +3,6 @@ package io.heliosdb.nano.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The end-to-end notification harness of DESIGN.md section 8, one for our server, PostgreSQL and
@@ -113,20 +112,9 @@ public final class WireNotifyHarness {
       AtomicLong sent,
       AtomicLong sentInWindow) {
     try (publisher) {
-      long next = start;
+      SendSchedule schedule = new SendSchedule(start, end, intervalNanos);
       long sequence = 0;
-      while (true) {
-        long now = System.nanoTime();
-        if (now >= end) {
-          return;
-        }
-        if (intervalNanos > 0) {
-          if (now < next) {
-            LockSupport.parkNanos(next - now);
-            continue;
-          }
-          next += intervalNanos;
-        }
+      while (schedule.awaitNext()) {
         long t = System.nanoTime();
         publisher.send("bench", Payloads.timed(t, sequence++, PAYLOAD_BYTES));
         sent.incrementAndGet();

@@ -127,18 +127,16 @@ class HttpChurnTest {
                 ascii("POST /channels/a HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"));
         case 3 -> {
           out.write(ascii("GET /channels/c" + i % 50 + "/events HTTP/1.1\r\nHost: x\r\n\r\n"));
-          readUntil(in, ": connected");
+          RawWebSocket.readUntil(in, ": connected");
         }
         case 4 -> {
           upgrade(out, in);
         }
         default -> {
           upgrade(out, in);
-          // {"op":"subscribe","channels":["w"]}, masked with a zero key
-          byte[] json = ascii("{\"op\":\"subscribe\",\"channels\":[\"w" + i % 50 + "\"]}");
-          out.write(new byte[] {(byte) 0x81, (byte) (0x80 | json.length), 0, 0, 0, 0});
-          out.write(json);
-          readUntil(in, "subscribed");
+          out.write(
+              RawWebSocket.maskedText("{\"op\":\"subscribe\",\"channels\":[\"w" + i % 50 + "\"]}"));
+          RawWebSocket.readUntil(in, "subscribed");
         }
       }
       out.flush();
@@ -146,24 +144,9 @@ class HttpChurnTest {
   }
 
   private static void upgrade(OutputStream out, InputStream in) throws IOException {
-    out.write(
-        ascii(
-            "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+    out.write(RawWebSocket.UPGRADE);
     out.flush();
-    readUntil(in, "\r\n\r\n");
-  }
-
-  /** Reads until {@code marker} has been seen (in ASCII), failing at the end of the stream. */
-  private static void readUntil(InputStream in, String marker) throws IOException {
-    StringBuilder seen = new StringBuilder();
-    while (seen.indexOf(marker) < 0) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection ended before \"" + marker + "\": " + seen);
-      }
-      seen.append((char) b);
-    }
+    RawWebSocket.readUntil(in, "\r\n\r\n");
   }
 
   private static byte[] ascii(String s) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.config.HeliosConfig;
-import java.io.InputStream;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -51,21 +49,11 @@ class UnreadAnswersTest {
   @Test
   void webSocketRequestsStopBeingReadWhileTheirAnswersWait() throws Exception {
     try (SocketChannel ch = SocketChannel.open(server.http.address())) {
-      ch.write(
-          ByteBuffer.wrap(
-              ascii(
-                  "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                      + "Sec-WebSocket-Version: 13\r\n\r\n")));
-      Socket s = ch.socket();
-      InputStream in = s.getInputStream();
-      StringBuilder head = new StringBuilder();
-      while (head.indexOf("\r\n\r\n") < 0) {
-        head.append((char) in.read());
-      }
-      assertThat(head.toString()).startsWith("HTTP/1.1 101");
-      // A masked text frame "x" (zero mask): each answered {"op":"error",... 22P02 ...}.
-      sendUntilTheServerStopsReading(ch, new byte[] {(byte) 0x81, (byte) 0x81, 0, 0, 0, 0, 'x'});
+      ch.write(ByteBuffer.wrap(RawWebSocket.UPGRADE));
+      String head = RawWebSocket.readUntil(ch.socket().getInputStream(), "\r\n\r\n");
+      assertThat(head).startsWith("HTTP/1.1 101");
+      // Each answered {"op":"error",... 22P02 ...}.
+      sendUntilTheServerStopsReading(ch, RawWebSocket.maskedText("x"));
     }
   }
 

@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -357,21 +356,13 @@ class WebSocketTest {
       slow.connect(server.http.address());
       slow.setSoTimeout(10_000);
       OutputStream out = slow.getOutputStream();
-      out.write(
-          ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      byte[] subscribe =
-          "{\"op\":\"subscribe\",\"channels\":[\"bulk\"]}".getBytes(StandardCharsets.US_ASCII);
-      out.write(new byte[] {(byte) 0x81, (byte) (0x80 | subscribe.length), 0, 0, 0, 0});
-      out.write(subscribe); // masked with a zero key, sent before the 101 arrived
+      out.write(RawWebSocket.UPGRADE);
+      // sent before the 101 arrived
+      out.write(RawWebSocket.maskedText("{\"op\":\"subscribe\",\"channels\":[\"bulk\"]}"));
       out.flush();
-      InputStream in = slow.getInputStream();
-      StringBuilder seen = new StringBuilder();
-      while (seen.indexOf("subscribed") < 0) {
-        seen.append((char) in.read()); // then it reads nothing more
-      }
-      assertThat(seen.toString()).startsWith("HTTP/1.1 101");
+      // Then it reads nothing more.
+      assertThat(RawWebSocket.readUntil(slow.getInputStream(), "subscribed"))
+          .startsWith("HTTP/1.1 101");
       String payload = "p".repeat(2000);
       await()
           .atMost(Duration.ofMinutes(1))
@@ -424,15 +415,10 @@ class WebSocketTest {
     try (Socket s = new Socket("127.0.0.1", server.http.port())) {
       s.setSoTimeout(20_000);
       OutputStream out = s.getOutputStream();
-      out.write(
-          ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+      out.write(RawWebSocket.UPGRADE);
       out.flush();
       InputStream in = s.getInputStream();
-      byte[] head = new byte[12];
-      assertThat(in.readNBytes(head, 0, 12)).isEqualTo(12);
-      assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
+      assertThat(RawWebSocket.readUntil(in, "\r\n\r\n")).startsWith("HTTP/1.1 101");
       int pingsSeen = 0;
       int b;
       // Reads pings (0x89) and never answers: the server closes the connection.

@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
@@ -369,6 +370,22 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       registry.release(); // closed during authentication; a session releases its own slot
     }
     super.channelInactive(ctx);
+  }
+
+  /**
+   * A half-closed client (FIN after its last messages; the server allows half closure) gets the
+   * answers to what it sent, then the connection closes; before a session there is nothing to say.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      if (session != null) {
+        session.inputClosed();
+      } else {
+        ctx.close();
+      }
+    }
+    super.userEventTriggered(ctx, evt);
   }
 
   @Override

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +47,13 @@ final class Endpoints implements AutoCloseable {
     this.health = new HealthProbe(db);
     this.metrics =
         MetricsExporter.of(db.config().metrics(), wire, streams::get, websockets::get, conns);
+  }
+
+  /** Adds the memory gauges to /metrics ({@link MetricsExporter#exportMemory}); when it is on. */
+  void exportMemory(LongSupplier wireBufferedBytes, LongSupplier wireSessionBufferedBytesMax) {
+    if (metrics != null) {
+      metrics.exportMemory(wireBufferedBytes, wireSessionBufferedBytesMax);
+    }
   }
 
   /** Event streams open now. */

@@ -47,15 +47,64 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
   }
 
   private final int maxMessageBytes;
+  private final MessageMemory memory;
   private State state = State.STARTUP;
   private boolean authenticated;
 
+  /** Taken from {@link #memory} for the message being received; 0 for a small one. */
+  private long reservedBytes;
+
+  /** What the cumulation buffer holds after the last read, for the metrics (any thread). */
+  private volatile int bufferedBytes;
+
   public PgFrameDecoder(int maxMessageBytes) {
+    this(maxMessageBytes, MessageMemory.UNBOUNDED);
+  }
+
+  /** Messages larger than a socket read reserve their length in {@code memory}, or get 53200. */
+  PgFrameDecoder(int maxMessageBytes, MessageMemory memory) {
     if (maxMessageBytes < MAX_UNAUTHENTICATED_MESSAGE_BYTES) {
       throw new IllegalArgumentException(
           "maxMessageBytes must be at least " + MAX_UNAUTHENTICATED_MESSAGE_BYTES);
     }
     this.maxMessageBytes = maxMessageBytes;
+    this.memory = memory;
+  }
+
+  /** Bytes received and not yet decoded: part of a message, or messages not yet read. */
+  int bufferedBytes() {
+    return bufferedBytes;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    super.channelRead(ctx, msg);
+    bufferedBytes = actualReadableBytes();
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    releaseMemory();
+    bufferedBytes = 0;
+  }
+
+  /** Reserves a large message's length once, before its body is buffered; false: no room. */
+  private boolean reserveMemory(int bodyBytes) {
+    if (bodyBytes <= MessageMemory.RESERVE_ABOVE || reservedBytes > 0) {
+      return true;
+    }
+    if (!memory.tryReserve(bodyBytes)) {
+      return false;
+    }
+    reservedBytes = bodyBytes;
+    return true;
+  }
+
+  private void releaseMemory() {
+    if (reservedBytes > 0) {
+      memory.release(reservedBytes);
+      reservedBytes = 0;
+    }
   }
 
   /**
@@ -184,11 +233,27 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
           "message too long: " + (length - 4) + " bytes, the limit is " + limit);
       return;
     }
+    if (!reserveMemory(length - 4)) {
+      violation(
+          in,
+          out,
+          SqlState.OUT_OF_MEMORY,
+          "out of memory: a message of "
+              + (length - 4)
+              + " bytes does not fit in what the memory budget leaves for messages being received"
+              + " ("
+              + memory.reserved()
+              + " of "
+              + memory.capacity()
+              + " bytes taken; memory_limit_mb)");
+      return;
+    }
     if (in.readableBytes() < 1 + length) {
       return;
     }
     in.skipBytes(5);
     ByteBuf body = in.readSlice(length - 4);
+    releaseMemory();
     switch (type) {
       case MessageTypes.PASSWORD_MESSAGE -> {
         byte[] bytes = new byte[body.readableBytes()];
@@ -299,6 +364,7 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
   }
 
   private void violation(ByteBuf in, List<Object> out, SqlState state, String message) {
+    releaseMemory();
     this.state = State.DISCARD;
     in.skipBytes(in.readableBytes());
     out.add(new FrontendMessage.ProtocolViolation(state.code(), message));

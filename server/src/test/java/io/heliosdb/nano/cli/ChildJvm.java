@@ -14,13 +14,18 @@ final class ChildJvm {
 
   /** {@code heliosdb args...} as a process to start; the caller chooses the redirects. */
   static ProcessBuilder heliosdb(String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
+    return heliosdb(List.of(), args);
+  }
+
+  /**
+   * {@code java jvmOptions... heliosdb args...}, the JVM options first as the launcher puts them;
+   * the caller chooses the redirects.
+   */
+  static ProcessBuilder heliosdb(List<String> jvmOptions, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     return new ProcessBuilder(command);
   }

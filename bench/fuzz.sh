@@ -22,6 +22,9 @@ targets=${*:-core:io.heliosdb.nano.session.SqlTextFuzzTest#splitClassifyAndRewri
   server:io.heliosdb.nano.wire.WireDecodersFuzzTest#authentication \
   server:io.heliosdb.nano.http.HttpParsersFuzzTest#requests \
   server:io.heliosdb.nano.http.HttpParsersFuzzTest#webSocketRequests}
+# Coverage guides the fuzzer through our code and the libraries that parse for it (by default
+# Jazzer instruments only the test's own package).
+instrument="io.heliosdb.**,org.tomlj.**,com.fasterxml.jackson.core.**,io.netty.handler.codec.**"
 mkdir -p target/fuzz
 ./mvnw -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl core,server test-compile
 status=0
@@ -31,10 +34,12 @@ for target in $targets; do
   deadline=$(($(date +%s) + minutes * 60))
   runs=0 execs=0 findings=0 cov="" corp=""
   while (($(date +%s) < deadline)); do
-    log=target/fuzz/${test##*.}-$runs.log
+    name=${test##*.}
+    log=target/fuzz/${name/\#/.}-$runs.log
     runs=$((runs + 1))
     if ! JAZZER_FUZZ=1 ./mvnw -o -B -ntp -Dspotless.check.skip=true -pl "$module" -am test \
-        -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1; then
+        -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.instrument="$instrument" \
+        >"$log" 2>&1; then
       findings=$((findings + 1))
       grep -m1 -A3 'FuzzTestFinding' "$log" || tail -n 20 "$log"
       status=1

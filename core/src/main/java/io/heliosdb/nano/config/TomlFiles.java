@@ -26,6 +26,10 @@ public final class TomlFiles {
       toml = Toml.parse(file);
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // tomlj 2.2.0 fails on some malformed files with a bug of its own (a NullPointerException
+      // that TomlConfigFuzzTest found): still a mistake in the user's file, told as such.
+      throw new ConfigException(file + ": not valid TOML (the parser failed: " + e + ")", e);
     }
     if (toml.hasErrors()) {
       TomlParseError first = toml.errors().get(0);

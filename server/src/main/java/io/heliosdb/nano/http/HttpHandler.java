@@ -66,7 +66,8 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             "too many connections: max_connections of [http] reached",
             "53300");
       }
-      Routes.Route route = Routes.route(new QueryStringDecoder(req.uri()).rawPath());
+      QueryStringDecoder target = RequestTarget.of(req.uri());
+      Routes.Route route = Routes.route(target.rawPath());
       if (req.method().equals(HttpMethod.OPTIONS)) {
         respond(ctx, Cors.preflight(req, route, origin), keepAlive, null);
         return;
@@ -78,7 +79,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             null,
             Map.of("Allow", route.method() + ", OPTIONS"));
       }
-      dispatch(ctx, req, route, origin, keepAlive);
+      dispatch(ctx, req, target, route, origin, keepAlive);
     } catch (HttpError e) {
       respond(ctx, Responses.error(e), keepAlive, origin);
     }
@@ -87,6 +88,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void dispatch(
       ChannelHandlerContext ctx,
       FullHttpRequest req,
+      QueryStringDecoder q,
       Routes.Route route,
       String origin,
       boolean keepAlive) {
@@ -95,13 +97,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/metrics" -> respond(ctx, endpoints.metrics(), keepAlive, origin);
       case Routes.FILE -> {
         if (files == null) {
-          throw Routes.noSuchEndpoint(new QueryStringDecoder(req.uri()).rawPath());
+          throw Routes.noSuchEndpoint(q.rawPath());
         }
-        String path = new QueryStringDecoder(req.uri()).path();
+        String path = q.path();
         later(ctx, keepAlive, origin, () -> files.get(path));
       }
       case "/ws" -> {
-        QueryStringDecoder q = new QueryStringDecoder(req.uri());
         Access.Principal who = access.authenticate(Routes.streamAuthorization(req, q));
         access.checkOrigin(req);
         WsUpgrade.upgrade(ctx, req, endpoints, who);
@@ -115,7 +116,6 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         later(ctx, keepAlive, origin, () -> endpoints.publish(route.channel(), payload));
       }
       default -> {
-        QueryStringDecoder q = new QueryStringDecoder(req.uri());
         Access.Principal who = access.authenticate(Routes.streamAuthorization(req, q));
         List<String> channels =
             route.channel() != null ? List.of(route.channel()) : Routes.channels(q);

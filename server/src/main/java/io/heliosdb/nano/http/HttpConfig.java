@@ -31,6 +31,7 @@ public final class HttpConfig {
           "max_connections",
           "allow_anonymous",
           "cors_allowed_origins",
+          "allowed_hosts",
           "queue_size",
           "heartbeat_interval",
           "stall_timeout",
@@ -48,6 +49,7 @@ public final class HttpConfig {
   private final boolean anonymous;
   private final boolean loopback;
   private final List<String> corsAllowedOrigins;
+  private final List<String> allowedHosts;
   private final int queueSize;
   private final Duration heartbeat;
   private final Duration stallTimeout;
@@ -63,6 +65,7 @@ public final class HttpConfig {
     this.loopback = loopback;
     this.anonymous = b.allowAnonymous != null ? b.allowAnonymous : b.tokens.isEmpty() && loopback;
     this.corsAllowedOrigins = List.copyOf(b.cors);
+    this.allowedHosts = List.copyOf(b.allowedHosts);
     this.queueSize = b.queueSize;
     this.heartbeat = b.heartbeat;
     this.stallTimeout = b.stallTimeout;
@@ -108,6 +111,14 @@ public final class HttpConfig {
 
   public List<String> corsAllowedOrigins() {
     return corsAllowedOrigins;
+  }
+
+  /**
+   * Host names the gateway answers besides localhost, IP addresses and its listen address ({@code
+   * *}: any); see {@link AllowedHosts}.
+   */
+  public List<String> allowedHosts() {
+    return allowedHosts;
   }
 
   /** Notifications one stream queues for a slow client before it drops and reports overflow. */
@@ -157,6 +168,7 @@ public final class HttpConfig {
     private int maxConnections = 1000;
     private Boolean allowAnonymous;
     private List<String> cors = List.of();
+    private List<String> allowedHosts = List.of();
     private int queueSize = 1024;
     private Duration heartbeat = Duration.ofSeconds(15);
     private Duration stallTimeout = Duration.ofSeconds(60);
@@ -193,6 +205,12 @@ public final class HttpConfig {
 
     public Builder corsAllowedOrigins(List<String> origins) {
       this.cors = List.copyOf(origins);
+      return this;
+    }
+
+    /** Host names requests may give besides localhost, IP addresses and the listen address. */
+    public Builder allowedHosts(List<String> hosts) {
+      this.allowedHosts = List.copyOf(hosts);
       return this;
     }
 
@@ -271,6 +289,7 @@ public final class HttpConfig {
                 Durations.format(heartbeat) + " is out of range: must be 100ms or more");
           }
         }
+        case "allowed_hosts" -> allowedHosts.forEach(AllowedHosts::checkEntry);
         case "stall_timeout" -> {
           if (stallTimeout.isNegative()) {
             throw new ConfigException("must not be negative");

@@ -44,6 +44,7 @@ final class HttpConfigFile {
         case "max_connections" -> b.maxConnections(integer(t, key, where));
         case "allow_anonymous" -> b.allowAnonymous(bool(t, key, where));
         case "cors_allowed_origins" -> b.corsAllowedOrigins(strings(t, key, where));
+        case "allowed_hosts" -> b.allowedHosts(strings(t, key, where));
         case "queue_size" -> b.queueSize(integer(t, key, where));
         case "heartbeat_interval" -> b.heartbeat(duration(t, key, where));
         case "stall_timeout" -> b.stallTimeout(duration(t, key, where));

@@ -90,6 +90,8 @@ public final class HttpGateway implements AutoCloseable {
 
   private void bind(HeliosDB db, HttpConfig config) throws InterruptedException {
     Access access = new Access(config);
+    AllowedHosts hosts =
+        new AllowedHosts(config.listen(), config.loopback(), config.allowedHosts());
     StaticFiles files = config.staticDir() == null ? null : new StaticFiles(config.staticDir());
     int maxBody = db.config().maxPayloadBytes();
     ServerBootstrap b =
@@ -111,7 +113,8 @@ public final class HttpGateway implements AutoCloseable {
                             "codec",
                             new HttpServerCodec(MAX_LINE_BYTES, config.maxHeaderBytes(), 8192))
                         .addLast("body", new PayloadAggregator(maxBody))
-                        .addLast("http", new HttpHandler(endpoints, access, files, admitted));
+                        .addLast(
+                            "http", new HttpHandler(endpoints, access, hosts, files, admitted));
                   }
                 });
     serverChannel = b.bind(config.listen(), config.port()).sync().channel();

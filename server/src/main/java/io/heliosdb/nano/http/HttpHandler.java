@@ -31,6 +31,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final Endpoints endpoints;
   private final Access access;
+  private final AllowedHosts hosts;
   private final StaticFiles files;
   private final boolean admitted;
   private SseStream stream;
@@ -41,9 +42,11 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /**
    * @param admitted false when the connection is beyond max_connections: every request gets 503
    */
-  HttpHandler(Endpoints endpoints, Access access, StaticFiles files, boolean admitted) {
+  HttpHandler(
+      Endpoints endpoints, Access access, AllowedHosts hosts, StaticFiles files, boolean admitted) {
     this.endpoints = endpoints;
     this.access = access;
+    this.hosts = hosts;
     this.files = files;
     this.admitted = admitted;
   }
@@ -66,6 +69,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             "too many connections: max_connections of [http] reached",
             "53300");
       }
+      hosts.check(req);
       QueryStringDecoder target = RequestTarget.of(req.uri());
       Routes.Route route = Routes.route(target.rawPath());
       if (req.method().equals(HttpMethod.OPTIONS)) {

@@ -48,6 +48,7 @@ class HttpConfigTest {
                     port = 8080
                     max_connections = 50
                     cors_allowed_origins = ["https://app.example"]
+                    allowed_hosts = ["app.example", "::1"]
                     queue_size = 64
                     heartbeat_interval = "5s"
                     stall_timeout = "2m"
@@ -67,6 +68,7 @@ class HttpConfigTest {
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.maxConnections()).isEqualTo(50);
     assertThat(c.corsAllowedOrigins()).containsExactly("https://app.example");
+    assertThat(c.allowedHosts()).containsExactly("app.example", "::1");
     assertThat(c.queueSize()).isEqualTo(64);
     assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.stallTimeout()).isEqualTo(Duration.ofMinutes(2));
@@ -109,6 +111,12 @@ class HttpConfigTest {
     Path list = write("[http]\ncors_allowed_origins = \"*\"\n");
     assertThatThrownBy(() -> HttpConfig.load(list))
         .hasMessageContaining(":2: http.cors_allowed_origins must be a list of strings");
+    Path hosts = write("[http]\n\nallowed_hosts = [\"https://app.example\"]\n");
+    assertThatThrownBy(() -> HttpConfig.load(hosts))
+        .hasMessageStartingWith(
+            hosts
+                + ":3: http.allowed_hosts = \"https://app.example\" is not a host name or"
+                + " address");
     Path pages = write("[http]\nstatic_dir = \"no-such-dir\"\n");
     assertThatThrownBy(() -> HttpConfig.load(pages))
         .hasMessage(

@@ -36,6 +36,7 @@ final class Endpoints implements AutoCloseable {
   private final Executor workers;
   private final HealthProbe health;
   private final MetricsExporter metrics;
+  private final ClientErrors clientErrors = new ClientErrors();
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicInteger websockets = new AtomicInteger();
 
@@ -46,6 +47,11 @@ final class Endpoints implements AutoCloseable {
     this.health = new HealthProbe(db);
     this.metrics =
         MetricsExporter.of(db.config().metrics(), wire, streams::get, websockets::get, conns);
+  }
+
+  /** Connections ended for a client's mistake, by reason. */
+  ClientErrors clientErrors() {
+    return clientErrors;
   }
 
   /** Event streams open now. */

@@ -2,7 +2,6 @@ package io.heliosdb.nano.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -13,7 +12,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -57,7 +55,11 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return; // the connection is an event stream now: nothing more is read from it
     }
     if (req.decoderResult().isFailure()) {
-      badRequest(ctx, req.decoderResult().cause());
+      Throwable cause = req.decoderResult().cause();
+      endpoints
+          .clientErrors()
+          .count(ClientErrors.Reason.MALFORMED_REQUEST, ctx.channel(), cause.toString());
+      badRequest(ctx, cause);
       return;
     }
     boolean keepAlive = admitted && HttpUtil.isKeepAlive(req); // a refused connection closes
@@ -206,8 +208,10 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // A client that drops mid-request is no news (PrematureChannelClosureException).
-    if (!(cause instanceof IOException || cause instanceof PrematureChannelClosureException)) {
+    ClientErrors.Reason reason = ClientErrors.of(cause);
+    if (reason != null) {
+      endpoints.clientErrors().count(reason, ctx.channel(), cause.toString());
+    } else {
       log.warn("closing an HTTP connection after an unexpected error", cause);
     }
     ctx.close();

@@ -13,14 +13,12 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +101,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
       ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
           .addListener(ChannelFutureListener.CLOSE);
     } else if (frame instanceof BinaryWebSocketFrame) {
+      endpoints
+          .clientErrors()
+          .count(ClientErrors.Reason.WEBSOCKET_PROTOCOL, channel, "a binary WebSocket frame");
       close(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "send JSON requests in text frames");
     }
     // a pong: heard from the client, nothing to answer
@@ -322,19 +323,25 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         .addListener(ChannelFutureListener.CLOSE);
   }
 
+  /**
+   * A client's mistake (a frame too long or against RFC 6455, a connection dropped mid-message) is
+   * counted and logged in one DEBUG line; anything else is the server's, with its stack trace.
+   */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ClientErrors.Reason reason = ClientErrors.of(cause);
+    if (reason == null) {
+      log.warn("closing a WebSocket after an unexpected error", cause);
+      ctx.close();
+      return;
+    }
+    endpoints.clientErrors().count(reason, channel, cause.toString());
     if (cause instanceof TooLongFrameException) {
       close(
           WebSocketCloseStatus.MESSAGE_TOO_BIG,
           "message longer than " + endpoints.maxWsMessageBytes() + " bytes");
-    } else if (cause instanceof CorruptedWebSocketFrameException) {
-      ctx.close(); // the decoder has sent the close frame with its reason
     } else {
-      if (!(cause instanceof IOException)) {
-        log.warn("closing a WebSocket after an unexpected error", cause);
-      }
-      ctx.close();
+      ctx.close(); // a corrupt frame: the decoder has sent the close frame with its reason
     }
   }
 

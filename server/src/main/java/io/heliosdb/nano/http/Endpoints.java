@@ -47,6 +47,9 @@ final class Endpoints implements AutoCloseable {
     this.health = new HealthProbe(db);
     this.metrics =
         MetricsExporter.of(db.config().metrics(), wire, streams::get, websockets::get, conns);
+    if (metrics != null) {
+      metrics.clientErrors(clientErrors);
+    }
   }
 
   /** Connections ended for a client's mistake, by reason. */

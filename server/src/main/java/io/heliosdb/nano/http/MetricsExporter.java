@@ -93,6 +93,21 @@ final class MetricsExporter {
     registry.register(new LatencyHistogram(m));
   }
 
+  /** Connections the gateway ended for a client's mistake, by reason. */
+  void clientErrors(ClientErrors errors) {
+    CounterWithCallback.builder()
+        .name("heliosdb_http_client_errors")
+        .help("HTTP connections ended for a client's mistake, by reason")
+        .labelNames("reason")
+        .callback(
+            cb -> {
+              for (ClientErrors.Reason r : ClientErrors.Reason.values()) {
+                cb.call(errors.count(r), r.label());
+              }
+            })
+        .register(registry);
+  }
+
   private void counter(String name, String help, LongSupplier value) {
     CounterWithCallback.builder()
         .name(name)

@@ -22,6 +22,14 @@ import java.util.Map;
 public final class HttpConfig {
   public static final int DEFAULT_PORT = 54321;
 
+  /**
+   * Of request_head_timeout and request_body_timeout: half the wire server's 60 s to authenticate.
+   * A head is at most a few KiB and a body shorter than max_payload_bytes (8000 bytes by default):
+   * a client that is sending at all sends either in well under a second, so 30 s leaves room for a
+   * congested link while a connection that sends nothing is gone twice as soon.
+   */
+  static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
   /** The keys of [http], in the order the documentation lists them. */
   public static final List<String> KEYS =
       List.of(
@@ -35,6 +43,8 @@ public final class HttpConfig {
           "queue_size",
           "heartbeat_interval",
           "stall_timeout",
+          "request_head_timeout",
+          "request_body_timeout",
           "max_header_bytes",
           "static_dir",
           "tokens");
@@ -53,6 +63,8 @@ public final class HttpConfig {
   private final int queueSize;
   private final Duration heartbeat;
   private final Duration stallTimeout;
+  private final Duration requestHeadTimeout;
+  private final Duration requestBodyTimeout;
   private final int maxHeaderBytes;
   private final Path staticDir;
   private final List<Token> tokens;
@@ -69,6 +81,8 @@ public final class HttpConfig {
     this.queueSize = b.queueSize;
     this.heartbeat = b.heartbeat;
     this.stallTimeout = b.stallTimeout;
+    this.requestHeadTimeout = b.requestHeadTimeout;
+    this.requestBodyTimeout = b.requestBodyTimeout;
     this.maxHeaderBytes = b.maxHeaderBytes;
     this.staticDir = b.staticDir;
     this.tokens = List.copyOf(b.tokens.values());
@@ -135,6 +149,19 @@ public final class HttpConfig {
     return stallTimeout;
   }
 
+  /**
+   * How long a client has to send a request's head: from connecting, or from the previous answer
+   * (then it is also how long an idle kept-alive connection stays open).
+   */
+  public Duration requestHeadTimeout() {
+    return requestHeadTimeout;
+  }
+
+  /** How long a client has to send a request's body once its head has arrived. */
+  public Duration requestBodyTimeout() {
+    return requestBodyTimeout;
+  }
+
   public int maxHeaderBytes() {
     return maxHeaderBytes;
   }
@@ -172,6 +199,8 @@ public final class HttpConfig {
     private int queueSize = 1024;
     private Duration heartbeat = Duration.ofSeconds(15);
     private Duration stallTimeout = Duration.ofSeconds(60);
+    private Duration requestHeadTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration requestBodyTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int maxHeaderBytes = 8192;
     private Path staticDir;
     private final Map<String, Token> tokens = new LinkedHashMap<>();
@@ -226,6 +255,16 @@ public final class HttpConfig {
 
     public Builder stallTimeout(Duration timeout) {
       this.stallTimeout = timeout;
+      return this;
+    }
+
+    public Builder requestHeadTimeout(Duration timeout) {
+      this.requestHeadTimeout = timeout;
+      return this;
+    }
+
+    public Builder requestBodyTimeout(Duration timeout) {
+      this.requestBodyTimeout = timeout;
       return this;
     }
 
@@ -295,6 +334,8 @@ public final class HttpConfig {
             throw new ConfigException("must not be negative");
           }
         }
+        case "request_head_timeout" -> requestTimeout(requestHeadTimeout);
+        case "request_body_timeout" -> requestTimeout(requestBodyTimeout);
         case "static_dir" -> {
           if (staticDir != null && !java.nio.file.Files.isDirectory(staticDir)) {
             throw new ConfigException("\"" + staticDir + "\" is not a directory");
@@ -303,6 +344,13 @@ public final class HttpConfig {
         default -> {
           // nothing to check
         }
+      }
+    }
+
+    private static void requestTimeout(Duration d) {
+      if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofSeconds(600)) > 0) {
+        throw new ConfigException(
+            Durations.format(d) + " is out of range: must be between 1s and 600s");
       }
     }
 

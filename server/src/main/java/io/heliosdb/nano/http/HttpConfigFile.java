@@ -48,6 +48,8 @@ final class HttpConfigFile {
         case "queue_size" -> b.queueSize(integer(t, key, where));
         case "heartbeat_interval" -> b.heartbeat(duration(t, key, where));
         case "stall_timeout" -> b.stallTimeout(duration(t, key, where));
+        case "request_head_timeout" -> b.requestHeadTimeout(duration(t, key, where));
+        case "request_body_timeout" -> b.requestBodyTimeout(duration(t, key, where));
         case "max_header_bytes" -> b.maxHeaderBytes(integer(t, key, where));
         case "static_dir" -> b.staticDir(besides(file, string(t, key, where)));
         case "tokens" -> tokens(b, t, name, where);

@@ -49,6 +49,7 @@ public final class HttpGateway implements AutoCloseable {
   private final EventLoopGroup loops;
   private final ExecutorService workers;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final WaitingConnections waiting = new WaitingConnections();
   private final Endpoints endpoints;
   private Channel serverChannel;
   private boolean closed;
@@ -106,12 +107,22 @@ public final class HttpGateway implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    boolean admitted = channels.size() < config.maxConnections();
+                    // At max_connections, the connection that waited longest for its request
+                    // makes room; only when none waits is this one refused (503).
+                    boolean admitted =
+                        channels.size() < config.maxConnections() || waiting.evictOldest();
                     channels.add(ch);
                     ch.pipeline()
                         .addLast(
                             "codec",
                             new HttpServerCodec(MAX_LINE_BYTES, config.maxHeaderBytes(), 8192))
+                        .addLast(
+                            "deadline",
+                            new RequestDeadline(
+                                config.requestHeadTimeout(),
+                                config.requestBodyTimeout(),
+                                waiting,
+                                endpoints.clientErrors()))
                         .addLast("body", new PayloadAggregator(maxBody))
                         .addLast(
                             "http", new HttpHandler(endpoints, access, hosts, files, admitted));
@@ -142,6 +153,11 @@ public final class HttpGateway implements AutoCloseable {
   /** HTTP connections open now. */
   int connectionCount() {
     return channels.size();
+  }
+
+  /** Connections waiting for a request now (none sent yet, or part of one). */
+  int waitingCount() {
+    return waiting.size();
   }
 
   /** Bytes written to connections and not yet taken by the socket (tests: memory stays bounded). */

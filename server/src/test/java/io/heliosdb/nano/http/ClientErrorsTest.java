@@ -119,6 +119,14 @@ class ClientErrorsTest {
       assertThat(c.send("NOT HTTP AT ALL\r\n\r\n").read().status()).isEqualTo(400);
     }
     assertCounted("malformed_request", 1);
+    try (RawHttp c = new RawHttp(server)) {
+      c.send(
+          "POST /channels/a HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n"
+              + "Expect: 100-continue\r\n\r\n");
+      assertThat(c.read().status()).as("the head was read").isEqualTo(100);
+      c.send("abc"); // and no more
+    }
+    assertCounted("closed_mid_message", 1);
     assertNothingLogged();
     assertThat(server.get("/health").statusCode()).isEqualTo(200);
   }

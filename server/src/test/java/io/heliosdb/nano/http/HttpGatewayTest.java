@@ -255,18 +255,18 @@ class HttpGatewayTest {
   }
 
   @Test
-  void beyondMaxConnectionsIs503AndMetricsOffIs404() throws Exception {
+  void beyondMaxConnectionsWithEveryConnectionBusyIs503AndMetricsOffIs404() throws Exception {
     try (TestServer small =
-            new TestServer(
-                HeliosConfig.builder().path(dir.resolve("small.db")).build(),
-                HttpConfig.builder().maxConnections(1));
-        Socket first = new Socket("127.0.0.1", small.http.port())) {
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> small.http.connectionCount() == 1);
-      HttpResponse<String> r = small.get("/health");
-      assertError(r, 503, "53300", "too many connections: max_connections of [http] reached");
-      first.close();
+        new TestServer(
+            HeliosConfig.builder().path(dir.resolve("small.db")).build(),
+            HttpConfig.builder().maxConnections(1))) {
+      try (SseClient busy = new SseClient(small, "/channels/c/events")) {
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> small.http.streamCount() == 1);
+        HttpResponse<String> r = small.get("/health");
+        assertError(r, 503, "53300", "too many connections: max_connections of [http] reached");
+      }
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> small.get("/health").statusCode() == 200);

@@ -3,8 +3,8 @@ package io.heliosdb.nano.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -27,7 +27,7 @@ final class RawHttp implements AutoCloseable {
   }
 
   final Socket socket;
-  private final InputStream in;
+  private final PushbackInputStream in;
   private final OutputStream out;
 
   /** Connects to the gateway of {@code server} from 127.0.0.1. */
@@ -41,7 +41,7 @@ final class RawHttp implements AutoCloseable {
     socket.bind(new InetSocketAddress(localAddress, 0));
     socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
     socket.setSoTimeout(60_000);
-    in = socket.getInputStream();
+    in = new PushbackInputStream(socket.getInputStream());
     out = socket.getOutputStream();
   }
 
@@ -106,6 +106,25 @@ final class RawHttp implements AutoCloseable {
       return false;
     } catch (IOException e) {
       return true; // reset
+    } finally {
+      socket.setSoTimeout(60_000);
+    }
+  }
+
+  /**
+   * Whether the server sent something or closed within {@code millis}; what it sent is left to
+   * read.
+   */
+  boolean answered(int millis) throws IOException {
+    socket.setSoTimeout(millis);
+    try {
+      int b = in.read();
+      if (b >= 0) {
+        in.unread(b);
+      }
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
     } finally {
       socket.setSoTimeout(60_000);
     }

@@ -4,6 +4,7 @@ import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.HeliosException;
 import io.heliosdb.nano.SubscribeOptions;
 import io.heliosdb.nano.Subscription;
+import io.heliosdb.nano.net.AuthThrottle;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -37,11 +38,19 @@ final class Endpoints implements AutoCloseable {
   private final HealthProbe health;
   private final MetricsExporter metrics;
   private final ClientErrors clientErrors = new ClientErrors();
+  private final AuthThrottle throttle;
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicInteger websockets = new AtomicInteger();
 
-  Endpoints(HeliosDB db, HttpConfig config, Executor workers, IntSupplier wire, IntSupplier conns) {
+  Endpoints(
+      HeliosDB db,
+      HttpConfig config,
+      Executor workers,
+      IntSupplier wire,
+      IntSupplier conns,
+      AuthThrottle throttle) {
     this.db = db;
+    this.throttle = throttle;
     this.config = config;
     this.workers = workers;
     this.health = new HealthProbe(db);
@@ -55,6 +64,11 @@ final class Endpoints implements AutoCloseable {
   /** Connections ended for a client's mistake, by reason. */
   ClientErrors clientErrors() {
     return clientErrors;
+  }
+
+  /** Failed authentications per client address, with the wire server. */
+  AuthThrottle throttle() {
+    return throttle;
   }
 
   /** Event streams open now. */

@@ -1,6 +1,7 @@
 package io.heliosdb.nano.http;
 
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.net.AuthThrottle;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -54,7 +55,8 @@ public final class HttpGateway implements AutoCloseable {
   private Channel serverChannel;
   private boolean closed;
 
-  private HttpGateway(HeliosDB db, HttpConfig config, IntSupplier wireSessions) {
+  private HttpGateway(
+      HeliosDB db, HttpConfig config, IntSupplier wireSessions, AuthThrottle throttle) {
     this.loops =
         new MultiThreadIoEventLoopGroup(
             Runtime.getRuntime().availableProcessors(),
@@ -68,7 +70,7 @@ public final class HttpGateway implements AutoCloseable {
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
             new DefaultThreadFactory("heliosdb-http-worker", true));
-    this.endpoints = new Endpoints(db, config, workers, wireSessions, channels::size);
+    this.endpoints = new Endpoints(db, config, workers, wireSessions, channels::size, throttle);
   }
 
   /**
@@ -78,7 +80,17 @@ public final class HttpGateway implements AutoCloseable {
    */
   public static HttpGateway start(HeliosDB db, HttpConfig config, IntSupplier wireSessions)
       throws InterruptedException {
-    HttpGateway gateway = new HttpGateway(db, config, wireSessions);
+    return start(db, config, wireSessions, new AuthThrottle());
+  }
+
+  /**
+   * As {@link #start(HeliosDB, HttpConfig, IntSupplier)}, with wrong bearer tokens counted and
+   * answered late by {@code throttle}, shared with the wire server (its counts go to /metrics).
+   */
+  public static HttpGateway start(
+      HeliosDB db, HttpConfig config, IntSupplier wireSessions, AuthThrottle throttle)
+      throws InterruptedException {
+    HttpGateway gateway = new HttpGateway(db, config, wireSessions, throttle);
     try {
       gateway.bind(db, config);
       return gateway;

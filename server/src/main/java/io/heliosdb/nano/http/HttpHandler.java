@@ -12,8 +12,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +90,33 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       dispatch(ctx, req, target, route, origin, keepAlive);
     } catch (HttpError e) {
+      refuse(ctx, e, keepAlive, origin);
+    }
+  }
+
+  /**
+   * Answers {@code e}; a wrong token after the client address's throttle delay, scheduled on the
+   * event loop (never waited for on it) while the connection reads no further request.
+   */
+  private void refuse(ChannelHandlerContext ctx, HttpError e, boolean keepAlive, String origin) {
+    Duration wait =
+        Access.rejectsToken(e)
+            ? endpoints.throttle().failed(ctx.channel().remoteAddress())
+            : Duration.ZERO;
+    if (wait.isZero()) {
       respond(ctx, Responses.error(e), keepAlive, origin);
+      return;
+    }
+    answering = true;
+    ctx.channel().config().setAutoRead(false);
+    try {
+      ctx.executor()
+          .schedule(
+              () -> respond(ctx, Responses.error(e), keepAlive, origin),
+              wait.toMillis(),
+              TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      ctx.close(); // the gateway is shutting down
     }
   }
 

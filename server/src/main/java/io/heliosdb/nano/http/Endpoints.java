@@ -58,6 +58,7 @@ final class Endpoints implements AutoCloseable {
         MetricsExporter.of(db.config().metrics(), wire, streams::get, websockets::get, conns);
     if (metrics != null) {
       metrics.clientErrors(clientErrors);
+      metrics.authentication(throttle);
     }
   }
 

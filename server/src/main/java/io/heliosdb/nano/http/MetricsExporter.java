@@ -3,6 +3,7 @@ package io.heliosdb.nano.http;
 import io.heliosdb.nano.metrics.DefaultMetrics;
 import io.heliosdb.nano.metrics.MetricsTracker;
 import io.heliosdb.nano.metrics.MetricsTracker.DropReason;
+import io.heliosdb.nano.net.AuthThrottle;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -106,6 +107,18 @@ final class MetricsExporter {
               }
             })
         .register(registry);
+  }
+
+  /** Failed authentications on either port, and those answered late by the throttle. */
+  void authentication(AuthThrottle throttle) {
+    counter(
+        "heliosdb_auth_failures",
+        "Failed authentications (wrong passwords on the wire port, wrong tokens on HTTP)",
+        throttle::failures);
+    counter(
+        "heliosdb_auth_throttled",
+        "Failed authentications answered after a delay (repeated failures from one address)",
+        throttle::throttled);
   }
 
   private void counter(String name, String help, LongSupplier value) {

@@ -4,6 +4,7 @@ import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.http.HttpConfig;
 import io.heliosdb.nano.http.HttpGateway;
+import io.heliosdb.nano.net.AuthThrottle;
 import io.heliosdb.nano.wire.PgFrameDecoder;
 import io.heliosdb.nano.wire.ServerConfig;
 import io.heliosdb.nano.wire.WireServer;
@@ -134,8 +135,10 @@ final class ServeCommand implements Callable<Integer> {
     }
     String name = db.config().inMemory() ? "an in-memory database" : db.config().path().toString();
     WireServer wire;
+    AuthThrottle throttle = new AuthThrottle(); // failures on either port count for both
     try {
-      wire = WireServer.start(db, server.options(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES));
+      wire =
+          WireServer.start(db, server.options(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES), throttle);
     } catch (Exception e) {
       // Netty throws a bind failure (java.net.BindException) without declaring it.
       err.println(
@@ -153,7 +156,7 @@ final class ServeCommand implements Callable<Integer> {
     HttpGateway gateway = null;
     if (http.enabled()) {
       try {
-        gateway = HttpGateway.start(db, http, wire::sessionCount);
+        gateway = HttpGateway.start(db, http, wire::sessionCount, throttle);
       } catch (Exception e) {
         wire.close();
         err.println(

@@ -23,10 +23,8 @@ public final class HttpConfig {
   public static final int DEFAULT_PORT = 54321;
 
   /**
-   * Of request_head_timeout and request_body_timeout: half the wire server's 60 s to authenticate.
-   * A head is at most a few KiB and a body shorter than max_payload_bytes (8000 bytes by default):
-   * a client that is sending at all sends either in well under a second, so 30 s leaves room for a
-   * congested link while a connection that sends nothing is gone twice as soon.
+   * Half the wire's 60 s to authenticate: a head of a few KiB or a body under max_payload_bytes
+   * takes a client that sends at all well under a second (docs/http.md says why).
    */
   static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -127,10 +125,7 @@ public final class HttpConfig {
     return corsAllowedOrigins;
   }
 
-  /**
-   * Host names the gateway answers besides localhost, IP addresses and its listen address ({@code
-   * *}: any); see {@link AllowedHosts}.
-   */
+  /** Host names answered besides localhost, addresses and listen; see {@link AllowedHosts}. */
   public List<String> allowedHosts() {
     return allowedHosts;
   }
@@ -149,10 +144,7 @@ public final class HttpConfig {
     return stallTimeout;
   }
 
-  /**
-   * How long a client has to send a request's head: from connecting, or from the previous answer
-   * (then it is also how long an idle kept-alive connection stays open).
-   */
+  /** For a request's head, from connecting or from the previous answer (kept-alive idle). */
   public Duration requestHeadTimeout() {
     return requestHeadTimeout;
   }

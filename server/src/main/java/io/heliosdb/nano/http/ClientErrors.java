@@ -26,7 +26,7 @@ final class ClientErrors {
 
   /** Why a connection ended; the label of the metric is the name in lower case. */
   enum Reason {
-    /** A request Netty's codec could not read (400, 414, 431). */
+    /** A request Netty's codec could not read or take (400, 414, 431; 129 pipelined at once). */
     MALFORMED_REQUEST,
     /** A request head or body not complete in time (408), or no request at all. */
     REQUEST_TIMEOUT,
@@ -62,7 +62,9 @@ final class ClientErrors {
     if (cause instanceof DecoderException
         && !(cause instanceof CorruptedWebSocketFrameException)
         && cause.getCause() != null) {
-      return of(cause.getCause()); // a decoder's wrapping of what it met
+      Reason r = of(cause.getCause()); // a decoder's wrapping of what it met in the client's bytes
+      boolean refused = cause.getCause() instanceof IllegalStateException; // 129 pipelined
+      return r != null || !refused ? r : Reason.MALFORMED_REQUEST;
     }
     if (cause instanceof PrematureChannelClosureException) {
       return Reason.CLOSED_MID_MESSAGE;

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,10 +36,18 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final AllowedHosts hosts;
   private final StaticFiles files;
   private final boolean admitted;
+  // event loop only
   private SseStream stream;
 
-  /** A request is being answered on a worker: read no further one until it is. */
-  private volatile boolean answering;
+  /** A request is being answered (on a worker, or later): read no further one until it is. */
+  private boolean answering;
+
+  /**
+   * Requests that arrived in the same read as one still being answered (pipelined): they wait, in
+   * order, so that answers keep the order of requests (RFC 9112, 9.3.2) and one client does not run
+   * many requests at once. Netty's codec refuses more than 128.
+   */
+  private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
 
   /**
    * @param admitted false when the connection is beyond max_connections: every request gets 503
@@ -57,6 +66,14 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (stream != null) {
       return; // the connection is an event stream now: nothing more is read from it
     }
+    if (answering) {
+      pipelined.add(req.retain());
+      return;
+    }
+    handle(ctx, req);
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (req.decoderResult().isFailure()) {
       Throwable cause = req.decoderResult().cause();
       endpoints
@@ -174,6 +191,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
               stream.start(origin, endpoints.heartbeatMillis());
               // Read on, to see the client close the connection (what it sends is ignored).
               answering = false;
+              releasePipelined();
               ctx.channel().config().setAutoRead(true);
             },
             e -> respond(ctx, Responses.error(e), keepAlive, origin));
@@ -203,8 +221,51 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
     }
     Responses.send(ctx.channel(), r, keepAlive);
+    if (ctx.executor().inEventLoop()) {
+      answered(ctx);
+    } else {
+      try {
+        ctx.executor().execute(() -> answered(ctx));
+      } catch (RejectedExecutionException closing) {
+        // the gateway is shutting down: so is the connection
+      }
+    }
+  }
+
+  /** On the event loop: the next pipelined request, or reading on, once the client reads. */
+  private void answered(ChannelHandlerContext ctx) {
     answering = false;
-    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    if (!ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(false); // until channelWritabilityChanged
+      return;
+    }
+    FullHttpRequest next = pipelined.poll();
+    if (next == null) {
+      ctx.channel().config().setAutoRead(true);
+      return;
+    }
+    try {
+      handle(ctx, next);
+    } finally {
+      next.release();
+    }
+  }
+
+  private void releasePipelined() {
+    for (FullHttpRequest r = pipelined.poll(); r != null; r = pipelined.poll()) {
+      r.release();
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releasePipelined();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releasePipelined();
+    ctx.fireChannelInactive();
   }
 
   /** A request Netty's codec could not read: 431 for headers, 414 for the line, else 400. */
@@ -230,7 +291,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (stream != null) {
       stream.writabilityChanged();
     } else if (!answering && ctx.channel().isWritable()) {
-      ctx.channel().config().setAutoRead(true);
+      answered(ctx);
     }
     ctx.fireChannelWritabilityChanged();
   }

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,12 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
   private ScheduledFuture<?> pinger;
   private long lastHeard = System.nanoTime();
   private boolean busy;
+
+  /**
+   * Requests that arrived in the same read as one still at work: they wait their turn, so that
+   * requests run one at a time and answers keep their order.
+   */
+  private final ArrayDeque<TextWebSocketFrame> waitingRequests = new ArrayDeque<>();
 
   WsSession(Channel channel, Endpoints endpoints, Access.Principal who) {
     this.channel = channel;
@@ -93,7 +100,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
     lastHeard = System.nanoTime();
-    if (frame instanceof TextWebSocketFrame text) {
+    if (frame instanceof TextWebSocketFrame text && (busy || !waitingRequests.isEmpty())) {
+      waitingRequests.add(text.retain());
+    } else if (frame instanceof TextWebSocketFrame text) {
       request(text.text());
     } else if (frame instanceof PingWebSocketFrame) {
       ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
@@ -115,7 +124,22 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
    * sends requests without reading the answers stops being read, instead of filling memory.
    */
   private void readOn() {
-    channel.config().setAutoRead(!busy && channel.isWritable());
+    channel.config().setAutoRead(!busy && channel.isWritable() && waitingRequests.isEmpty());
+  }
+
+  /** The requests that waited, in order, until one is at work again or the client stops reading. */
+  private void nextRequests() {
+    while (!busy && channel.isActive() && channel.isWritable()) {
+      TextWebSocketFrame next = waitingRequests.poll();
+      if (next == null) {
+        return;
+      }
+      try {
+        request(next.text());
+      } finally {
+        next.release();
+      }
+    }
   }
 
   private void request(String text) {
@@ -257,6 +281,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
           } else if (result instanceof Subscription s) {
             s.close();
           }
+          nextRequests();
           readOn();
         });
   }
@@ -301,6 +326,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
       live.pump.writabilityChanged();
     }
     resuming.forEach(f -> f.pump.writabilityChanged());
+    nextRequests();
     readOn();
     ctx.fireChannelWritabilityChanged();
   }
@@ -354,5 +380,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
     resuming.forEach(f -> f.pump.close());
     resuming.clear();
+    waitingRequests.forEach(TextWebSocketFrame::release);
+    waitingRequests.clear();
   }
 }

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.Subscription;
 import io.heliosdb.nano.config.HeliosConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,6 +73,31 @@ class PipeliningTest {
       c.send(all.toString());
       for (int i = 0; i < 50; i++) {
         assertThat(c.read().status()).isEqualTo(204);
+        assertThat(sub.poll(Duration.ofSeconds(30)).payload()).isEqualTo(Integer.toString(i));
+      }
+    }
+  }
+
+  @Test
+  void webSocketRequestsSentTogetherRunOneAtATimeInOrder() throws Exception {
+    try (Subscription sub = server.db.pubsub().subscribe("c");
+        Socket s = new Socket("127.0.0.1", server.http.port())) {
+      s.setSoTimeout(30_000);
+      OutputStream out = s.getOutputStream();
+      out.write(RawWebSocket.UPGRADE);
+      out.flush();
+      RawWebSocket.readUntil(s.getInputStream(), "\r\n\r\n");
+      ByteArrayOutputStream requests = new ByteArrayOutputStream();
+      for (int i = 0; i < 30; i++) {
+        requests.write(
+            RawWebSocket.maskedText(
+                "{\"op\":\"notify\",\"channel\":\"c\",\"payload\":" + i + ",\"ref\":" + i + "}"));
+      }
+      out.write(requests.toByteArray());
+      out.flush();
+      for (int i = 0; i < 30; i++) {
+        assertThat(RawWebSocket.readUntil(s.getInputStream(), "}"))
+            .endsWith("\"op\":\"notified\",\"channel\":\"c\",\"ref\":" + i + "}");
         assertThat(sub.poll(Duration.ofSeconds(30)).payload()).isEqualTo(Integer.toString(i));
       }
     }

@@ -10,20 +10,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random interleavings of transactions, savepoints, failing statements and rollbacks on three
  * connections deliver exactly the notifications of committed work, in commit order, identical ones
  * of one transaction once. A model of PostgreSQL's rules gives the expected sequence.
+ *
+ * <p>A seeded generator replaced jqwik (issue 17): each case draws its script from {@code new
+ * SplittableRandom(seed)}, with jqwik's sizes and choices. CI runs seeds 1 to 300; a failure names
+ * its seed and prints the script. Replay one seed with {@code -Dheliosdb.properties.seed=17}; run
+ * longer with {@code -Dheliosdb.properties.cases=10000} (seeds 1 to 10000).
  */
 class TransactionPropertiesTest {
+  private static final int CASES = 300;
+  private static final int MAX_ACTIONS = 60;
+  private static final int USUAL_ACTIONS = 17;
+
   enum Op {
     BEGIN,
     NOTIFY,
@@ -37,15 +44,43 @@ class TransactionPropertiesTest {
     ROLLBACK
   }
 
-  record Action(int conn, Op op, int payload) {}
+  record Action(int conn, Op op, int payload) {
+    @Override
+    public String toString() {
+      return "c" + conn + " " + op + " " + payload;
+    }
+  }
 
-  @Provide
-  Arbitrary<Action> actions() {
-    return Combinators.combine(
-            Arbitraries.integers().between(0, 2),
-            Arbitraries.of(Op.class),
-            Arbitraries.integers().between(0, 3))
-        .as(Action::new);
+  /** Seeds 1 to {@code heliosdb.properties.cases}, or only {@code heliosdb.properties.seed}. */
+  static LongStream seeds() {
+    String replay = System.getProperty("heliosdb.properties.seed");
+    if (replay != null) {
+      return LongStream.of(Long.parseLong(replay.trim()));
+    }
+    return LongStream.rangeClosed(1, Integer.getInteger("heliosdb.properties.cases", CASES));
+  }
+
+  /**
+   * The script jqwik drew for {@code @Size(max = 60) List<Action>} at 300 tries: a length up to 17
+   * (the square root of the tries) mostly, above it 12% of the time, 60 2% of the time; each action
+   * a uniform connection, operation and payload.
+   */
+  static List<Action> script(long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int size;
+    if (random.nextDouble() <= 0.02) {
+      size = MAX_ACTIONS;
+    } else if (random.nextDouble() <= 0.12) {
+      size = random.nextInt(USUAL_ACTIONS + 1, MAX_ACTIONS + 1);
+    } else {
+      size = random.nextInt(USUAL_ACTIONS + 1);
+    }
+    Op[] ops = Op.values();
+    List<Action> script = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      script.add(new Action(random.nextInt(3), ops[random.nextInt(ops.length)], random.nextInt(4)));
+    }
+    return script;
   }
 
   /** One connection's transaction as PostgreSQL would see it. */
@@ -66,9 +101,29 @@ class TransactionPropertiesTest {
     }
   }
 
-  @Property(tries = 300)
-  void onlyCommittedWorkIsDeliveredInCommitOrder(
-      @ForAll @Size(max = 60) List<@net.jqwik.api.From("actions") Action> script) throws Exception {
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void onlyCommittedWorkIsDeliveredInCommitOrder(long seed) {
+    List<Action> script = script(seed);
+    try {
+      run(script);
+    } catch (Exception | AssertionError e) {
+      throw new AssertionError(
+          "seed "
+              + seed
+              + " failed (replay with -Dheliosdb.properties.seed="
+              + seed
+              + "): "
+              + e.getMessage()
+              + "\nscript of "
+              + script.size()
+              + " actions:\n"
+              + script.stream().map(a -> "  " + a).collect(Collectors.joining("\n")),
+          e);
+    }
+  }
+
+  private static void run(List<Action> script) throws Exception {
     try (HeliosDB db = HeliosDB.inMemory();
         Subscription sub = db.pubsub().subscribe("prop")) {
       db.execute("CREATE TABLE rows(k INTEGER PRIMARY KEY, p TEXT)");

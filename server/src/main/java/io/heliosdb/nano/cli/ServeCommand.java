@@ -5,6 +5,7 @@ import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.http.HttpConfig;
 import io.heliosdb.nano.http.HttpGateway;
 import io.heliosdb.nano.net.AuthThrottle;
+import io.heliosdb.nano.wire.MemoryBudget;
 import io.heliosdb.nano.wire.PgFrameDecoder;
 import io.heliosdb.nano.wire.ServerConfig;
 import io.heliosdb.nano.wire.WireServer;
@@ -110,6 +111,18 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--no-http", description = "Serve no HTTP (as [http] enabled = false).")
   boolean noHttp;
 
+  @Option(
+      names = "--memory-limit-mb",
+      paramLabel = "N",
+      description =
+          "The server's whole memory budget in MiB, split into heap, direct memory and sessions"
+              + " (default: [server] memory_limit_mb, else [database] memory_limit_mb + 128).")
+  Integer memoryLimitMb;
+
+  /** For the launcher: print the JVM options of the memory budget and exit. */
+  @Option(names = "--print-jvm-options", hidden = true)
+  boolean printJvmOptions;
+
   @ParentCommand Main main;
   @Spec CommandSpec spec;
 
@@ -119,12 +132,18 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ServerConfig server;
     HttpConfig http;
+    MemoryBudget budget;
     try {
       server = serverConfig();
       http = httpConfig();
+      budget = MemoryBudget.of(server.memoryLimitMb(), database.resolve().memoryLimitMb());
     } catch (ConfigException e) {
       err.println("heliosdb: " + e.getMessage());
       return Main.EXIT_USAGE;
+    }
+    if (printJvmOptions) {
+      out.println(String.join(" ", budget.jvmOptions()));
+      return 0;
     }
     for (String warning : server.warnings()) {
       err.println("heliosdb: " + warning);
@@ -138,7 +157,8 @@ final class ServeCommand implements Callable<Integer> {
     AuthThrottle throttle = new AuthThrottle(); // failures on either port count for both
     try {
       wire =
-          WireServer.start(db, server.options(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES), throttle);
+          WireServer.start(
+              db, server.options(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES).with(budget), throttle);
     } catch (Exception e) {
       // Netty throws a bind failure (java.net.BindException) without declaring it.
       err.println(
@@ -168,6 +188,10 @@ final class ServeCommand implements Callable<Integer> {
                 + Main.oneLine(e));
         return Main.EXIT_USAGE;
       }
+    }
+    if (gateway != null) {
+      WireServer w = wire;
+      gateway.exportMemory(() -> w.bufferedBytes().total(), () -> w.bufferedBytes().max());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
@@ -199,7 +223,13 @@ final class ServeCommand implements Callable<Integer> {
                 + http.describe()
                 + ")");
       }
+      JvmMemory jvm = JvmMemory.current();
+      out.println(jvm.startLine(budget, wire.sessionLimit()));
       out.flush();
+      String warning = jvm.warning(budget);
+      if (warning != null) {
+        err.println("heliosdb: " + warning);
+      }
       main.stopRequest.join();
     } finally {
       if (gateway != null) {
@@ -229,6 +259,9 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (maxConnections != null) {
       b.maxConnections(maxConnections);
+    }
+    if (memoryLimitMb != null) {
+      b.memoryLimitMb(memoryLimitMb);
     }
     if (auth != null) {
       b.auth(auth);

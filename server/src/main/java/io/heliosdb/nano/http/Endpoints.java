@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -70,6 +71,13 @@ final class Endpoints implements AutoCloseable {
   /** Failed authentications per client address, with the wire server. */
   AuthThrottle throttle() {
     return throttle;
+  }
+
+  /** Adds the memory gauges to /metrics ({@link MetricsExporter#exportMemory}); when it is on. */
+  void exportMemory(LongSupplier wireBufferedBytes, LongSupplier wireSessionBufferedBytesMax) {
+    if (metrics != null) {
+      metrics.exportMemory(wireBufferedBytes, wireSessionBufferedBytesMax);
+    }
   }
 
   /** Event streams open now. */

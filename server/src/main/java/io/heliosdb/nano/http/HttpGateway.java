@@ -26,6 +26,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The HTTP gateway of {@code heliosdb serve}: Server-Sent Events streams of channels, publishing,
@@ -99,6 +100,17 @@ public final class HttpGateway implements AutoCloseable {
       gateway.close();
       throw e;
     }
+  }
+
+  /**
+   * Adds the JVM's memory and the wire server's buffered bytes to /metrics (when metrics are on).
+   *
+   * @param wireBufferedBytes bytes all wire sessions hold in their receive and send buffers
+   * @param wireSessionBufferedBytesMax the most that one session holds
+   */
+  public void exportMemory(
+      LongSupplier wireBufferedBytes, LongSupplier wireSessionBufferedBytesMax) {
+    endpoints.exportMemory(wireBufferedBytes, wireSessionBufferedBytesMax);
   }
 
   private void bind(HeliosDB db, HttpConfig config) throws InterruptedException {

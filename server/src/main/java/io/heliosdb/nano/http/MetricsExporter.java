@@ -7,6 +7,9 @@ import io.heliosdb.nano.net.AuthThrottle;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
@@ -119,6 +122,26 @@ final class MetricsExporter {
         "heliosdb_auth_throttled",
         "Failed authentications answered after a delay (repeated failures from one address)",
         throttle::throttled);
+  }
+
+  /**
+   * The server's memory: the JVM's heap and direct memory and the process's resident memory (the
+   * library's JVM instrumentation: jvm_memory_used_bytes, jvm_memory_max_bytes,
+   * jvm_buffer_pool_used_bytes, process_resident_memory_bytes, ...), and the bytes the wire
+   * server's connections hold in their buffers (all together, and the largest of one session).
+   */
+  void exportMemory(LongSupplier wireBufferedBytes, LongSupplier wireSessionBufferedBytesMax) {
+    JvmMemoryMetrics.builder().register(registry);
+    JvmBufferPoolMetrics.builder().register(registry);
+    ProcessMetrics.builder().register(registry);
+    gauge(
+        "heliosdb_wire_buffered_bytes",
+        "Bytes held for wire sessions: received and not yet decoded, written and not yet sent",
+        wireBufferedBytes);
+    gauge(
+        "heliosdb_wire_session_buffered_bytes_max",
+        "The most bytes one wire session holds in those buffers",
+        wireSessionBufferedBytesMax);
   }
 
   private void counter(String name, String help, LongSupplier value) {

@@ -3,6 +3,7 @@ package io.heliosdb.nano.wire;
 import io.heliosdb.nano.Notification;
 import io.heliosdb.nano.error.SqlState;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import java.util.List;
@@ -40,6 +41,13 @@ final class ChannelOutput implements ExtendedSink {
       buffer = null;
     }
     channel.flush();
+  }
+
+  /** Writes what is buffered, then closes the connection once it is on its way. */
+  void flushAndClose() {
+    ByteBuf b = buffer == null ? Unpooled.EMPTY_BUFFER : buffer;
+    buffer = null;
+    channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
   }
 
   /** Sends a FATAL error and closes the connection. */

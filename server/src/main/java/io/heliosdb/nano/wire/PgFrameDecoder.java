@@ -19,7 +19,9 @@ import java.util.Map;
  *             CancelRequest: int32 pid, int32 secret -> DISCARD (the connection is only for that)
  *             StartupMessage 3.x: (cstring key, cstring value)*, \0 -> MESSAGES
  * MESSAGES  byte type, int32 length (itself included), body of length - 4 bytes; the body is
- *           capped at 10,000 bytes until {@link #authenticated()}, then at the configured maximum;
+ *           capped at 10,000 bytes until {@link #authenticated()}, then at the configured maximum,
+ *           and buffered only as its bytes arrive; inside a body every declared count and length
+ *           is checked against the bytes present before it sizes an array ({@link MessageBody});
  *           'p' (SASLInitialResponse, SASLResponse, PasswordMessage) is handed on raw
  * DISCARD   every byte is dropped: after a protocol violation or a CancelRequest
  * </pre>
@@ -45,15 +47,64 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
   }
 
   private final int maxMessageBytes;
+  private final MessageMemory memory;
   private State state = State.STARTUP;
   private boolean authenticated;
 
+  /** Taken from {@link #memory} for the message being received; 0 for a small one. */
+  private long reservedBytes;
+
+  /** What the cumulation buffer holds after the last read, for the metrics (any thread). */
+  private volatile int bufferedBytes;
+
   public PgFrameDecoder(int maxMessageBytes) {
+    this(maxMessageBytes, MessageMemory.UNBOUNDED);
+  }
+
+  /** Messages larger than a socket read reserve their length in {@code memory}, or get 53200. */
+  PgFrameDecoder(int maxMessageBytes, MessageMemory memory) {
     if (maxMessageBytes < MAX_UNAUTHENTICATED_MESSAGE_BYTES) {
       throw new IllegalArgumentException(
           "maxMessageBytes must be at least " + MAX_UNAUTHENTICATED_MESSAGE_BYTES);
     }
     this.maxMessageBytes = maxMessageBytes;
+    this.memory = memory;
+  }
+
+  /** Bytes received and not yet decoded: part of a message, or messages not yet read. */
+  int bufferedBytes() {
+    return bufferedBytes;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    super.channelRead(ctx, msg);
+    bufferedBytes = actualReadableBytes();
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    releaseMemory();
+    bufferedBytes = 0;
+  }
+
+  /** Reserves a large message's length once, before its body is buffered; false: no room. */
+  private boolean reserveMemory(int bodyBytes) {
+    if (bodyBytes <= MessageMemory.RESERVE_ABOVE || reservedBytes > 0) {
+      return true;
+    }
+    if (!memory.tryReserve(bodyBytes)) {
+      return false;
+    }
+    reservedBytes = bodyBytes;
+    return true;
+  }
+
+  private void releaseMemory() {
+    if (reservedBytes > 0) {
+      memory.release(reservedBytes);
+      reservedBytes = 0;
+    }
   }
 
   /**
@@ -182,21 +233,28 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
           "message too long: " + (length - 4) + " bytes, the limit is " + limit);
       return;
     }
+    if (!reserveMemory(length - 4)) {
+      violation(
+          in,
+          out,
+          SqlState.OUT_OF_MEMORY,
+          "out of memory: a message of "
+              + (length - 4)
+              + " bytes does not fit in what the memory budget leaves for messages being received"
+              + " ("
+              + memory.reserved()
+              + " of "
+              + memory.capacity()
+              + " bytes taken; memory_limit_mb)");
+      return;
+    }
     if (in.readableBytes() < 1 + length) {
       return;
     }
     in.skipBytes(5);
     ByteBuf body = in.readSlice(length - 4);
+    releaseMemory();
     switch (type) {
-      case MessageTypes.QUERY -> {
-        String sql = cstring(body);
-        if (sql == null || body.isReadable()) {
-          violation(in, out, SqlState.PROTOCOL_VIOLATION, "invalid message format");
-          return;
-        }
-        out.add(new FrontendMessage.Query(sql));
-      }
-      case MessageTypes.SYNC -> out.add(new FrontendMessage.Sync());
       case MessageTypes.PASSWORD_MESSAGE -> {
         byte[] bytes = new byte[body.readableBytes()];
         body.readBytes(bytes);
@@ -207,82 +265,89 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
       case MessageTypes.COPY_DATA, MessageTypes.COPY_DONE, MessageTypes.COPY_FAIL -> {
         // Outside COPY these are ignored: a COPY failed and the client is still sending data.
       }
-      case MessageTypes.PARSE,
+      case MessageTypes.QUERY,
+          MessageTypes.SYNC,
+          MessageTypes.PARSE,
           MessageTypes.BIND,
           MessageTypes.DESCRIBE,
           MessageTypes.EXECUTE,
           MessageTypes.CLOSE,
           MessageTypes.FLUSH -> {
-        FrontendMessage m = extended(type, body);
-        if (m == null || body.isReadable()) {
-          violation(in, out, SqlState.PROTOCOL_VIOLATION, "invalid message format");
-          return;
+        try {
+          MessageBody reader = new MessageBody(body);
+          FrontendMessage m = read(type, reader);
+          reader.end();
+          out.add(m);
+        } catch (MessageBody.Malformed e) {
+          violation(in, out, SqlState.PROTOCOL_VIOLATION, e.getMessage());
         }
-        out.add(m);
       }
       default -> out.add(new FrontendMessage.Unknown(type));
     }
   }
 
-  /** An extended-protocol message from its body; null when the body is malformed. */
-  private static FrontendMessage extended(byte type, ByteBuf body) {
-    try {
-      switch (type) {
-        case MessageTypes.PARSE -> {
-          String name = cstring(body);
-          String sql = cstring(body);
-          int[] types = new int[body.readUnsignedShort()];
-          for (int i = 0; i < types.length; i++) {
-            types[i] = body.readInt();
-          }
-          return name == null || sql == null ? null : new FrontendMessage.Parse(name, sql, types);
-        }
-        case MessageTypes.BIND -> {
-          String portal = cstring(body);
-          String statement = cstring(body);
-          short[] formats = shorts(body);
-          byte[][] values = new byte[body.readUnsignedShort()][];
-          for (int i = 0; i < values.length; i++) {
-            int length = body.readInt();
-            if (length >= 0) {
-              values[i] = new byte[length];
-              body.readBytes(values[i]);
-            }
-          }
-          short[] resultFormats = shorts(body);
-          return portal == null || statement == null
-              ? null
-              : new FrontendMessage.Bind(portal, statement, formats, values, resultFormats);
-        }
-        case MessageTypes.DESCRIBE, MessageTypes.CLOSE -> {
-          byte kind = body.readByte();
-          String name = cstring(body);
-          if (name == null
-              || (kind != MessageTypes.KIND_STATEMENT && kind != MessageTypes.KIND_PORTAL)) {
-            return null;
-          }
-          return type == MessageTypes.DESCRIBE
-              ? new FrontendMessage.Describe(kind, name)
-              : new FrontendMessage.Close(kind, name);
-        }
-        case MessageTypes.EXECUTE -> {
-          String portal = cstring(body);
-          int maxRows = body.readInt();
-          return portal == null ? null : new FrontendMessage.Execute(portal, maxRows);
-        }
-        default -> {
-          return new FrontendMessage.Flush();
-        }
+  /**
+   * A query or extended-protocol message from its body, each declared count and length checked
+   * against the bytes present before it sizes anything.
+   */
+  private static FrontendMessage read(byte type, MessageBody body) throws MessageBody.Malformed {
+    switch (type) {
+      case MessageTypes.QUERY -> {
+        return new FrontendMessage.Query(body.cstring());
       }
-    } catch (IndexOutOfBoundsException e) {
-      return null;
+      case MessageTypes.SYNC -> {
+        return new FrontendMessage.Sync();
+      }
+      case MessageTypes.FLUSH -> {
+        return new FrontendMessage.Flush();
+      }
+      case MessageTypes.PARSE -> {
+        String name = body.cstring();
+        String sql = body.cstring();
+        int[] types = new int[body.count(4)];
+        for (int i = 0; i < types.length; i++) {
+          types[i] = body.int32();
+        }
+        return new FrontendMessage.Parse(name, sql, types);
+      }
+      case MessageTypes.BIND -> {
+        String portal = body.cstring();
+        String statement = body.cstring();
+        short[] formats = shorts(body);
+        byte[][] values = new byte[body.count(4)][];
+        for (int i = 0; i < values.length; i++) {
+          int length = body.int32();
+          values[i] = length == -1 ? null : body.bytes(length);
+        }
+        short[] resultFormats = shorts(body);
+        return new FrontendMessage.Bind(portal, statement, formats, values, resultFormats);
+      }
+      case MessageTypes.DESCRIBE, MessageTypes.CLOSE -> {
+        byte kind = body.int8();
+        String name = body.cstring();
+        if (kind != MessageTypes.KIND_STATEMENT && kind != MessageTypes.KIND_PORTAL) {
+          throw new MessageBody.Malformed(
+              "invalid "
+                  + (type == MessageTypes.DESCRIBE ? "DESCRIBE" : "CLOSE")
+                  + " message subtype "
+                  + kind);
+        }
+        return type == MessageTypes.DESCRIBE
+            ? new FrontendMessage.Describe(kind, name)
+            : new FrontendMessage.Close(kind, name);
+      }
+      case MessageTypes.EXECUTE -> {
+        String portal = body.cstring();
+        return new FrontendMessage.Execute(portal, body.int32());
+      }
+      default -> throw new IllegalArgumentException("not a query message: " + (char) type);
     }
   }
 
-  private static short[] shorts(ByteBuf body) {
-    short[] s = new short[body.readUnsignedShort()];
+  private static short[] shorts(MessageBody body) throws MessageBody.Malformed {
+    short[] s = new short[body.count(2)];
     for (int i = 0; i < s.length; i++) {
-      s[i] = body.readShort();
+      s[i] = body.int16();
     }
     return s;
   }
@@ -299,6 +364,7 @@ public final class PgFrameDecoder extends ByteToMessageDecoder {
   }
 
   private void violation(ByteBuf in, List<Object> out, SqlState state, String message) {
+    releaseMemory();
     this.state = State.DISCARD;
     in.skipBytes(in.readableBytes());
     out.add(new FrontendMessage.ProtocolViolation(state.code(), message));

@@ -225,6 +225,19 @@ final class PgSession {
         });
   }
 
+  /**
+   * The client shut its side of the connection (FIN) after its last messages: as PostgreSQL does,
+   * they are answered, then the connection is closed (event loop).
+   */
+  void inputClosed() {
+    enqueue(
+        () -> {
+          if (channel.isActive()) {
+            out.flushAndClose();
+          }
+        });
+  }
+
   /** Server shutdown (any thread): stop the running statement, say why, close. */
   void terminate(String sqlState, String message) {
     cancel();

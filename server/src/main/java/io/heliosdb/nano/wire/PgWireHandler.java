@@ -8,8 +8,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -400,6 +405,22 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
     super.channelInactive(ctx);
   }
 
+  /**
+   * A half-closed client (FIN after its last messages; the server allows half closure) gets the
+   * answers to what it sent, then the connection closes; before a session there is nothing to say.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      if (session != null) {
+        session.inputClosed();
+      } else {
+        ctx.close();
+      }
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (session != null) {
@@ -410,8 +431,20 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // Connection resets and the like: no stack trace on the wire, a debug line in the log.
-    log.debug("closing connection {} after an error", ctx.channel().remoteAddress(), cause);
+    if (isClientSide(cause)) {
+      // Connection resets, TLS garbage: the client's doing, a debug line in the log.
+      log.debug("closing connection {} after an error", ctx.channel().remoteAddress(), cause);
+    } else {
+      // Anything else is ours to fix (the decoder checks what clients send): say so loudly.
+      log.warn(
+          "closing connection {} after an unexpected error", ctx.channel().remoteAddress(), cause);
+    }
     ctx.close();
+  }
+
+  private static boolean isClientSide(Throwable cause) {
+    return cause instanceof IOException
+        || cause instanceof NotSslRecordException
+        || (cause instanceof DecoderException && cause.getCause() instanceof SSLException);
   }
 }

@@ -24,6 +24,7 @@ public final class ServerConfig {
           "listen",
           "port",
           "max_connections",
+          "memory_limit_mb",
           "auth",
           "allow_trust_on_non_loopback",
           "tls_cert",
@@ -41,6 +42,7 @@ public final class ServerConfig {
   private final String listen;
   private final int port;
   private final int maxConnections;
+  private final Integer memoryLimitMb;
   private final Authentication authentication;
   private final boolean loopback;
   private final SslContext tls;
@@ -55,6 +57,7 @@ public final class ServerConfig {
     this.listen = b.listen;
     this.port = b.port;
     this.maxConnections = b.maxConnections;
+    this.memoryLimitMb = b.memoryLimitMb;
     this.authentication = authentication;
     this.loopback = loopback;
     List<String> w = new ArrayList<>();
@@ -87,6 +90,11 @@ public final class ServerConfig {
 
   public int maxConnections() {
     return maxConnections;
+  }
+
+  /** [server] memory_limit_mb, the whole budget in MiB; null when not given. */
+  public Integer memoryLimitMb() {
+    return memoryLimitMb;
   }
 
   public Authentication authentication() {
@@ -140,6 +148,7 @@ public final class ServerConfig {
     private String listen = "127.0.0.1";
     private int port = WireServer.Options.DEFAULT_PORT;
     private int maxConnections = WireServer.Options.DEFAULT_MAX_CONNECTIONS;
+    private Integer memoryLimitMb;
     private String auth = Authentication.Method.TRUST.configName();
     private boolean allowTrustOnNonLoopback;
     private Path tlsCert;
@@ -170,6 +179,12 @@ public final class ServerConfig {
 
     public Builder maxConnections(int maxConnections) {
       this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /** The whole memory budget of heliosdb serve, MiB ({@link MemoryBudget}); null: derived. */
+    public Builder memoryLimitMb(Integer mb) {
+      this.memoryLimitMb = mb;
       return this;
     }
 
@@ -226,6 +241,19 @@ public final class ServerConfig {
             throw new ConfigException(maxConnections + " is out of range: must be at least 1");
           }
         }
+        case "memory_limit_mb" -> {
+          if (memoryLimitMb != null
+              && (memoryLimitMb < MemoryBudget.MIN_TOTAL_MB
+                  || memoryLimitMb > MemoryBudget.MAX_TOTAL_MB)) {
+            throw new ConfigException(
+                memoryLimitMb
+                    + " is out of range: must be from "
+                    + MemoryBudget.MIN_TOTAL_MB
+                    + " to "
+                    + MemoryBudget.MAX_TOTAL_MB
+                    + " (MiB)");
+          }
+        }
         case "auth" -> {
           if (Authentication.Method.of(auth) == null) {
             throw new ConfigException(
@@ -244,7 +272,7 @@ public final class ServerConfig {
      * only with SCRAM (or trust explicitly allowed). Messages are one line.
      */
     public ServerConfig build() {
-      for (String key : List.of("listen", "port", "max_connections")) {
+      for (String key : List.of("listen", "port", "max_connections", "memory_limit_mb")) {
         try {
           check(key);
         } catch (ConfigException e) {

@@ -53,6 +53,7 @@ public final class WireServer implements AutoCloseable {
    * @param tls the server's certificate and key, answering SSLRequest with 'S'; null: no TLS ('N')
    * @param requireTls refuse a StartupMessage on a clear connection (FATAL 28000); needs tls
    * @param limits timeouts (authentication, idle, stalled listener) and TCP keepalives
+   * @param memory the memory budget bounding sessions and messages being received; null: none
    */
   public record Options(
       String host,
@@ -62,7 +63,8 @@ public final class WireServer implements AutoCloseable {
       Authentication authentication,
       SslContext tls,
       boolean requireTls,
-      SessionLimits limits) {
+      SessionLimits limits,
+      MemoryBudget memory) {
     public static final int DEFAULT_PORT = 54320;
     public static final int DEFAULT_MAX_CONNECTIONS = 100;
 
@@ -82,6 +84,28 @@ public final class WireServer implements AutoCloseable {
       if (limits == null) {
         throw new IllegalArgumentException("limits must be given");
       }
+    }
+
+    /** Without a memory budget. */
+    public Options(
+        String host,
+        int port,
+        int maxConnections,
+        int maxMessageBytes,
+        Authentication authentication,
+        SslContext tls,
+        boolean requireTls,
+        SessionLimits limits) {
+      this(
+          host,
+          port,
+          maxConnections,
+          maxMessageBytes,
+          authentication,
+          tls,
+          requireTls,
+          limits,
+          null);
     }
 
     /** PostgreSQL's timeouts ({@link SessionLimits#DEFAULTS}). */
@@ -122,19 +146,49 @@ public final class WireServer implements AutoCloseable {
     /** These options with another authentication. */
     public Options with(Authentication auth) {
       return new Options(
-          host, port, maxConnections, maxMessageBytes, auth, tls, requireTls, limits);
+          host, port, maxConnections, maxMessageBytes, auth, tls, requireTls, limits, memory);
     }
 
     /** These options with other timeouts and keepalives. */
     public Options with(SessionLimits other) {
       return new Options(
-          host, port, maxConnections, maxMessageBytes, authentication, tls, requireTls, other);
+          host,
+          port,
+          maxConnections,
+          maxMessageBytes,
+          authentication,
+          tls,
+          requireTls,
+          other,
+          memory);
+    }
+
+    /** These options bounded by a memory budget. */
+    public Options with(MemoryBudget budget) {
+      return new Options(
+          host,
+          port,
+          maxConnections,
+          maxMessageBytes,
+          authentication,
+          tls,
+          requireTls,
+          limits,
+          budget);
     }
 
     /** These options with TLS (a server context), required or offered. */
     public Options withTls(SslContext context, boolean required) {
       return new Options(
-          host, port, maxConnections, maxMessageBytes, authentication, context, required, limits);
+          host,
+          port,
+          maxConnections,
+          maxMessageBytes,
+          authentication,
+          context,
+          required,
+          limits,
+          memory);
     }
 
     /** Loopback, the given port, PostgreSQL's default of 100 connections, 16 MiB messages. */
@@ -150,12 +204,13 @@ public final class WireServer implements AutoCloseable {
   private final ExecutorService workers;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final String descriptorWarning;
+  private final MessageMemory messages;
   private Channel serverChannel;
   private boolean closed;
 
   /**
-   * Why fewer sessions than max_connections will be admitted (the open-file limit), or null when
-   * all fit: for the start-up output.
+   * Why fewer sessions than max_connections will be admitted (the open-file limit or the memory
+   * budget), or null when all fit: for the start-up output.
    */
   public String descriptorWarning() {
     return descriptorWarning;
@@ -163,28 +218,13 @@ public final class WireServer implements AutoCloseable {
 
   private WireServer(HeliosDB db, Options options) {
     this.db = db;
-    boolean file = !db.config().inMemory();
-    int fit = DescriptorBudget.sessionsThatFit(file);
-    if (fit < options.maxConnections()) {
-      this.descriptorWarning =
-          "max_connections = "
-              + options.maxConnections()
-              + " needs about "
-              + (long) options.maxConnections() * DescriptorBudget.perSession(file)
-              + " open files ("
-              + DescriptorBudget.perSession(file)
-              + " per session"
-              + (file ? " with a database file" : "")
-              + "), but this process may open "
-              + DescriptorBudget.limit()
-              + " (ulimit -n): at most "
-              + fit
-              + " sessions will be admitted, the next refused with 53300; raise ulimit -n";
-      this.registry = new SessionRegistry(fit, "the open-file limit leaves room for " + fit);
-    } else {
-      this.descriptorWarning = null;
-      this.registry = new SessionRegistry(options.maxConnections(), null);
-    }
+    SessionCeiling ceiling = SessionCeiling.of(options, !db.config().inMemory());
+    this.descriptorWarning = ceiling.warning();
+    this.registry = new SessionRegistry(ceiling.sessions(), ceiling.reason());
+    this.messages =
+        options.memory() == null
+            ? MessageMemory.UNBOUNDED
+            : new MessageMemory(options.memory().messageBytes());
     this.loops =
         new MultiThreadIoEventLoopGroup(
             Runtime.getRuntime().availableProcessors(),
@@ -232,12 +272,15 @@ public final class WireServer implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
+            // A client that sends its last queries and shuts its side still gets their answers.
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     channels.add(ch);
-                    PgFrameDecoder decoder = new PgFrameDecoder(options.maxMessageBytes());
+                    PgFrameDecoder decoder =
+                        new PgFrameDecoder(options.maxMessageBytes(), messages);
                     ch.pipeline()
                         .addLast("frames", decoder)
                         .addLast(
@@ -278,6 +321,18 @@ public final class WireServer implements AutoCloseable {
   /** Sessions connected now. */
   public int sessionCount() {
     return registry.admitted();
+  }
+
+  /**
+   * Sessions admitted at once: max_connections, or fewer when the open files or memory hold fewer.
+   */
+  public int sessionLimit() {
+    return registry.maxConnections();
+  }
+
+  /** Bytes held in the connections' receive and send buffers now (the metrics read it). */
+  public BufferedBytes bufferedBytes() {
+    return BufferedBytes.of(channels);
   }
 
   /** Open TCP connections, in authentication or not (tests). */

@@ -46,11 +46,7 @@ class CrossProcessServeTest {
       st.execute("LISTEN orders");
 
       Process child =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Main.class.getName(),
+          ChildJvm.heliosdb(
                   "sql",
                   "--config",
                   config.toString(),

@@ -78,11 +78,7 @@ class ListenCommandTest {
     // From id 1 on, so that the child's notification shows however the start-up timing falls.
     Running r = listen("listen", "--db", file().toString(), "--from-id", "1", "orders");
     Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
+        ChildJvm.heliosdb(
                 "sql",
                 "--config",
                 config.toString(),

@@ -2,6 +2,7 @@ package io.heliosdb.nano.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -15,11 +16,12 @@ import java.util.stream.Stream;
 
 /**
  * Test helper: an event stream read with the JDK's HttpClient, parsed as the HTML standard says
- * (fields up to a blank line, data lines joined with LF, comments counted), into a queue.
+ * (fields up to a blank line, data lines joined with LF, comments counted), into a queue. Public
+ * for the tests of {@code heliosdb serve} in a child process.
  */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
   /** One dispatched event; id is the last id seen (null before any). */
-  record Event(String id, String event, String data) {}
+  public record Event(String id, String event, String data) {}
 
   final HttpResponse<Stream<String>> response;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -28,7 +30,12 @@ final class SseClient implements AutoCloseable {
   private volatile boolean ended;
 
   SseClient(TestServer server, String pathAndQuery, String... headers) throws Exception {
-    HttpRequest.Builder b = server.request(pathAndQuery).timeout(Duration.ofMinutes(5)).GET();
+    this(server.uri(pathAndQuery), headers);
+  }
+
+  /** A stream of {@code uri}, with the request headers given as name, value, name, value... */
+  public SseClient(URI uri, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET();
     if (headers.length > 0) {
       b.headers(headers);
     }
@@ -73,7 +80,7 @@ final class SseClient implements AutoCloseable {
   }
 
   /** The next event; fails after a minute without one. */
-  Event next() throws InterruptedException {
+  public Event next() throws InterruptedException {
     Event e = events.poll(1, TimeUnit.MINUTES);
     assertThat(e).as("an event within a minute").isNotNull();
     return e;
@@ -85,7 +92,7 @@ final class SseClient implements AutoCloseable {
   }
 
   /** The next {@code n} events. */
-  List<Event> next(int n) throws InterruptedException {
+  public List<Event> next(int n) throws InterruptedException {
     List<Event> got = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       got.add(next());

@@ -133,6 +133,91 @@ class PgFrameDecoderTest {
     ch.readInbound();
     ch.writeInbound(Frames.typed('Q', "SELECT 1".getBytes()));
     assertThat((Object) ch.readInbound())
-        .isEqualTo(new FrontendMessage.ProtocolViolation("08P01", "invalid message format"));
+        .isEqualTo(new FrontendMessage.ProtocolViolation("08P01", "invalid string in message"));
+  }
+
+  /** The defect of issue 11: a 27-byte Bind declaring a parameter of 1,000,000,000 bytes. */
+  @Test
+  void bindDeclaringMoreBytesThanItHoldsIsAViolationWithoutAllocatingThem() {
+    for (int declared : new int[] {1_000_000_000, Integer.MAX_VALUE, 9, -2}) {
+      ByteBuf body =
+          Unpooled.buffer()
+              .writeByte(0) // portal ""
+              .writeByte(0) // statement ""
+              .writeShort(0) // no parameter formats
+              .writeShort(1) // one value
+              .writeInt(declared)
+              .writeBytes("12345678".getBytes()); // 8 bytes present
+      ByteBuf frame = Frames.typed('B', io.netty.buffer.ByteBufUtil.getBytes(body));
+      assertThat(frame.readableBytes()).isEqualTo(23);
+      PgFrameDecoder decoder = new PgFrameDecoder(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES);
+      EmbeddedChannel c = new EmbeddedChannel(decoder);
+      c.writeInbound(Frames.startup("user", "u"));
+      c.readInbound();
+      decoder.authenticated();
+      c.writeInbound(frame);
+      assertThat((Object) c.readInbound())
+          .as("declared %d", declared)
+          .isEqualTo(
+              new FrontendMessage.ProtocolViolation("08P01", "insufficient data left in message"));
+    }
+  }
+
+  @Test
+  void countsOfParametersTypesAndFormatsAreCheckedAgainstTheBytesPresent() {
+    // Bind: 65,535 values declared, none present (an array of 65,535 would be sized by a lie).
+    assertViolation(
+        'B',
+        new byte[] {0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF},
+        "insufficient data left in message");
+    // Bind: 65,535 parameter format codes declared, one present.
+    assertViolation(
+        'B',
+        new byte[] {0, 0, (byte) 0xFF, (byte) 0xFF, 0, 0},
+        "insufficient data left in message");
+    // Parse: 65,535 parameter types declared, none present.
+    assertViolation(
+        'P', new byte[] {0, 'x', 0, (byte) 0xFF, (byte) 0xFF}, "insufficient data left in message");
+    // Execute without its row count; Describe of an unknown kind; a Sync with a body.
+    assertViolation('E', new byte[] {0, 0, 0}, "insufficient data left in message");
+    assertViolation('D', new byte[] {'X', 0}, "invalid DESCRIBE message subtype 88");
+    assertViolation('S', new byte[] {1}, "invalid message format");
+    assertViolation('B', new byte[] {0, 'x'}, "invalid string in message");
+  }
+
+  @Test
+  void aBindThatHoldsWhatItDeclaresIsReadWithNullsAndFormats() {
+    ByteBuf body =
+        Unpooled.buffer()
+            .writeBytes(new byte[] {'p', 0, 's', 0})
+            .writeShort(1)
+            .writeShort(1)
+            .writeShort(2)
+            .writeInt(-1)
+            .writeInt(2)
+            .writeBytes("ab".getBytes())
+            .writeShort(1)
+            .writeShort(0);
+    EmbeddedChannel c = new EmbeddedChannel(new PgFrameDecoder(1 << 20));
+    c.writeInbound(Frames.startup("user", "u"));
+    c.readInbound();
+    c.writeInbound(Frames.typed('B', io.netty.buffer.ByteBufUtil.getBytes(body)));
+    FrontendMessage.Bind bind = c.readInbound();
+    assertThat(bind.portal()).isEqualTo("p");
+    assertThat(bind.statement()).isEqualTo("s");
+    assertThat(bind.parameterFormats()).containsExactly((short) 1);
+    assertThat(bind.values()[0]).isNull();
+    assertThat(bind.values()[1]).containsExactly('a', 'b');
+    assertThat(bind.resultFormats()).containsExactly((short) 0);
+  }
+
+  private static void assertViolation(char type, byte[] body, String message) {
+    EmbeddedChannel c = new EmbeddedChannel(new PgFrameDecoder(1 << 20));
+    c.writeInbound(Frames.startup("user", "u"));
+    c.readInbound();
+    c.writeInbound(Frames.typed(type, body));
+    assertThat((Object) c.readInbound())
+        .as("%s message", type)
+        .isEqualTo(new FrontendMessage.ProtocolViolation("08P01", message));
   }
 }

@@ -4,6 +4,7 @@ import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.http.HttpConfig;
 import io.heliosdb.nano.http.HttpGateway;
+import io.heliosdb.nano.net.AuthThrottle;
 import io.heliosdb.nano.wire.MemoryBudget;
 import io.heliosdb.nano.wire.PgFrameDecoder;
 import io.heliosdb.nano.wire.ServerConfig;
@@ -153,10 +154,11 @@ final class ServeCommand implements Callable<Integer> {
     }
     String name = db.config().inMemory() ? "an in-memory database" : db.config().path().toString();
     WireServer wire;
+    AuthThrottle throttle = new AuthThrottle(); // failures on either port count for both
     try {
       wire =
           WireServer.start(
-              db, server.options(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES).with(budget));
+              db, server.options(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES).with(budget), throttle);
     } catch (Exception e) {
       // Netty throws a bind failure (java.net.BindException) without declaring it.
       err.println(
@@ -174,7 +176,7 @@ final class ServeCommand implements Callable<Integer> {
     HttpGateway gateway = null;
     if (http.enabled()) {
       try {
-        gateway = HttpGateway.start(db, http, wire::sessionCount);
+        gateway = HttpGateway.start(db, http, wire::sessionCount, throttle);
       } catch (Exception e) {
         wire.close();
         err.println(

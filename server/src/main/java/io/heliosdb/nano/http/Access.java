@@ -22,6 +22,9 @@ final class Access {
 
   private static final String REALM = "Bearer realm=\"heliosdb\"";
 
+  /** RFC 6750's challenge for a token that was given and is wrong. */
+  private static final String INVALID_TOKEN = REALM + ", error=\"invalid_token\"";
+
   /** The caller: a token's name and allowlists, or anonymous with every channel. */
   record Principal(String name, ChannelPatterns subscribe, ChannelPatterns publish) {}
 
@@ -69,9 +72,14 @@ final class Access {
           HttpResponseStatus.UNAUTHORIZED,
           "invalid bearer token",
           NOT_AUTHENTICATED,
-          Map.of("WWW-Authenticate", REALM + ", error=\"invalid_token\""));
+          Map.of("WWW-Authenticate", INVALID_TOKEN));
     }
     return found;
+  }
+
+  /** Whether {@code e} refuses a token that was given (a guess, to be throttled). */
+  static boolean rejectsToken(HttpError e) {
+    return INVALID_TOKEN.equals(e.headers().get("WWW-Authenticate"));
   }
 
   private static String bearer(String authorization) {

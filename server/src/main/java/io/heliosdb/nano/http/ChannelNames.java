@@ -1,5 +1,6 @@
 package io.heliosdb.nano.http;
 
+import io.heliosdb.nano.error.SqlState;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,8 @@ final class ChannelNames {
 
   /**
    * @throws HttpError 400 (SQLSTATE 22023) for an empty name, one over 63 bytes, or one with a
-   *     control character
+   *     control character; 22021 for one with a lone surrogate (from a JSON escape), which is not
+   *     UTF-8
    */
   static void check(String name) {
     if (name.isEmpty()) {
@@ -48,12 +50,16 @@ final class ChannelNames {
           && !(Character.isHighSurrogate(c)
               && i + 1 < name.length()
               && Character.isLowSurrogate(name.charAt(++i)))) {
-        throw bad("channel name is not valid UTF-8");
+        throw new HttpError(
+            HttpResponseStatus.BAD_REQUEST,
+            "channel name is not valid UTF-8 (a lone surrogate)",
+            SqlState.CHARACTER_NOT_IN_REPERTOIRE.code());
       }
     }
   }
 
   private static HttpError bad(String message) {
-    return new HttpError(HttpResponseStatus.BAD_REQUEST, message, "22023");
+    return new HttpError(
+        HttpResponseStatus.BAD_REQUEST, message, SqlState.INVALID_PARAMETER_VALUE.code());
   }
 }

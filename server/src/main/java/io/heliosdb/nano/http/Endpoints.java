@@ -4,6 +4,7 @@ import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.HeliosException;
 import io.heliosdb.nano.SubscribeOptions;
 import io.heliosdb.nano.Subscription;
+import io.heliosdb.nano.net.AuthThrottle;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
@@ -37,16 +38,39 @@ final class Endpoints implements AutoCloseable {
   private final Executor workers;
   private final HealthProbe health;
   private final MetricsExporter metrics;
+  private final ClientErrors clientErrors = new ClientErrors();
+  private final AuthThrottle throttle;
   private final AtomicInteger streams = new AtomicInteger();
   private final AtomicInteger websockets = new AtomicInteger();
 
-  Endpoints(HeliosDB db, HttpConfig config, Executor workers, IntSupplier wire, IntSupplier conns) {
+  Endpoints(
+      HeliosDB db,
+      HttpConfig config,
+      Executor workers,
+      IntSupplier wire,
+      IntSupplier conns,
+      AuthThrottle throttle) {
     this.db = db;
+    this.throttle = throttle;
     this.config = config;
     this.workers = workers;
     this.health = new HealthProbe(db);
     this.metrics =
         MetricsExporter.of(db.config().metrics(), wire, streams::get, websockets::get, conns);
+    if (metrics != null) {
+      metrics.clientErrors(clientErrors);
+      metrics.authentication(throttle);
+    }
+  }
+
+  /** Connections ended for a client's mistake, by reason. */
+  ClientErrors clientErrors() {
+    return clientErrors;
+  }
+
+  /** Failed authentications per client address, with the wire server. */
+  AuthThrottle throttle() {
+    return throttle;
   }
 
   /** Adds the memory gauges to /metrics ({@link MetricsExporter#exportMemory}); when it is on. */

@@ -22,6 +22,12 @@ import java.util.Map;
 public final class HttpConfig {
   public static final int DEFAULT_PORT = 54321;
 
+  /**
+   * Half the wire's 60 s to authenticate: a head of a few KiB or a body under max_payload_bytes
+   * takes a client that sends at all well under a second (docs/http.md says why).
+   */
+  static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
   /** The keys of [http], in the order the documentation lists them. */
   public static final List<String> KEYS =
       List.of(
@@ -31,9 +37,12 @@ public final class HttpConfig {
           "max_connections",
           "allow_anonymous",
           "cors_allowed_origins",
+          "allowed_hosts",
           "queue_size",
           "heartbeat_interval",
           "stall_timeout",
+          "request_head_timeout",
+          "request_body_timeout",
           "max_header_bytes",
           "static_dir",
           "tokens");
@@ -48,9 +57,12 @@ public final class HttpConfig {
   private final boolean anonymous;
   private final boolean loopback;
   private final List<String> corsAllowedOrigins;
+  private final List<String> allowedHosts;
   private final int queueSize;
   private final Duration heartbeat;
   private final Duration stallTimeout;
+  private final Duration requestHeadTimeout;
+  private final Duration requestBodyTimeout;
   private final int maxHeaderBytes;
   private final Path staticDir;
   private final List<Token> tokens;
@@ -63,9 +75,12 @@ public final class HttpConfig {
     this.loopback = loopback;
     this.anonymous = b.allowAnonymous != null ? b.allowAnonymous : b.tokens.isEmpty() && loopback;
     this.corsAllowedOrigins = List.copyOf(b.cors);
+    this.allowedHosts = List.copyOf(b.allowedHosts);
     this.queueSize = b.queueSize;
     this.heartbeat = b.heartbeat;
     this.stallTimeout = b.stallTimeout;
+    this.requestHeadTimeout = b.requestHeadTimeout;
+    this.requestBodyTimeout = b.requestBodyTimeout;
     this.maxHeaderBytes = b.maxHeaderBytes;
     this.staticDir = b.staticDir;
     this.tokens = List.copyOf(b.tokens.values());
@@ -110,6 +125,11 @@ public final class HttpConfig {
     return corsAllowedOrigins;
   }
 
+  /** Host names answered besides localhost, addresses and listen; see {@link AllowedHosts}. */
+  public List<String> allowedHosts() {
+    return allowedHosts;
+  }
+
   /** Notifications one stream queues for a slow client before it drops and reports overflow. */
   public int queueSize() {
     return queueSize;
@@ -122,6 +142,16 @@ public final class HttpConfig {
   /** How long a stream whose queue overflowed may go on not reading; 0: for ever. */
   public Duration stallTimeout() {
     return stallTimeout;
+  }
+
+  /** For a request's head, from connecting or from the previous answer (kept-alive idle). */
+  public Duration requestHeadTimeout() {
+    return requestHeadTimeout;
+  }
+
+  /** How long a client has to send a request's body once its head has arrived. */
+  public Duration requestBodyTimeout() {
+    return requestBodyTimeout;
   }
 
   public int maxHeaderBytes() {
@@ -157,9 +187,12 @@ public final class HttpConfig {
     private int maxConnections = 1000;
     private Boolean allowAnonymous;
     private List<String> cors = List.of();
+    private List<String> allowedHosts = List.of();
     private int queueSize = 1024;
     private Duration heartbeat = Duration.ofSeconds(15);
     private Duration stallTimeout = Duration.ofSeconds(60);
+    private Duration requestHeadTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration requestBodyTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int maxHeaderBytes = 8192;
     private Path staticDir;
     private final Map<String, Token> tokens = new LinkedHashMap<>();
@@ -196,6 +229,12 @@ public final class HttpConfig {
       return this;
     }
 
+    /** Host names requests may give besides localhost, IP addresses and the listen address. */
+    public Builder allowedHosts(List<String> hosts) {
+      this.allowedHosts = List.copyOf(hosts);
+      return this;
+    }
+
     public Builder queueSize(int n) {
       this.queueSize = n;
       return this;
@@ -208,6 +247,16 @@ public final class HttpConfig {
 
     public Builder stallTimeout(Duration timeout) {
       this.stallTimeout = timeout;
+      return this;
+    }
+
+    public Builder requestHeadTimeout(Duration timeout) {
+      this.requestHeadTimeout = timeout;
+      return this;
+    }
+
+    public Builder requestBodyTimeout(Duration timeout) {
+      this.requestBodyTimeout = timeout;
       return this;
     }
 
@@ -271,11 +320,14 @@ public final class HttpConfig {
                 Durations.format(heartbeat) + " is out of range: must be 100ms or more");
           }
         }
+        case "allowed_hosts" -> allowedHosts.forEach(AllowedHosts::checkEntry);
         case "stall_timeout" -> {
           if (stallTimeout.isNegative()) {
             throw new ConfigException("must not be negative");
           }
         }
+        case "request_head_timeout" -> requestTimeout(requestHeadTimeout);
+        case "request_body_timeout" -> requestTimeout(requestBodyTimeout);
         case "static_dir" -> {
           if (staticDir != null && !java.nio.file.Files.isDirectory(staticDir)) {
             throw new ConfigException("\"" + staticDir + "\" is not a directory");
@@ -284,6 +336,13 @@ public final class HttpConfig {
         default -> {
           // nothing to check
         }
+      }
+    }
+
+    private static void requestTimeout(Duration d) {
+      if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofSeconds(600)) > 0) {
+        throw new ConfigException(
+            Durations.format(d) + " is out of range: must be between 1s and 600s");
       }
     }
 

@@ -44,9 +44,12 @@ final class HttpConfigFile {
         case "max_connections" -> b.maxConnections(integer(t, key, where));
         case "allow_anonymous" -> b.allowAnonymous(bool(t, key, where));
         case "cors_allowed_origins" -> b.corsAllowedOrigins(strings(t, key, where));
+        case "allowed_hosts" -> b.allowedHosts(strings(t, key, where));
         case "queue_size" -> b.queueSize(integer(t, key, where));
         case "heartbeat_interval" -> b.heartbeat(duration(t, key, where));
         case "stall_timeout" -> b.stallTimeout(duration(t, key, where));
+        case "request_head_timeout" -> b.requestHeadTimeout(duration(t, key, where));
+        case "request_body_timeout" -> b.requestBodyTimeout(duration(t, key, where));
         case "max_header_bytes" -> b.maxHeaderBytes(integer(t, key, where));
         case "static_dir" -> b.staticDir(besides(file, string(t, key, where)));
         case "tokens" -> tokens(b, t, name, where);

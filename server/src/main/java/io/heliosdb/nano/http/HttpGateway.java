@@ -1,6 +1,7 @@
 package io.heliosdb.nano.http;
 
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.net.AuthThrottle;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -50,11 +51,13 @@ public final class HttpGateway implements AutoCloseable {
   private final EventLoopGroup loops;
   private final ExecutorService workers;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final WaitingConnections waiting = new WaitingConnections();
   private final Endpoints endpoints;
   private Channel serverChannel;
   private boolean closed;
 
-  private HttpGateway(HeliosDB db, HttpConfig config, IntSupplier wireSessions) {
+  private HttpGateway(
+      HeliosDB db, HttpConfig config, IntSupplier wireSessions, AuthThrottle throttle) {
     this.loops =
         new MultiThreadIoEventLoopGroup(
             Runtime.getRuntime().availableProcessors(),
@@ -68,7 +71,7 @@ public final class HttpGateway implements AutoCloseable {
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
             new DefaultThreadFactory("heliosdb-http-worker", true));
-    this.endpoints = new Endpoints(db, config, workers, wireSessions, channels::size);
+    this.endpoints = new Endpoints(db, config, workers, wireSessions, channels::size, throttle);
   }
 
   /**
@@ -78,7 +81,17 @@ public final class HttpGateway implements AutoCloseable {
    */
   public static HttpGateway start(HeliosDB db, HttpConfig config, IntSupplier wireSessions)
       throws InterruptedException {
-    HttpGateway gateway = new HttpGateway(db, config, wireSessions);
+    return start(db, config, wireSessions, new AuthThrottle());
+  }
+
+  /**
+   * As {@link #start(HeliosDB, HttpConfig, IntSupplier)}, with wrong bearer tokens counted and
+   * answered late by {@code throttle}, shared with the wire server (its counts go to /metrics).
+   */
+  public static HttpGateway start(
+      HeliosDB db, HttpConfig config, IntSupplier wireSessions, AuthThrottle throttle)
+      throws InterruptedException {
+    HttpGateway gateway = new HttpGateway(db, config, wireSessions, throttle);
     try {
       gateway.bind(db, config);
       return gateway;
@@ -102,6 +115,8 @@ public final class HttpGateway implements AutoCloseable {
 
   private void bind(HeliosDB db, HttpConfig config) throws InterruptedException {
     Access access = new Access(config);
+    AllowedHosts hosts =
+        new AllowedHosts(config.listen(), config.loopback(), config.allowedHosts());
     StaticFiles files = config.staticDir() == null ? null : new StaticFiles(config.staticDir());
     int maxBody = db.config().maxPayloadBytes();
     ServerBootstrap b =
@@ -116,14 +131,25 @@ public final class HttpGateway implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    boolean admitted = channels.size() < config.maxConnections();
+                    // At max_connections, the connection that waited longest for its request
+                    // makes room; only when none waits is this one refused (503).
+                    boolean admitted =
+                        channels.size() < config.maxConnections() || waiting.evictOldest();
                     channels.add(ch);
                     ch.pipeline()
                         .addLast(
                             "codec",
                             new HttpServerCodec(MAX_LINE_BYTES, config.maxHeaderBytes(), 8192))
+                        .addLast(
+                            "deadline",
+                            new RequestDeadline(
+                                config.requestHeadTimeout(),
+                                config.requestBodyTimeout(),
+                                waiting,
+                                endpoints.clientErrors()))
                         .addLast("body", new PayloadAggregator(maxBody))
-                        .addLast("http", new HttpHandler(endpoints, access, files, admitted));
+                        .addLast(
+                            "http", new HttpHandler(endpoints, access, hosts, files, admitted));
                   }
                 });
     serverChannel = b.bind(config.listen(), config.port()).sync().channel();
@@ -151,6 +177,11 @@ public final class HttpGateway implements AutoCloseable {
   /** HTTP connections open now. */
   int connectionCount() {
     return channels.size();
+  }
+
+  /** Connections waiting for a request now (none sent yet, or part of one). */
+  int waitingCount() {
+    return waiting.size();
   }
 
   /** Bytes written to connections and not yet taken by the socket (tests: memory stays bounded). */

@@ -2,7 +2,6 @@ package io.heliosdb.nano.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -13,9 +12,12 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,19 +33,30 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final Endpoints endpoints;
   private final Access access;
+  private final AllowedHosts hosts;
   private final StaticFiles files;
   private final boolean admitted;
+  // event loop only
   private SseStream stream;
 
-  /** A request is being answered on a worker: read no further one until it is. */
-  private volatile boolean answering;
+  /** A request is being answered (on a worker, or later): read no further one until it is. */
+  private boolean answering;
+
+  /**
+   * Requests that arrived in the same read as one still being answered (pipelined): they wait, in
+   * order, so that answers keep the order of requests (RFC 9112, 9.3.2) and one client does not run
+   * many requests at once. Netty's codec refuses more than 128.
+   */
+  private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
 
   /**
    * @param admitted false when the connection is beyond max_connections: every request gets 503
    */
-  HttpHandler(Endpoints endpoints, Access access, StaticFiles files, boolean admitted) {
+  HttpHandler(
+      Endpoints endpoints, Access access, AllowedHosts hosts, StaticFiles files, boolean admitted) {
     this.endpoints = endpoints;
     this.access = access;
+    this.hosts = hosts;
     this.files = files;
     this.admitted = admitted;
   }
@@ -53,8 +66,20 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (stream != null) {
       return; // the connection is an event stream now: nothing more is read from it
     }
+    if (answering) {
+      pipelined.add(req.retain());
+      return;
+    }
+    handle(ctx, req);
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (req.decoderResult().isFailure()) {
-      badRequest(ctx, req.decoderResult().cause());
+      Throwable cause = req.decoderResult().cause();
+      endpoints
+          .clientErrors()
+          .count(ClientErrors.Reason.MALFORMED_REQUEST, ctx.channel(), cause.toString());
+      badRequest(ctx, cause);
       return;
     }
     boolean keepAlive = admitted && HttpUtil.isKeepAlive(req); // a refused connection closes
@@ -66,7 +91,9 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             "too many connections: max_connections of [http] reached",
             "53300");
       }
-      Routes.Route route = Routes.route(new QueryStringDecoder(req.uri()).rawPath());
+      hosts.check(req);
+      QueryStringDecoder target = RequestTarget.of(req.uri());
+      Routes.Route route = Routes.route(target.rawPath());
       if (req.method().equals(HttpMethod.OPTIONS)) {
         respond(ctx, Cors.preflight(req, route, origin), keepAlive, null);
         return;
@@ -78,15 +105,42 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             null,
             Map.of("Allow", route.method() + ", OPTIONS"));
       }
-      dispatch(ctx, req, route, origin, keepAlive);
+      dispatch(ctx, req, target, route, origin, keepAlive);
     } catch (HttpError e) {
+      refuse(ctx, e, keepAlive, origin);
+    }
+  }
+
+  /**
+   * Answers {@code e}; a wrong token after the client address's throttle delay, scheduled on the
+   * event loop (never waited for on it) while the connection reads no further request.
+   */
+  private void refuse(ChannelHandlerContext ctx, HttpError e, boolean keepAlive, String origin) {
+    Duration wait =
+        Access.rejectsToken(e)
+            ? endpoints.throttle().failed(ctx.channel().remoteAddress())
+            : Duration.ZERO;
+    if (wait.isZero()) {
       respond(ctx, Responses.error(e), keepAlive, origin);
+      return;
+    }
+    answering = true;
+    ctx.channel().config().setAutoRead(false);
+    try {
+      ctx.executor()
+          .schedule(
+              () -> respond(ctx, Responses.error(e), keepAlive, origin),
+              wait.toMillis(),
+              TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      ctx.close(); // the gateway is shutting down
     }
   }
 
   private void dispatch(
       ChannelHandlerContext ctx,
       FullHttpRequest req,
+      QueryStringDecoder q,
       Routes.Route route,
       String origin,
       boolean keepAlive) {
@@ -95,13 +149,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/metrics" -> respond(ctx, endpoints.metrics(), keepAlive, origin);
       case Routes.FILE -> {
         if (files == null) {
-          throw Routes.noSuchEndpoint(new QueryStringDecoder(req.uri()).rawPath());
+          throw Routes.noSuchEndpoint(q.rawPath());
         }
-        String path = new QueryStringDecoder(req.uri()).path();
+        String path = q.path();
         later(ctx, keepAlive, origin, () -> files.get(path));
       }
       case "/ws" -> {
-        QueryStringDecoder q = new QueryStringDecoder(req.uri());
         Access.Principal who = access.authenticate(Routes.streamAuthorization(req, q));
         access.checkOrigin(req);
         WsUpgrade.upgrade(ctx, req, endpoints, who);
@@ -115,7 +168,6 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         later(ctx, keepAlive, origin, () -> endpoints.publish(route.channel(), payload));
       }
       default -> {
-        QueryStringDecoder q = new QueryStringDecoder(req.uri());
         Access.Principal who = access.authenticate(Routes.streamAuthorization(req, q));
         List<String> channels =
             route.channel() != null ? List.of(route.channel()) : Routes.channels(q);
@@ -139,6 +191,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
               stream.start(origin, endpoints.heartbeatMillis());
               // Read on, to see the client close the connection (what it sends is ignored).
               answering = false;
+              releasePipelined();
               ctx.channel().config().setAutoRead(true);
             },
             e -> respond(ctx, Responses.error(e), keepAlive, origin));
@@ -168,8 +221,51 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
     }
     Responses.send(ctx.channel(), r, keepAlive);
+    if (ctx.executor().inEventLoop()) {
+      answered(ctx);
+    } else {
+      try {
+        ctx.executor().execute(() -> answered(ctx));
+      } catch (RejectedExecutionException closing) {
+        // the gateway is shutting down: so is the connection
+      }
+    }
+  }
+
+  /** On the event loop: the next pipelined request, or reading on, once the client reads. */
+  private void answered(ChannelHandlerContext ctx) {
     answering = false;
-    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    if (!ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(false); // until channelWritabilityChanged
+      return;
+    }
+    FullHttpRequest next = pipelined.poll();
+    if (next == null) {
+      ctx.channel().config().setAutoRead(true);
+      return;
+    }
+    try {
+      handle(ctx, next);
+    } finally {
+      next.release();
+    }
+  }
+
+  private void releasePipelined() {
+    for (FullHttpRequest r = pipelined.poll(); r != null; r = pipelined.poll()) {
+      r.release();
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releasePipelined();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releasePipelined();
+    ctx.fireChannelInactive();
   }
 
   /** A request Netty's codec could not read: 431 for headers, 414 for the line, else 400. */
@@ -195,15 +291,17 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (stream != null) {
       stream.writabilityChanged();
     } else if (!answering && ctx.channel().isWritable()) {
-      ctx.channel().config().setAutoRead(true);
+      answered(ctx);
     }
     ctx.fireChannelWritabilityChanged();
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // A client that drops mid-request is no news (PrematureChannelClosureException).
-    if (!(cause instanceof IOException || cause instanceof PrematureChannelClosureException)) {
+    ClientErrors.Reason reason = ClientErrors.of(cause);
+    if (reason != null) {
+      endpoints.clientErrors().count(reason, ctx.channel(), cause.toString());
+    } else {
       log.warn("closing an HTTP connection after an unexpected error", cause);
     }
     ctx.close();

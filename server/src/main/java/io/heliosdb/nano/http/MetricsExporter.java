@@ -3,6 +3,7 @@ package io.heliosdb.nano.http;
 import io.heliosdb.nano.metrics.DefaultMetrics;
 import io.heliosdb.nano.metrics.MetricsTracker;
 import io.heliosdb.nano.metrics.MetricsTracker.DropReason;
+import io.heliosdb.nano.net.AuthThrottle;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -94,6 +95,33 @@ final class MetricsExporter {
     gauge("heliosdb_http_websockets", "WebSocket connections open", () -> webSockets.getAsInt());
     gauge("heliosdb_http_connections", "HTTP connections open", () -> httpConnections.getAsInt());
     registry.register(new LatencyHistogram(m));
+  }
+
+  /** Connections the gateway ended for a client's mistake, by reason. */
+  void clientErrors(ClientErrors errors) {
+    CounterWithCallback.builder()
+        .name("heliosdb_http_client_errors")
+        .help("HTTP connections ended for a client's mistake, by reason")
+        .labelNames("reason")
+        .callback(
+            cb -> {
+              for (ClientErrors.Reason r : ClientErrors.Reason.values()) {
+                cb.call(errors.count(r), r.label());
+              }
+            })
+        .register(registry);
+  }
+
+  /** Failed authentications on either port, and those answered late by the throttle. */
+  void authentication(AuthThrottle throttle) {
+    counter(
+        "heliosdb_auth_failures",
+        "Failed authentications (wrong passwords on the wire port, wrong tokens on HTTP)",
+        throttle::failures);
+    counter(
+        "heliosdb_auth_throttled",
+        "Failed authentications answered after a delay (repeated failures from one address)",
+        throttle::throttled);
   }
 
   /**

@@ -13,14 +13,13 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
-import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +56,12 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
   private ScheduledFuture<?> pinger;
   private long lastHeard = System.nanoTime();
   private boolean busy;
+
+  /**
+   * Requests that arrived in the same read as one still at work: they wait their turn, so that
+   * requests run one at a time and answers keep their order.
+   */
+  private final ArrayDeque<TextWebSocketFrame> waitingRequests = new ArrayDeque<>();
 
   WsSession(Channel channel, Endpoints endpoints, Access.Principal who) {
     this.channel = channel;
@@ -95,7 +100,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
     lastHeard = System.nanoTime();
-    if (frame instanceof TextWebSocketFrame text) {
+    if (frame instanceof TextWebSocketFrame text && (busy || !waitingRequests.isEmpty())) {
+      waitingRequests.add(text.retain());
+    } else if (frame instanceof TextWebSocketFrame text) {
       request(text.text());
     } else if (frame instanceof PingWebSocketFrame) {
       ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
@@ -103,6 +110,9 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
       ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
           .addListener(ChannelFutureListener.CLOSE);
     } else if (frame instanceof BinaryWebSocketFrame) {
+      endpoints
+          .clientErrors()
+          .count(ClientErrors.Reason.WEBSOCKET_PROTOCOL, channel, "a binary WebSocket frame");
       close(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "send JSON requests in text frames");
     }
     // a pong: heard from the client, nothing to answer
@@ -114,7 +124,22 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
    * sends requests without reading the answers stops being read, instead of filling memory.
    */
   private void readOn() {
-    channel.config().setAutoRead(!busy && channel.isWritable());
+    channel.config().setAutoRead(!busy && channel.isWritable() && waitingRequests.isEmpty());
+  }
+
+  /** The requests that waited, in order, until one is at work again or the client stops reading. */
+  private void nextRequests() {
+    while (!busy && channel.isActive() && channel.isWritable()) {
+      TextWebSocketFrame next = waitingRequests.poll();
+      if (next == null) {
+        return;
+      }
+      try {
+        request(next.text());
+      } finally {
+        next.release();
+      }
+    }
   }
 
   private void request(String text) {
@@ -256,6 +281,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
           } else if (result instanceof Subscription s) {
             s.close();
           }
+          nextRequests();
           readOn();
         });
   }
@@ -300,6 +326,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
       live.pump.writabilityChanged();
     }
     resuming.forEach(f -> f.pump.writabilityChanged());
+    nextRequests();
     readOn();
     ctx.fireChannelWritabilityChanged();
   }
@@ -322,19 +349,25 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
         .addListener(ChannelFutureListener.CLOSE);
   }
 
+  /**
+   * A client's mistake (a frame too long or against RFC 6455, a connection dropped mid-message) is
+   * counted and logged in one DEBUG line; anything else is the server's, with its stack trace.
+   */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ClientErrors.Reason reason = ClientErrors.of(cause);
+    if (reason == null) {
+      log.warn("closing a WebSocket after an unexpected error", cause);
+      ctx.close();
+      return;
+    }
+    endpoints.clientErrors().count(reason, channel, cause.toString());
     if (cause instanceof TooLongFrameException) {
       close(
           WebSocketCloseStatus.MESSAGE_TOO_BIG,
           "message longer than " + endpoints.maxWsMessageBytes() + " bytes");
-    } else if (cause instanceof CorruptedWebSocketFrameException) {
-      ctx.close(); // the decoder has sent the close frame with its reason
     } else {
-      if (!(cause instanceof IOException)) {
-        log.warn("closing a WebSocket after an unexpected error", cause);
-      }
-      ctx.close();
+      ctx.close(); // a corrupt frame: the decoder has sent the close frame with its reason
     }
   }
 
@@ -347,5 +380,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
     resuming.forEach(f -> f.pump.close());
     resuming.clear();
+    waitingRequests.forEach(TextWebSocketFrame::release);
+    waitingRequests.clear();
   }
 }

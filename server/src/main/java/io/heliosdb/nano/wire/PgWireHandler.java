@@ -2,6 +2,7 @@ package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.net.AuthThrottle;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -14,6 +15,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -58,6 +60,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
   private final SslContext tls;
   private final boolean requireTls;
   private final SessionLimits limits;
+  private final AuthThrottle throttle;
   private boolean encrypted;
   private volatile PgSession session;
 
@@ -84,6 +87,16 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       Executor workers,
       PgFrameDecoder decoder,
       WireServer.Options options) {
+    this(db, registry, workers, decoder, options, new AuthThrottle());
+  }
+
+  PgWireHandler(
+      HeliosDB db,
+      SessionRegistry registry,
+      Executor workers,
+      PgFrameDecoder decoder,
+      WireServer.Options options,
+      AuthThrottle throttle) {
     this.db = db;
     this.registry = registry;
     this.workers = workers;
@@ -92,6 +105,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
     this.tls = options.tls();
     this.requireTls = options.requireTls();
     this.limits = options.limits();
+    this.throttle = throttle;
   }
 
   /** The session of this connection, once started; null before (or for cancel connections). */
@@ -248,7 +262,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       try {
         sasl(ctx, p.body());
       } catch (ScramExchange.Failure f) {
-        fatal(ctx, f.sqlState(), f.getMessage());
+        refuse(ctx, f);
       }
     } else if (msg instanceof FrontendMessage.Terminate) {
       ctx.close();
@@ -290,6 +304,25 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
     pendingStartup = null;
     scram = null;
     admit(ctx, s);
+  }
+
+  /**
+   * FATAL for a failed exchange; a wrong password (28P01) after the client address's throttle
+   * delay, scheduled on the event loop (never waited for on it). Nothing more is read meanwhile.
+   */
+  private void refuse(ChannelHandlerContext ctx, ScramExchange.Failure f) {
+    Duration wait =
+        f.sqlState().equals(SqlState.INVALID_PASSWORD.code())
+            ? throttle.failed(ctx.channel().remoteAddress())
+            : Duration.ZERO;
+    if (wait.isZero()) {
+      fatal(ctx, f.sqlState(), f.getMessage());
+      return;
+    }
+    failed = true;
+    ctx.executor()
+        .schedule(
+            () -> fatal(ctx, f.sqlState(), f.getMessage()), wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static String typeOf(FrontendMessage msg) {

@@ -2,6 +2,7 @@ package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.net.AuthThrottle;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -244,9 +245,18 @@ public final class WireServer implements AutoCloseable {
    * here on.
    */
   public static WireServer start(HeliosDB db, Options options) throws InterruptedException {
+    return start(db, options, new AuthThrottle());
+  }
+
+  /**
+   * As {@link #start(HeliosDB, Options)}, with failed password authentications counted and delayed
+   * by {@code throttle} (which the HTTP gateway may share, so that failures on either port count).
+   */
+  public static WireServer start(HeliosDB db, Options options, AuthThrottle throttle)
+      throws InterruptedException {
     WireServer server = new WireServer(db, options);
     try {
-      server.bind(options);
+      server.bind(options, throttle);
       return server;
     } catch (Throwable e) {
       // Netty throws a bind failure (java.net.BindException) without declaring it.
@@ -255,7 +265,7 @@ public final class WireServer implements AutoCloseable {
     }
   }
 
-  private void bind(Options options) throws InterruptedException {
+  private void bind(Options options, AuthThrottle throttle) throws InterruptedException {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(loops)
@@ -274,7 +284,8 @@ public final class WireServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast("frames", decoder)
                         .addLast(
-                            "protocol", new PgWireHandler(db, registry, workers, decoder, options));
+                            "protocol",
+                            new PgWireHandler(db, registry, workers, decoder, options, throttle));
                   }
                 });
     keepalives(b, options.limits());

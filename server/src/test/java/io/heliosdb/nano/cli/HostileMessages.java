@@ -111,13 +111,13 @@ final class HostileMessages {
       case 0 -> garbage(512);
       case 1 ->
           ascii(
-              "POST /channels/hostile HTTP/1.1\r\nHost: x\r\nContent-Length: "
+              "POST /channels/hostile HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
                   + pick("1000000000", "-1", "12", "abc")
                   + "\r\n\r\n{\"a\":");
       case 2 ->
           concat(
               ascii(
-                  "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                       + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                       + "Sec-WebSocket-Version: 13\r\n\r\n"),
               wsFrames());

@@ -9,7 +9,9 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The front ends of the server module (command line, PostgreSQL wire, HTTP) sit on the API and
- * session layers: they never reach into notify or engine (DESIGN.md section 2).
+ * session layers: they never reach into notify or engine (DESIGN.md section 2). What the wire
+ * server and the HTTP gateway share (the throttle of failed authentications) lives in {@code
+ * io.heliosdb.nano.net}, which both may use and which uses neither.
  */
 @AnalyzeClasses(packages = "io.heliosdb.nano", importOptions = ImportOption.DoNotIncludeTests.class)
 class ServerArchitectureTest {
@@ -19,7 +21,10 @@ class ServerArchitectureTest {
       noClasses()
           .that()
           .resideInAnyPackage(
-              "io.heliosdb.nano.cli..", "io.heliosdb.nano.wire..", "io.heliosdb.nano.http..")
+              "io.heliosdb.nano.cli..",
+              "io.heliosdb.nano.wire..",
+              "io.heliosdb.nano.http..",
+              "io.heliosdb.nano.net..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("io.heliosdb.nano.notify..", "io.heliosdb.nano.engine..");
@@ -43,6 +48,17 @@ class ServerArchitectureTest {
           .dependOnClassesThat()
           .resideInAPackage("io.heliosdb.nano.http..");
 
+  /** The shared front-end infrastructure is below both front ends and the command line. */
+  @ArchTest
+  static final ArchRule netUsesNoFrontEnd =
+      noClasses()
+          .that()
+          .resideInAPackage("io.heliosdb.nano.net..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.heliosdb.nano.wire..", "io.heliosdb.nano.http..", "io.heliosdb.nano.cli..");
+
   /** The command line starts the wire server; the wire server knows nothing of the command line. */
   @ArchTest
   static final ArchRule wireDoesNotDependOnTheCommandLine =
@@ -58,7 +74,10 @@ class ServerArchitectureTest {
       noClasses()
           .that()
           .resideInAnyPackage(
-              "io.heliosdb.nano.cli..", "io.heliosdb.nano.wire..", "io.heliosdb.nano.http..")
+              "io.heliosdb.nano.cli..",
+              "io.heliosdb.nano.wire..",
+              "io.heliosdb.nano.http..",
+              "io.heliosdb.nano.net..")
           .and()
           .doNotHaveSimpleName("Main")
           .should()

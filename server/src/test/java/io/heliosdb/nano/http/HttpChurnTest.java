@@ -124,9 +124,11 @@ class HttpChurnTest {
         case 1 -> out.write(ascii("GET /channels/a/ev"));
         case 2 ->
             out.write(
-                ascii("POST /channels/a HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"));
+                ascii(
+                    "POST /channels/a HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nabc"));
         case 3 -> {
-          out.write(ascii("GET /channels/c" + i % 50 + "/events HTTP/1.1\r\nHost: x\r\n\r\n"));
+          out.write(
+              ascii("GET /channels/c" + i % 50 + "/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
           RawWebSocket.readUntil(in, ": connected");
         }
         case 4 -> {

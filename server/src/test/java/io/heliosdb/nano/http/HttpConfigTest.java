@@ -32,6 +32,9 @@ class HttpConfigTest {
     assertThat(c.queueSize()).isEqualTo(1024);
     assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(15));
     assertThat(c.stallTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.requestHeadTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.requestBodyTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.allowedHosts()).isEmpty();
     assertThat(c.describe()).isEqualTo("anonymous access, loopback only");
   }
 
@@ -48,9 +51,12 @@ class HttpConfigTest {
                     port = 8080
                     max_connections = 50
                     cors_allowed_origins = ["https://app.example"]
+                    allowed_hosts = ["app.example", "::1"]
                     queue_size = 64
                     heartbeat_interval = "5s"
                     stall_timeout = "2m"
+                    request_head_timeout = "10s"
+                    request_body_timeout = "1m"
                     max_header_bytes = 16384
                     static_dir = "pages"
 
@@ -67,9 +73,12 @@ class HttpConfigTest {
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.maxConnections()).isEqualTo(50);
     assertThat(c.corsAllowedOrigins()).containsExactly("https://app.example");
+    assertThat(c.allowedHosts()).containsExactly("app.example", "::1");
     assertThat(c.queueSize()).isEqualTo(64);
     assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.stallTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(c.requestHeadTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.requestBodyTimeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(c.maxHeaderBytes()).isEqualTo(16384);
     assertThat(c.staticDir()).as("relative to the file").isEqualTo(dir.resolve("pages"));
     assertThat(c.anonymous()).as("tokens given: none without one").isFalse();
@@ -109,6 +118,22 @@ class HttpConfigTest {
     Path list = write("[http]\ncors_allowed_origins = \"*\"\n");
     assertThatThrownBy(() -> HttpConfig.load(list))
         .hasMessageContaining(":2: http.cors_allowed_origins must be a list of strings");
+    Path head = write("[http]\nrequest_head_timeout = 0\n");
+    assertThatThrownBy(() -> HttpConfig.load(head))
+        .hasMessage(
+            head
+                + ":2: http.request_head_timeout = 0 is out of range: must be between 1s and 600s");
+    Path body = write("[http]\nrequest_body_timeout = \"1h\"\n");
+    assertThatThrownBy(() -> HttpConfig.load(body))
+        .hasMessage(
+            body
+                + ":2: http.request_body_timeout = 1h is out of range: must be between 1s and 600s");
+    Path hosts = write("[http]\n\nallowed_hosts = [\"https://app.example\"]\n");
+    assertThatThrownBy(() -> HttpConfig.load(hosts))
+        .hasMessageStartingWith(
+            hosts
+                + ":3: http.allowed_hosts = \"https://app.example\" is not a host name or"
+                + " address");
     Path pages = write("[http]\nstatic_dir = \"no-such-dir\"\n");
     assertThatThrownBy(() -> HttpConfig.load(pages))
         .hasMessage(

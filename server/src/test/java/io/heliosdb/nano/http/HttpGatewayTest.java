@@ -122,7 +122,7 @@ class HttpGatewayTest {
     // A client that asks first (curl does for large bodies) is told before it sends the body.
     assertThat(
             raw(
-                "POST /channels/c HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n"
+                "POST /channels/c HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n"
                     + "Expect: 100-continue\r\n\r\n"))
         .startsWith("HTTP/1.1 413 Request Entity Too Large")
         .doesNotContain("100 Continue")
@@ -138,7 +138,7 @@ class HttpGatewayTest {
     assertThat(server.post("/channels/" + "c".repeat(63), "x").statusCode()).isEqualTo(204);
     assertError(server.post("/channels/a%0Ab", "x"), 400, "22023", "control character (U+000A)");
     assertError(server.get("/events"), 400, "22023", "name at least one channel");
-    assertThat(raw("GET /channels/%ZZ/events HTTP/1.1\r\nHost: x\r\n\r\n"))
+    assertThat(raw("GET /channels/%ZZ/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
         .startsWith("HTTP/1.1 400 Bad Request")
         .contains("not valid percent-encoding");
     assertError(server.get("/channels/orders/events?from_id=-3"), 400, "22023", "from_id must be");
@@ -162,7 +162,7 @@ class HttpGatewayTest {
   @Test
   void hugeHeadersAre431AndTheServerGoesOn() throws Exception {
     String reply =
-        raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(20_000) + "\r\n\r\n");
+        raw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "y".repeat(20_000) + "\r\n\r\n");
     assertThat(reply).startsWith("HTTP/1.1 431 Request Header Fields Too Large");
     assertThat(reply).contains("\"error\":\"request headers too large");
     assertThat(raw("GET /" + "a".repeat(5000) + " HTTP/1.1\r\n\r\n"))
@@ -255,18 +255,18 @@ class HttpGatewayTest {
   }
 
   @Test
-  void beyondMaxConnectionsIs503AndMetricsOffIs404() throws Exception {
+  void beyondMaxConnectionsWithEveryConnectionBusyIs503AndMetricsOffIs404() throws Exception {
     try (TestServer small =
-            new TestServer(
-                HeliosConfig.builder().path(dir.resolve("small.db")).build(),
-                HttpConfig.builder().maxConnections(1));
-        Socket first = new Socket("127.0.0.1", small.http.port())) {
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> small.http.connectionCount() == 1);
-      HttpResponse<String> r = small.get("/health");
-      assertError(r, 503, "53300", "too many connections: max_connections of [http] reached");
-      first.close();
+        new TestServer(
+            HeliosConfig.builder().path(dir.resolve("small.db")).build(),
+            HttpConfig.builder().maxConnections(1))) {
+      try (SseClient busy = new SseClient(small, "/channels/c/events")) {
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> small.http.streamCount() == 1);
+        HttpResponse<String> r = small.get("/health");
+        assertError(r, 503, "53300", "too many connections: max_connections of [http] reached");
+      }
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> small.get("/health").statusCode() == 200);

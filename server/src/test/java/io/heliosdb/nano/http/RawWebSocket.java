@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 final class RawWebSocket {
   /** The upgrade request of /ws (RFC 6455's sample key). */
   static final byte[] UPGRADE =
-      ("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
               + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII);
 

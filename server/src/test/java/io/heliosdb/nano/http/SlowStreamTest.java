@@ -64,7 +64,9 @@ class SlowStreamTest {
       in = new BufferedInputStream(socket.getInputStream(), 4096);
       socket
           .getOutputStream()
-          .write(("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                  .getBytes(StandardCharsets.UTF_8));
       assertThat(line()).isEqualTo("HTTP/1.1 200 OK");
       while (!line().isEmpty()) {
         // headers

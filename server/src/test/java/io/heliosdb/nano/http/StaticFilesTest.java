@@ -79,7 +79,7 @@ class StaticFilesTest {
     try (Socket s = new Socket("127.0.0.1", server.http.port())) {
       OutputStream out = s.getOutputStream();
       out.write(
-          "GET /../outside.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+          "GET /../outside.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
               .getBytes(StandardCharsets.US_ASCII));
       InputStream in = s.getInputStream();
       String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -40,7 +40,8 @@ class UnreadAnswersTest {
 
   @Test
   void pipelinedHttpRequestsStopBeingReadWhileTheirAnswersWait() throws Exception {
-    byte[] one = ascii("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"); // each answered 404 with JSON
+    byte[] one =
+        ascii("GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"); // each answered 404 with JSON
     try (SocketChannel ch = SocketChannel.open(server.http.address())) {
       sendUntilTheServerStopsReading(ch, one);
     }

@@ -224,6 +224,8 @@ class WebSocketTest {
         "payload string too long"
       },
       {"{\"op\":\"notify\",\"channel\":\"a\",\"payload\":\"\\ud800\"}", "22021", "surrogate"},
+      {"{\"op\":\"subscribe\",\"channels\":[\"a\\udc00\"]}", "22021", "not valid UTF-8"},
+      {"{\"op\":\"notify\",\"channel\":\"\\ud800\",\"payload\":\"x\"}", "22021", "not valid UTF-8"},
     };
     for (String[] c : cases) {
       ws.send(c[0]);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.net.AllocationMeter;
 import io.heliosdb.nano.wire.Frames.Backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

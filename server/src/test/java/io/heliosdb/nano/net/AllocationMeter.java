@@ -1,4 +1,4 @@
-package io.heliosdb.nano.wire;
+package io.heliosdb.nano.net;
 
 import java.lang.management.ManagementFactory;
 
@@ -7,14 +7,14 @@ import java.lang.management.ManagementFactory;
  * counter): fuzz tests use it to check that no input makes a parser allocate far more than the
  * input holds.
  */
-final class AllocationMeter {
+public final class AllocationMeter {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private AllocationMeter() {}
 
   /** Something to measure that may throw. */
-  interface Work {
+  public interface Work {
     void run() throws Exception;
   }
 
@@ -24,7 +24,7 @@ final class AllocationMeter {
    * of calls, allocator caches), which is not the work's own allocation; what the work itself
    * allocates, it allocates on every run. What it throws is thrown on.
    */
-  static long bytesAllocatedBy(Work work) throws Exception {
+  public static long bytesAllocatedBy(Work work) throws Exception {
     work.run();
     long least = Long.MAX_VALUE;
     for (int i = 0; i < 3; i++) {

@@ -73,4 +73,29 @@ public sealed interface FrontendMessage {
    * a FATAL error and close. The decoder discards everything that follows.
    */
   record ProtocolViolation(String sqlState, String message) implements FrontendMessage {}
+
+  /** Whether {@code m} is for a started session: a query, Sync, an extended-query message. */
+  static boolean isSessionMessage(FrontendMessage m) {
+    return m instanceof Query
+        || m instanceof Sync
+        || isExtendedQuery(m)
+        || m instanceof FunctionCall;
+  }
+
+  /** Whether {@code m} is Parse, Bind, Describe, Execute, Close or Flush. */
+  static boolean isExtendedQuery(FrontendMessage m) {
+    return m instanceof Parse
+        || m instanceof Bind
+        || m instanceof Describe
+        || m instanceof Execute
+        || m instanceof Close
+        || m instanceof Flush;
+  }
+
+  /** What {@code m} is, for an error message: "message type 121", "Query". */
+  static String describe(FrontendMessage m) {
+    return m instanceof Unknown u
+        ? "message type " + (u.type() & 0xFF)
+        : m.getClass().getSimpleName();
+  }
 }

@@ -4,7 +4,6 @@ import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.net.AuthThrottle;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -14,7 +13,6 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,10 +62,9 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
   private boolean encrypted;
   private volatile PgSession session;
 
-  // SCRAM-SHA-256 in progress (event loop only): the startup packet waits for the exchange.
-  private FrontendMessage.Startup pendingStartup;
-  private ScramExchange scram;
-  private boolean scramStarted;
+  /** SCRAM-SHA-256 in progress (event loop only): the startup packet waits in it. */
+  private ScramLogin login;
+
   private boolean failed;
   private boolean admitted;
   private ScheduledFuture<?> authTimeout;
@@ -78,16 +75,13 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       Executor workers,
       PgFrameDecoder decoder,
       Authentication authentication) {
-    this(db, registry, workers, decoder, WireServer.Options.loopback(0).with(authentication));
-  }
-
-  PgWireHandler(
-      HeliosDB db,
-      SessionRegistry registry,
-      Executor workers,
-      PgFrameDecoder decoder,
-      WireServer.Options options) {
-    this(db, registry, workers, decoder, options, new AuthThrottle());
+    this(
+        db,
+        registry,
+        workers,
+        decoder,
+        WireServer.Options.loopback(0).with(authentication),
+        new AuthThrottle());
   }
 
   PgWireHandler(
@@ -134,18 +128,18 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
     if (failed) {
       return; // FATAL sent, the connection is closing
     }
-    if (pendingStartup != null) {
+    if (login != null) {
       authenticating(ctx, msg);
       return;
     }
-    if (session == null && isSessionMessage(msg)) {
+    if (session == null && FrontendMessage.isSessionMessage(msg)) {
       return; // admission failed and the connection is closing
     }
     if (msg instanceof FrontendMessage.Query q) {
       session.query(q.sql());
     } else if (msg instanceof FrontendMessage.Sync) {
       session.sync();
-    } else if (isExtendedQuery(msg)) {
+    } else if (FrontendMessage.isExtendedQuery(msg)) {
       session.extendedQuery(msg);
     } else if (msg instanceof FrontendMessage.Terminate) {
       ctx.close();
@@ -175,22 +169,6 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
     } else if (msg instanceof FrontendMessage.ProtocolViolation v) {
       fatal(ctx, v.sqlState(), v.message());
     }
-  }
-
-  private static boolean isSessionMessage(FrontendMessage msg) {
-    return msg instanceof FrontendMessage.Query
-        || msg instanceof FrontendMessage.Sync
-        || isExtendedQuery(msg)
-        || msg instanceof FrontendMessage.FunctionCall;
-  }
-
-  private static boolean isExtendedQuery(FrontendMessage msg) {
-    return msg instanceof FrontendMessage.Parse
-        || msg instanceof FrontendMessage.Bind
-        || msg instanceof FrontendMessage.Describe
-        || msg instanceof FrontendMessage.Execute
-        || msg instanceof FrontendMessage.Close
-        || msg instanceof FrontendMessage.Flush;
   }
 
   /**
@@ -246,8 +224,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       if (!tryAdmit(ctx)) {
         return;
       }
-      pendingStartup = s;
-      scram = authentication.exchange(user);
+      login = new ScramLogin(s, authentication.exchange(user));
       ByteBuf b = ctx.alloc().buffer();
       BackendMessages.authenticationSasl(b, List.of(Scram.MECHANISM));
       ctx.writeAndFlush(b);
@@ -269,40 +246,29 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
     } else if (msg instanceof FrontendMessage.ProtocolViolation v) {
       fatal(ctx, v.sqlState(), v.message());
     } else {
-      fatal(ctx, SqlState.PROTOCOL_VIOLATION.code(), "expected SASL response, got " + typeOf(msg));
+      fatal(
+          ctx,
+          SqlState.PROTOCOL_VIOLATION.code(),
+          "expected SASL response, got " + FrontendMessage.describe(msg));
     }
   }
 
   /** SASLInitialResponse, then SASLResponse; the session starts when the proof is right. */
   private void sasl(ChannelHandlerContext ctx, byte[] body) throws ScramExchange.Failure {
-    if (!scramStarted) {
-      // SASLInitialResponse: cstring mechanism, int32 length (-1: none), bytes.
-      ByteBuf in = Unpooled.wrappedBuffer(body);
-      int nul = in.bytesBefore((byte) 0);
-      String mechanism = nul < 0 ? "" : in.readCharSequence(nul, StandardCharsets.UTF_8).toString();
-      if (!mechanism.equals(Scram.MECHANISM)) {
-        throw new ScramExchange.Failure(
-            SqlState.PROTOCOL_VIOLATION,
-            "client selected an invalid SASL authentication mechanism");
-      }
-      in.skipBytes(1);
-      if (in.readableBytes() < 4 || in.readInt() != in.readableBytes()) {
-        throw new ScramExchange.Failure(SqlState.PROTOCOL_VIOLATION, "invalid message format");
-      }
-      String serverFirst = scram.clientFirst(in.toString(StandardCharsets.UTF_8));
-      scramStarted = true;
-      ByteBuf b = ctx.alloc().buffer();
-      BackendMessages.authenticationSaslContinue(b, serverFirst);
+    ByteBuf b = ctx.alloc().buffer();
+    try {
+      login.respond(body, b);
+    } catch (ScramExchange.Failure f) {
+      b.release();
+      throw f;
+    }
+    if (!login.done()) {
       ctx.writeAndFlush(b);
       return;
     }
-    String serverFinal = scram.clientFinal(new String(body, StandardCharsets.UTF_8));
-    ByteBuf b = ctx.alloc().buffer();
-    BackendMessages.authenticationSaslFinal(b, serverFinal);
     ctx.write(b);
-    FrontendMessage.Startup s = pendingStartup;
-    pendingStartup = null;
-    scram = null;
+    FrontendMessage.Startup s = login.startup();
+    login = null;
     admit(ctx, s);
   }
 
@@ -323,13 +289,6 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
     ctx.executor()
         .schedule(
             () -> fatal(ctx, f.sqlState(), f.getMessage()), wait.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private static String typeOf(FrontendMessage msg) {
-    if (msg instanceof FrontendMessage.Unknown u) {
-      return "message type " + (u.type() & 0xFF);
-    }
-    return msg.getClass().getSimpleName();
   }
 
   /** A slot among max_connections, or FATAL 53300; false when refused. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.net.AuthThrottle;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -255,7 +256,8 @@ class TlsTest {
             new SessionRegistry(10),
             Runnable::run,
             decoder,
-            config.options(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES)));
+            config.options(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES),
+            new AuthThrottle()));
   }
 
   private SSLEngine clientEngine() throws Exception {

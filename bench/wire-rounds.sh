@@ -42,10 +42,13 @@ start_redis() {
   redispid=$(cat /tmp/benchwire-redis.pid)
 }
 stop_redis() { redis-cli -p $redisport shutdown nosave >/dev/null 2>&1 || true; }
-start_heliosdb() { # --db argument
+start_heliosdb() { # --db argument, memory budget in MiB (default 1536: 1,000 sessions)
   rm -f /tmp/benchwire-heliosdb.db*
-  java -jar server/target/heliosdb.jar serve --db "$1" --port 0 --no-http --max-connections 11000 \
-    >/tmp/benchwire-heliosdb.log 2>&1 &
+  local args=(--db "$1" --port 0 --no-http --max-connections 11000 --memory-limit-mb "${2:-1536}")
+  # As ./heliosdb serve runs it: the JVM sized by the memory budget (heap, direct memory).
+  # shellcheck disable=SC2046
+  java $(java -jar server/target/heliosdb.jar serve "${args[@]}" --print-jvm-options) \
+    -jar server/target/heliosdb.jar serve "${args[@]}" >/tmp/benchwire-heliosdb.log 2>&1 &
   heliosdbpid=$!
   heliosdbport=
   until [[ -n $heliosdbport ]]; do
@@ -53,7 +56,8 @@ start_heliosdb() { # --db argument
     heliosdbport=$(grep -o 'postgresql://127.0.0.1:[0-9]* ' /tmp/benchwire-heliosdb.log | cut -d: -f3 || true)
   done
   heliosdbport=${heliosdbport% }
-  echo "# heliosdb serve --db $1 --max-connections 11000 (pid $heliosdbpid, port $heliosdbport)"
+  echo "# heliosdb serve ${args[*]} (pid $heliosdbpid, port $heliosdbport)"
+  grep 'memory budget' /tmp/benchwire-heliosdb.log || true
 }
 stop_heliosdb() { kill "$heliosdbpid"; wait "$heliosdbpid" || true; }
 
@@ -97,10 +101,11 @@ for round in $rounds; do
     broadcast10k)
       # A file database costs our server 3 descriptors per session (socket, db, -wal): 10,000
       # sessions need ~30,000, above a 20,000 `ulimit -n`, hence :memory: (1 per session) first.
-      start_heliosdb :memory:
+      # 10,000 sessions need a budget of about 10,000 x 384 KiB / (3/8) + 80 MiB.
+      start_heliosdb :memory: 12288
       run WireBroadcastProbe heliosdb 127.0.0.1 "$heliosdbport" 10000 20
       stop_heliosdb
-      start_heliosdb /tmp/benchwire-heliosdb.db
+      start_heliosdb /tmp/benchwire-heliosdb.db 12288
       run WireBroadcastProbe heliosdb 127.0.0.1 "$heliosdbport" 10000 20
       echo "# server log: $(grep -c 'Too many open files' /tmp/benchwire-heliosdb.log) x 'Too many open files'"
       stop_heliosdb

@@ -43,16 +43,25 @@ final class ExtendedQuery {
   /** Statements the core runs itself: a prepared stand-in, no result columns. */
   private static final Set<String> NOTIFICATION = Set.of("LISTEN", "UNLISTEN", "NOTIFY");
 
+  /** The highest $n: the protocol counts a Bind's values in 16 bits. (SQLite's own is 32766.) */
+  static final int MAX_PARAMETER = 65535;
+
   private final HeliosConnection conn;
   private final QueryRunner runner;
   private final SessionSettings settings;
   private final Map<String, PreparedQuery> statements = new HashMap<>();
   private final Map<String, Portal> portals = new HashMap<>();
+  private final PreparedMemory.Holdings memory;
 
-  ExtendedQuery(HeliosConnection conn, QueryRunner runner, SessionSettings settings) {
+  ExtendedQuery(
+      HeliosConnection conn,
+      QueryRunner runner,
+      SessionSettings settings,
+      PreparedMemory.Holdings memory) {
     this.conn = conn;
     this.runner = runner;
     this.settings = settings;
+    this.memory = memory;
   }
 
   boolean parse(FrontendMessage.Parse m, ExtendedSink sink) {
@@ -70,6 +79,11 @@ final class ExtendedQuery {
       closeStatement(m.name());
       ParameterRewriter.Rewritten r =
           ParameterRewriter.rewrite(split.isEmpty() ? "" : split.get(0));
+      if (r.parameterCount() > MAX_PARAMETER) {
+        // Before the parameter types are sized by it: "$99999" would be a 400 KB array.
+        throw new HeliosSqlException(
+            SqlState.UNDEFINED_PARAMETER, "there is no parameter $" + r.parameterCount());
+      }
       String verb = CommandTags.of(r.sql(), 0, false);
       int[] types = new int[Math.max(r.parameterCount(), m.parameterTypes().length)];
       System.arraycopy(m.parameterTypes(), 0, types, 0, m.parameterTypes().length);
@@ -81,8 +95,16 @@ final class ExtendedQuery {
         ps = PgDialect.run(r.sql(), conn::prepareStatement);
         columns = NOTIFICATION.contains(verb) ? null : columns(ps);
       }
+      long bytes = PreparedMemory.statementBytes(r.sql(), types.length, columns);
+      try {
+        memory.take("prepared statement \"" + m.name() + "\"", !m.name().isEmpty(), bytes);
+      } catch (SQLException e) {
+        close(ps);
+        throw e;
+      }
       statements.put(
-          m.name(), new PreparedQuery(r.sql(), verb, types, r.parameterCount(), ps, columns));
+          m.name(),
+          new PreparedQuery(r.sql(), verb, types, r.parameterCount(), ps, columns, bytes));
       sink.parseComplete();
       return true;
     } catch (SQLException e) {
@@ -117,7 +139,9 @@ final class ExtendedQuery {
         boolean binary = BackendMessages.formatCode(m.parameterFormats(), i) == 1;
         values[i] = PgValues.parameter(p.parameterTypes()[i], binary, m.values()[i]);
       }
-      portals.put(m.portal(), new Portal(p, values, m.resultFormats()));
+      long bytes = PreparedMemory.portalBytes(values, m.resultFormats());
+      memory.take("portal \"" + m.portal() + "\"", !m.portal().isEmpty(), bytes);
+      portals.put(m.portal(), new Portal(p, values, m.resultFormats(), bytes));
       sink.bindComplete();
       return true;
     } catch (SQLException e) {
@@ -240,6 +264,11 @@ final class ExtendedQuery {
   /** Sync: ends an implicit transaction; portals end with their transaction. */
   void sync(ExtendedSink sink) {
     runner.sync(sink);
+    closePortalsOutsideATransaction();
+  }
+
+  /** Portals end with their transaction (also one a simple Query's COMMIT or ROLLBACK ends). */
+  void closePortalsOutsideATransaction() {
     if (runner.status() == TransactionStatus.IDLE) {
       for (String name : new ArrayList<>(portals.keySet())) {
         closePortal(name);
@@ -321,26 +350,46 @@ final class ExtendedQuery {
     return p;
   }
 
+  /** The session has ended: closes every statement and portal, giving back what they held. */
+  void closeAll() {
+    for (String name : new ArrayList<>(statements.keySet())) {
+      closeStatement(name);
+    }
+    for (String name : new ArrayList<>(portals.keySet())) {
+      closePortal(name); // none left: each is closed with its statement
+    }
+  }
+
   /** Closes a statement and the portals bound to it; nothing when there is none. */
   private void closeStatement(String name) {
     PreparedQuery p = statements.remove(name);
     if (p == null) {
       return;
     }
-    portals.entrySet().removeIf(e -> e.getValue().statement == p && e.getValue().closeRows());
-    if (p.ps() != null) {
-      try {
-        p.ps().close();
-      } catch (SQLException e) {
-        // closing: nothing to tell the client
+    for (String portal : new ArrayList<>(portals.keySet())) {
+      if (portals.get(portal).statement == p) {
+        closePortal(portal);
       }
     }
+    close(p.ps());
+    memory.give(!name.isEmpty(), p.heldBytes());
   }
 
   private void closePortal(String name) {
     Portal p = portals.remove(name);
     if (p != null) {
       p.closeRows();
+      memory.give(!name.isEmpty(), p.heldBytes);
+    }
+  }
+
+  private static void close(PreparedStatement ps) {
+    if (ps != null) {
+      try {
+        ps.close();
+      } catch (SQLException e) {
+        // closing: nothing to tell the client
+      }
     }
   }
 }

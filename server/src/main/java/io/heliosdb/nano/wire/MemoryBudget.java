@@ -14,8 +14,9 @@ import java.util.List;
  *
  * <p>The JVM's limits can only be set when it starts: {@link #jvmOptions()} are the options the
  * launcher gives it. Inside the server the budget bounds the sessions admitted ({@link
- * #sessionsThatFit()}) and the bytes of messages being received at once ({@link #messageBytes()}).
- * Documented in docs/server.md, "Memory".
+ * #sessionsThatFit()}), the bytes of messages being received at once ({@link #messageBytes()}) and
+ * those prepared statements and portals keep ({@link #preparedBytes()}). Documented in
+ * docs/server.md, "Memory".
  *
  * @param totalMb the whole budget, MiB
  * @param heapMb the Java heap's maximum (-Xmx), MiB
@@ -78,6 +79,15 @@ public record MemoryBudget(
    */
   public long messageBytes() {
     return directMb * 1024 * 1024 / 2;
+  }
+
+  /**
+   * Bytes that the sessions' prepared statements and portals may keep on the heap, all together: a
+   * quarter of the heap (each session a quarter of that, {@link PreparedMemory#of}), the rest for
+   * the rows being encoded, the catalog, the sessions' own objects and garbage not yet collected.
+   */
+  public long preparedBytes() {
+    return heapMb * 1024 * 1024 / 4;
   }
 
   /**

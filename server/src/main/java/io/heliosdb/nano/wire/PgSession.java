@@ -58,6 +58,7 @@ final class PgSession {
   private int backlog;
   private volatile boolean closed;
   private final SessionLimits limits;
+  private final PreparedMemory prepared;
   private final IdleTimeout idle;
   private volatile ListenerStall stall;
 
@@ -80,9 +81,11 @@ final class PgSession {
       HeliosDB db,
       SessionRegistry registry,
       Executor workers,
-      SessionLimits limits) {
+      SessionLimits limits,
+      PreparedMemory prepared) {
     this.channel = channel;
     this.limits = limits;
+    this.prepared = prepared;
     this.idle = new IdleTimeout(channel, this::timedOut);
     this.db = db;
     this.registry = registry;
@@ -114,7 +117,7 @@ final class PgSession {
             return;
           }
           runner = new QueryRunner(conn, settings);
-          extended = new ExtendedQuery(conn, runner, settings);
+          extended = new ExtendedQuery(conn, runner, settings, prepared.session());
           pid = conn.getBackendPID();
           secret = RANDOM.nextInt();
           registry.register(pid, this);
@@ -150,6 +153,7 @@ final class PgSession {
           if (ready() && !discarding) {
             extended.sync(out); // a Query ends an implicit extended-protocol transaction
             runner.run(sql, out);
+            extended.closePortalsOutsideATransaction();
             endOfCommand(seq);
           }
         };
@@ -393,6 +397,9 @@ final class PgSession {
     try {
       if (conn != null) {
         registry.unregister(pid, this);
+        if (extended != null) {
+          extended.closeAll(); // gives back the memory its statements and portals held
+        }
         conn.onNotification(null);
         conn.close();
       }

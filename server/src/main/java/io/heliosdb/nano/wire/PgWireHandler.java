@@ -59,6 +59,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
   private final boolean requireTls;
   private final SessionLimits limits;
   private final AuthThrottle throttle;
+  private final PreparedMemory prepared;
   private boolean encrypted;
   private volatile PgSession session;
 
@@ -81,7 +82,8 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
         workers,
         decoder,
         WireServer.Options.loopback(0).with(authentication),
-        new AuthThrottle());
+        new AuthThrottle(),
+        PreparedMemory.UNBOUNDED);
   }
 
   PgWireHandler(
@@ -90,7 +92,8 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
       Executor workers,
       PgFrameDecoder decoder,
       WireServer.Options options,
-      AuthThrottle throttle) {
+      AuthThrottle throttle,
+      PreparedMemory prepared) {
     this.db = db;
     this.registry = registry;
     this.workers = workers;
@@ -100,6 +103,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
     this.requireTls = options.requireTls();
     this.limits = options.limits();
     this.throttle = throttle;
+    this.prepared = prepared;
   }
 
   /** The session of this connection, once started; null before (or for cancel connections). */
@@ -333,7 +337,7 @@ public final class PgWireHandler extends SimpleChannelInboundHandler<FrontendMes
         unknownOptions.add(key);
       }
     }
-    session = new PgSession(ctx.channel(), db, registry, workers, limits);
+    session = new PgSession(ctx.channel(), db, registry, workers, limits, prepared);
     session.start(
         s.parameters(), s.minorVersion() > 0 || !unknownOptions.isEmpty(), unknownOptions);
   }

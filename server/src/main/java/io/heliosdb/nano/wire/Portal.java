@@ -8,20 +8,23 @@ import java.util.List;
 
 /**
  * A bound statement of the extended protocol: its values (bound when it runs), its result formats,
- * and its rows while suspended by an Execute with a row limit.
+ * and its rows while suspended by an Execute with a row limit. {@code heldBytes} is what it took
+ * from {@link PreparedMemory}, given back when it is closed.
  */
 final class Portal {
   final PreparedQuery statement;
   final Object[] values;
   final short[] formats;
+  final long heldBytes;
   ResultSet rows;
   long count;
   String tag;
 
-  Portal(PreparedQuery statement, Object[] values, short[] formats) {
+  Portal(PreparedQuery statement, Object[] values, short[] formats, long heldBytes) {
     this.statement = statement;
     this.values = values;
     this.formats = formats;
+    this.heldBytes = heldBytes;
   }
 
   /** Sends up to {@code maxRows} rows (0: all), then CommandComplete or PortalSuspended. */
@@ -52,8 +55,8 @@ final class Portal {
     sink.portalSuspended();
   }
 
-  /** Closes the open rows, if any; true (for removeIf). */
-  boolean closeRows() {
+  /** Closes the open rows, if any. */
+  void closeRows() {
     if (rows != null) {
       try {
         rows.close();
@@ -62,6 +65,5 @@ final class Portal {
       }
       rows = null;
     }
-    return true;
   }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A statement of the extended protocol after Parse. {@code ps} is null for an empty or text-only
- * one (SET, SHOW, LISTEN...); {@code columns} null when it returns no rows.
+ * one (SET, SHOW, LISTEN...); {@code columns} null when it returns no rows. {@code heldBytes} is
+ * what it took from {@link PreparedMemory}, given back when it is closed.
  */
 record PreparedQuery(
     String sql,
@@ -13,4 +14,5 @@ record PreparedQuery(
     int[] parameterTypes,
     int usedParameters,
     PreparedStatement ps,
-    List<PgColumn> columns) {}
+    List<PgColumn> columns,
+    long heldBytes) {}

@@ -53,7 +53,8 @@ public final class WireServer implements AutoCloseable {
    * @param tls the server's certificate and key, answering SSLRequest with 'S'; null: no TLS ('N')
    * @param requireTls refuse a StartupMessage on a clear connection (FATAL 28000); needs tls
    * @param limits timeouts (authentication, idle, stalled listener) and TCP keepalives
-   * @param memory the memory budget bounding sessions and messages being received; null: none
+   * @param memory the memory budget bounding sessions, messages being received and what prepared
+   *     statements and portals keep; null: none
    */
   public record Options(
       String host,
@@ -205,6 +206,7 @@ public final class WireServer implements AutoCloseable {
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final String descriptorWarning;
   private final MessageMemory messages;
+  private final PreparedMemory prepared;
   private Channel serverChannel;
   private boolean closed;
 
@@ -225,6 +227,8 @@ public final class WireServer implements AutoCloseable {
         options.memory() == null
             ? MessageMemory.UNBOUNDED
             : new MessageMemory(options.memory().messageBytes());
+    this.prepared =
+        options.memory() == null ? PreparedMemory.UNBOUNDED : PreparedMemory.of(options.memory());
     this.loops =
         new MultiThreadIoEventLoopGroup(
             Runtime.getRuntime().availableProcessors(),
@@ -285,7 +289,8 @@ public final class WireServer implements AutoCloseable {
                         .addLast("frames", decoder)
                         .addLast(
                             "protocol",
-                            new PgWireHandler(db, registry, workers, decoder, options, throttle));
+                            new PgWireHandler(
+                                db, registry, workers, decoder, options, throttle, prepared));
                   }
                 });
     keepalives(b, options.limits());
@@ -333,6 +338,11 @@ public final class WireServer implements AutoCloseable {
   /** Bytes held in the connections' receive and send buffers now (the metrics read it). */
   public BufferedBytes bufferedBytes() {
     return BufferedBytes.of(channels);
+  }
+
+  /** What the sessions' prepared statements and portals keep (tests). */
+  PreparedMemory preparedMemory() {
+    return prepared;
   }
 
   /** Open TCP connections, in authentication or not (tests). */

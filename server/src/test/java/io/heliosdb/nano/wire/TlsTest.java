@@ -257,7 +257,8 @@ class TlsTest {
             Runnable::run,
             decoder,
             config.options(PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES),
-            new AuthThrottle()));
+            new AuthThrottle(),
+            PreparedMemory.UNBOUNDED));
   }
 
   private SSLEngine clientEngine() throws Exception {

@@ -39,7 +39,18 @@ public final class Hub implements CommitSequencer {
 
   private final int maxChannels;
   private final int queueSize;
+  private final long queueBytes;
   private final MetricsTracker metrics;
+
+  /** notification_queue_total_bytes: what all mailboxes may hold together; 0 for no bound. */
+  private final long totalQueueByteCapacity;
+
+  /**
+   * {@link Mailbox#bytesOf} the notifications queued in every mailbox, kept only with a bound (a
+   * counter that every subscriber's reader touches would cost fan-out more than the bound does).
+   */
+  private final AtomicLong totalQueueBytes = new AtomicLong();
+
   private final AtomicLong tickets = new AtomicLong();
 
   private final Object lock = new Object();
@@ -65,9 +76,22 @@ public final class Hub implements CommitSequencer {
   /** A finished commit waiting for its turn. */
   private record Release(int senderPid, Mailbox sender, List<PendingEntry> entries) {}
 
-  public Hub(int maxChannels, int queueSize, MetricsTracker metrics) {
+  /**
+   * @param queueSize notification_queue_size: each mailbox's bound in notifications, unless it is
+   *     given its own
+   * @param queueBytes notification_queue_bytes: each mailbox's bound in bytes
+   * @param totalQueueBytes notification_queue_total_bytes: the bound of all together, 0 for none
+   */
+  public Hub(
+      int maxChannels,
+      int queueSize,
+      long queueBytes,
+      long totalQueueBytes,
+      MetricsTracker metrics) {
     this.maxChannels = maxChannels;
     this.queueSize = queueSize;
+    this.queueBytes = queueBytes;
+    this.totalQueueByteCapacity = totalQueueBytes;
     this.metrics = metrics;
   }
 
@@ -80,6 +104,23 @@ public final class Hub implements CommitSequencer {
 
   public MetricsTracker metrics() {
     return metrics;
+  }
+
+  /** Whether {@code bytes} more fit in notification_queue_total_bytes (any thread). */
+  boolean totalQueueBytesFit(long bytes) {
+    return totalQueueByteCapacity == 0 || totalQueueBytes.get() + bytes <= totalQueueByteCapacity;
+  }
+
+  /** A mailbox queued ({@code delta > 0}) or gave up {@code delta} bytes (any thread). */
+  void addTotalQueueBytes(long delta) {
+    if (totalQueueByteCapacity != 0) {
+      totalQueueBytes.addAndGet(delta);
+    }
+  }
+
+  /** The bytes queued in all mailboxes together; 0 when notification_queue_total_bytes is 0. */
+  public long totalQueueBytes() {
+    return totalQueueBytes.get();
   }
 
   @Override
@@ -287,7 +328,7 @@ public final class Hub implements CommitSequencer {
 
   /** A new mailbox holding up to {@code capacity} notifications instead of the hub's queue size. */
   public Mailbox newMailbox(int capacity, Consumer<Message> listener, Executor executor) {
-    Mailbox box = new Mailbox(this, capacity, listener, executor);
+    Mailbox box = new Mailbox(this, capacity, queueBytes, listener, executor);
     synchronized (lock) {
       if (closed) {
         box.markClosed();

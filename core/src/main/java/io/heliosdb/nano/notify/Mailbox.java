@@ -18,7 +18,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The bounded queue of one subscriber. The hub never blocks on it: when it is full, the
  * notification is dropped and counted, and the subscriber later receives one overflow marker with
- * the count, in the place where the gap is. Memory stays bounded by the capacity.
+ * the count, in the place where the gap is. Full means: {@code capacity} notifications
+ * (notification_queue_size), or {@code byteCapacity} bytes of them as {@link #bytesOf} estimates
+ * (notification_queue_bytes), or, when the hub bounds them, the bytes of every mailbox of the hub
+ * together (notification_queue_total_bytes). The count alone let one subscriber that never reads
+ * hold 65,536 payloads of 8 KB, half a gigabyte; the bytes bound the memory.
  *
  * <p>In push mode a listener runs on the caller's executor, one notification at a time, in order.
  *
@@ -29,10 +33,21 @@ import org.slf4j.LoggerFactory;
 public final class Mailbox {
   private static final Logger log = LoggerFactory.getLogger(Mailbox.class);
 
+  /** A queued entry without its strings: the queue's node (24 bytes) and the record (56). */
+  static final int ENTRY_BYTES = 80;
+
+  /** A string without its characters: the String (24 bytes) and its array's header (16). */
+  static final int STRING_BYTES = 40;
+
   private final Hub hub;
   private final int capacity;
+  private final long byteCapacity;
   private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger count = new AtomicInteger();
+
+  /** {@link #bytesOf} of the queued messages; raised before an entry is queued, never after. */
+  private final AtomicLong bytes = new AtomicLong();
+
   private final ReentrantLock waitLock = new ReentrantLock();
   private final Condition arrived = waitLock.newCondition();
 
@@ -59,39 +74,76 @@ public final class Mailbox {
   /** Channels this mailbox listens to; guarded by the hub's lock. */
   final ChannelSet channels = new ChannelSet();
 
-  Mailbox(Hub hub, int capacity, Consumer<Message> listener, Executor executor) {
+  Mailbox(Hub hub, int capacity, long byteCapacity, Consumer<Message> listener, Executor executor) {
     this.hub = hub;
     this.capacity = capacity;
+    this.byteCapacity = byteCapacity;
     this.metrics = hub.metrics();
     this.listener = listener;
     this.executor = executor;
   }
 
   /**
-   * Called by the hub, under its lock (so there is one producer). Never blocks. After a drop, the
-   * next notification goes in only together with the overflow marker before it, so that one marker
-   * covers one gap.
+   * Called by the hub, under its lock (so there is one producer, and the bounds checked stay true
+   * until the entry is in: consumers only take). Never blocks. After a drop, the next notification
+   * goes in only together with the overflow marker before it, so that one marker covers one gap.
    */
   void offer(Message m) {
     if (closed) {
       return;
     }
-    long dropped = droppedPending.get();
-    boolean accepted;
-    if (dropped > 0 && capacity - count.get() >= 2) {
-      dropped = droppedPending.getAndSet(0);
-      if (dropped > 0) {
-        enqueue(Message.overflow(dropped));
+    long size = bytesOf(m);
+    DropReason full;
+    if (droppedPending.get() == 0) {
+      full = fullFor(1, size);
+      if (full == null) {
+        enqueue(m, size);
       }
-      accepted = enqueue(m);
     } else {
-      accepted = dropped == 0 && enqueue(m);
+      full = fullFor(2, size + ENTRY_BYTES);
+      if (full == null) {
+        long dropped = droppedPending.getAndSet(0);
+        if (dropped > 0) { // else a poller took the gap as a marker of its own meanwhile
+          enqueue(Message.overflow(dropped), ENTRY_BYTES);
+        }
+        enqueue(m, size);
+      }
     }
-    if (!accepted) {
+    if (full != null) {
       droppedPending.incrementAndGet();
-      metrics.notificationsDropped(DropReason.QUEUE_FULL, 1);
+      metrics.notificationsDropped(full, 1);
     }
     wakeConsumer();
+  }
+
+  /** Why {@code entries} more entries of {@code size} bytes in all do not fit; null if they do. */
+  private DropReason fullFor(int entries, long size) {
+    if (count.get() + entries > capacity) {
+      return DropReason.QUEUE_FULL;
+    }
+    if (bytes.get() + size > byteCapacity) {
+      return DropReason.QUEUE_BYTES;
+    }
+    if (!hub.totalQueueBytesFit(size)) {
+      return DropReason.TOTAL_QUEUE_BYTES;
+    }
+    return null;
+  }
+
+  /**
+   * What a queued message holds on the heap, at most: the queue's node, the record, and its two
+   * strings at two bytes a character (a string of Latin-1 text takes one). A message fanned out to
+   * several mailboxes is one object, counted in each: the bound is what one subscriber can hold.
+   */
+  static long bytesOf(Message m) {
+    long b = ENTRY_BYTES;
+    if (m.channel() != null) {
+      b += STRING_BYTES + 2L * m.channel().length();
+    }
+    if (m.payload() != null) {
+      b += STRING_BYTES + 2L * m.payload().length();
+    }
+    return b;
   }
 
   /**
@@ -140,19 +192,21 @@ public final class Mailbox {
     }
   }
 
-  private boolean enqueue(Message m) {
-    if (count.get() >= capacity) {
-      return false;
-    }
-    queue.offer(m);
+  /** Queues an entry that fits: counted first, so that a consumer never sees it uncounted. */
+  private void enqueue(Message m, long size) {
+    bytes.addAndGet(size);
+    hub.addTotalQueueBytes(size);
     count.incrementAndGet();
-    return true;
+    queue.offer(m);
   }
 
   private Message dequeue() {
     Message m = queue.poll();
     if (m != null) {
       count.decrementAndGet();
+      long size = bytesOf(m);
+      bytes.addAndGet(-size);
+      hub.addTotalQueueBytes(-size);
     }
     return m;
   }
@@ -215,9 +269,27 @@ public final class Mailbox {
     return capacity;
   }
 
-  /** Fraction of the capacity in use. */
+  /** {@link #bytesOf} the notifications queued. */
+  public long queuedBytes() {
+    return bytes.get();
+  }
+
+  public long byteCapacity() {
+    return byteCapacity;
+  }
+
+  /**
+   * Whether notifications were dropped that no queued overflow marker reports yet: from a drop
+   * until the queue has room for the marker and the next notification, or until a reader takes the
+   * marker from an emptied queue. While nobody reads, it stays true from the first drop on.
+   */
+  public boolean isOverflowing() {
+    return droppedPending.get() > 0;
+  }
+
+  /** Fraction of the capacity in use, in notifications or in bytes, whichever is more. */
   double usage() {
-    return (double) count.get() / capacity;
+    return Math.max((double) count.get() / capacity, (double) bytes.get() / byteCapacity);
   }
 
   public boolean isClosed() {

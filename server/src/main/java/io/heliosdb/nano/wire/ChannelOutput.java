@@ -18,6 +18,13 @@ final class ChannelOutput implements ExtendedSink {
   /** Hand a chunk to the channel once it holds this much. */
   private static final int CHUNK_BYTES = 64 * 1024;
 
+  /**
+   * Hand notifications to the channel in chunks of this much: the drain then stops within a chunk
+   * of the high-water mark (64 KiB), and a chunk's buffer, whose capacity doubles as it grows,
+   * stays at 32 KiB with the largest notification on top.
+   */
+  private static final int NOTIFICATION_CHUNK_BYTES = 16 * 1024;
+
   private final Channel channel;
   private final Object writable = new Object();
   private ByteBuf buffer;
@@ -65,6 +72,8 @@ final class ChannelOutput implements ExtendedSink {
   /**
    * A notification; for an overflow marker a NoticeResponse, severity WARNING, SQLSTATE 01000
    * (PostgreSQL has no such event, so the generic warning code), saying how many were dropped.
+   * Every chunk is handed to the channel unflushed and without waiting: the caller checks {@link
+   * #isWritable()} before the next notification and leaves the rest queued when it is not.
    */
   void notification(Notification n) {
     if (n.isOverflow()) {
@@ -74,9 +83,13 @@ final class ChannelOutput implements ExtendedSink {
           SqlState.WARNING.code(),
           n.droppedCount()
               + " notifications were dropped: this session's queue was full"
-              + " (notification_queue_size)");
+              + " (notification_queue_size or notification_queue_bytes)");
     } else {
       BackendMessages.notificationResponse(buffer(), n.senderPid(), n.channel(), n.payload());
+    }
+    if (buffer.readableBytes() >= NOTIFICATION_CHUNK_BYTES) {
+      channel.write(buffer, channel.voidPromise());
+      buffer = null;
     }
   }
 

@@ -5,8 +5,10 @@ import io.heliosdb.nano.error.SqlState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A session's outgoing messages, encoded into a buffer that is handed to the channel in chunks.
@@ -29,6 +31,14 @@ final class ChannelOutput implements ExtendedSink {
   private final Object writable = new Object();
   private ByteBuf buffer;
 
+  /**
+   * Writes made on a worker that the event loop has not taken yet. Netty queues such a write as a
+   * task, while a write made on the event loop goes to the channel at once: a session's task run on
+   * the event loop ({@link SerialExecutor#runInlineIfIdle}) would overtake them, and notifications
+   * reached a client out of order.
+   */
+  private final AtomicInteger queuedWrites = new AtomicInteger();
+
   ChannelOutput(Channel channel) {
     this.channel = channel;
   }
@@ -44,8 +54,7 @@ final class ChannelOutput implements ExtendedSink {
   /** Writes and flushes what is buffered. */
   void flush() {
     if (buffer != null) {
-      channel.write(buffer, channel.voidPromise());
-      buffer = null;
+      handOver();
     }
     channel.flush();
   }
@@ -54,7 +63,7 @@ final class ChannelOutput implements ExtendedSink {
   void flushAndClose() {
     ByteBuf b = buffer == null ? Unpooled.EMPTY_BUFFER : buffer;
     buffer = null;
-    channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+    write(b, true).addListener(ChannelFutureListener.CLOSE);
   }
 
   /** Sends a FATAL error and closes the connection. */
@@ -62,7 +71,32 @@ final class ChannelOutput implements ExtendedSink {
     BackendMessages.errorResponse(buffer(), Severity.FATAL, sqlState, message, 0);
     ByteBuf b = buffer;
     buffer = null;
-    channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+    write(b, true).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * Whether a task may run on the event loop and keep the order of this session's messages: no
+   * write of a worker waits in the event loop's queue (call it on the event loop).
+   */
+  boolean mayWriteOnEventLoop() {
+    return queuedWrites.get() == 0;
+  }
+
+  /** Hands the buffer to the channel, unflushed. */
+  private void handOver() {
+    write(buffer, false);
+    buffer = null;
+  }
+
+  private ChannelFuture write(ByteBuf b, boolean flush) {
+    if (channel.eventLoop().inEventLoop()) {
+      return flush ? channel.writeAndFlush(b) : channel.write(b, channel.voidPromise());
+    }
+    queuedWrites.incrementAndGet();
+    ChannelFuture f = flush ? channel.writeAndFlush(b) : channel.write(b, channel.voidPromise());
+    // Queued after the write's own task: when it runs, the write has reached the channel.
+    channel.eventLoop().execute(queuedWrites::decrementAndGet);
+    return f;
   }
 
   void readyForQuery(TransactionStatus status) {
@@ -88,8 +122,7 @@ final class ChannelOutput implements ExtendedSink {
       BackendMessages.notificationResponse(buffer(), n.senderPid(), n.channel(), n.payload());
     }
     if (buffer.readableBytes() >= NOTIFICATION_CHUNK_BYTES) {
-      channel.write(buffer, channel.voidPromise());
-      buffer = null;
+      handOver();
     }
   }
 
@@ -192,8 +225,7 @@ final class ChannelOutput implements ExtendedSink {
 
   /** Hands the buffer to the channel; waits while the channel is over its high-water mark. */
   private void writeChunk() {
-    channel.write(buffer, channel.voidPromise());
-    buffer = null;
+    handOver();
     if (channel.isWritable()) {
       return;
     }

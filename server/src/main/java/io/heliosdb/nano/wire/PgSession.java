@@ -86,8 +86,9 @@ final class PgSession {
     this.idle = new IdleTimeout(channel, this::timedOut);
     this.db = db;
     this.registry = registry;
-    this.executor = new SerialExecutor(workers);
     this.out = new ChannelOutput(channel);
+    // Inline on the event loop only behind every write of a worker (see ChannelOutput).
+    this.executor = new SerialExecutor(workers, out::mayWriteOnEventLoop);
   }
 
   /** Opens the connection and greets the client; the session has been admitted. */

@@ -1,5 +1,6 @@
 package io.heliosdb.nano.wire;
 
+import io.heliosdb.nano.config.HeliosConfig;
 import java.util.List;
 
 /**
@@ -14,8 +15,9 @@ import java.util.List;
  *
  * <p>The JVM's limits can only be set when it starts: {@link #jvmOptions()} are the options the
  * launcher gives it. Inside the server the budget bounds the sessions admitted ({@link
- * #sessionsThatFit()}) and the bytes of messages being received at once ({@link #messageBytes()}).
- * Documented in docs/server.md, "Memory".
+ * #sessionsThatFit()}), the bytes of messages being received at once ({@link #messageBytes()}) and
+ * the notifications queued for subscribers ({@link #limitNotificationQueues}). Documented in
+ * docs/server.md, "Memory".
  *
  * @param totalMb the whole budget, MiB
  * @param heapMb the Java heap's maximum (-Xmx), MiB
@@ -36,6 +38,12 @@ public record MemoryBudget(
 
   /** The largest total accepted (1 TiB, as [database] memory_limit_mb). */
   public static final int MAX_TOTAL_MB = 1_048_576;
+
+  /**
+   * The least a session's notification queue gets of the budget: 64 of the largest notifications,
+   * some 2,800 of 100 characters.
+   */
+  public static final int MIN_QUEUE_SHARE_BYTES = 1 << 20;
 
   /** What one session's SQLite connection and buffers take when idle (measured: about 300). */
   public static final int SESSION_KIB = 384;
@@ -78,6 +86,40 @@ public record MemoryBudget(
    */
   public long messageBytes() {
     return directMb * 1024 * 1024 / 2;
+  }
+
+  /**
+   * What the notifications queued for all subscribers (wire sessions, event streams, WebSockets)
+   * may hold together: half the heap, the other half for everything else the server keeps there.
+   */
+  public long notificationBytes() {
+    return heapMb * 1024 * 1024 / 2;
+  }
+
+  /**
+   * The database's settings with its notification queues inside this budget: all of them together
+   * at most {@link #notificationBytes()} (notification_queue_total_bytes); each at most an equal
+   * share of that among the sessions admitted, so that many sessions can fill their queues before
+   * they reach the total, but at least {@value #MIN_QUEUE_SHARE_BYTES} bytes, to absorb the bursts
+   * of a listener that is merely behind (notification_queue_bytes). The configuration's own values
+   * when smaller; never below what the configuration must hold (two of the largest notifications).
+   *
+   * @param maxConnections max_connections: the sessions admitted are those, or fewer when fewer fit
+   */
+  public HeliosConfig limitNotificationQueues(HeliosConfig config, int maxConnections) {
+    long total = notificationBytes();
+    int sessions = Math.max(1, Math.min(maxConnections, sessionsThatFit()));
+    long share =
+        Math.max(
+            Math.max(MIN_QUEUE_SHARE_BYTES, total / sessions),
+            HeliosConfig.minNotificationQueueBytes(config.maxPayloadBytes()));
+    long queueBytes = Math.min(config.notificationQueueBytes(), share);
+    long configuredTotal = config.notificationQueueTotalBytes();
+    long totalBytes = configuredTotal == 0 ? total : Math.min(configuredTotal, total);
+    return config.toBuilder()
+        .notificationQueueBytes(queueBytes)
+        .notificationQueueTotalBytes(Math.max(totalBytes, queueBytes))
+        .build();
   }
 
   /**

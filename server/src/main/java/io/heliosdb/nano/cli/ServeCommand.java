@@ -238,6 +238,9 @@ final class ServeCommand implements Callable<Integer> {
         gateway.close();
       }
       wire.close();
+      // Before the latch: on SIGTERM the JVM halts as soon as the shutdown hook returns.
+      out.println("heliosdb: stopped");
+      out.flush();
       stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -245,7 +248,6 @@ final class ServeCommand implements Callable<Integer> {
         // shutting down: the hook is running and returns now
       }
     }
-    out.println("heliosdb: stopped");
     return 0;
   }
 

@@ -18,7 +18,7 @@ public final class HeliosConfig {
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 8000;
 
   /**
-   * notification_queue_bytes by default: 4 MiB, some 11,000 notifications of 100 characters or 250
+   * notification_queue_bytes by default: 4 MiB, some 11,000 notifications of 100 characters or 260
    * of 8,000 (a character counted as two bytes, see docs/notifications.md).
    */
   public static final long DEFAULT_NOTIFICATION_QUEUE_BYTES = 4L << 20;

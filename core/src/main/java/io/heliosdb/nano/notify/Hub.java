@@ -42,14 +42,8 @@ public final class Hub implements CommitSequencer {
   private final long queueBytes;
   private final MetricsTracker metrics;
 
-  /** notification_queue_total_bytes: what all mailboxes may hold together; 0 for no bound. */
-  private final long totalQueueByteCapacity;
-
-  /**
-   * {@link Mailbox#bytesOf} the notifications queued in every mailbox, kept only with a bound (a
-   * counter that every subscriber's reader touches would cost fan-out more than the bound does).
-   */
-  private final AtomicLong totalQueueBytes = new AtomicLong();
+  /** notification_queue_total_bytes, shared by the mailboxes. */
+  final TotalQueueBytes totalQueueBytes;
 
   private final AtomicLong tickets = new AtomicLong();
 
@@ -91,7 +85,7 @@ public final class Hub implements CommitSequencer {
     this.maxChannels = maxChannels;
     this.queueSize = queueSize;
     this.queueBytes = queueBytes;
-    this.totalQueueByteCapacity = totalQueueBytes;
+    this.totalQueueBytes = new TotalQueueBytes(totalQueueBytes);
     this.metrics = metrics;
   }
 
@@ -106,21 +100,9 @@ public final class Hub implements CommitSequencer {
     return metrics;
   }
 
-  /** Whether {@code bytes} more fit in notification_queue_total_bytes (any thread). */
-  boolean totalQueueBytesFit(long bytes) {
-    return totalQueueByteCapacity == 0 || totalQueueBytes.get() + bytes <= totalQueueByteCapacity;
-  }
-
-  /** A mailbox queued ({@code delta > 0}) or gave up {@code delta} bytes (any thread). */
-  void addTotalQueueBytes(long delta) {
-    if (totalQueueByteCapacity != 0) {
-      totalQueueBytes.addAndGet(delta);
-    }
-  }
-
   /** The bytes queued in all mailboxes together; 0 when notification_queue_total_bytes is 0. */
   public long totalQueueBytes() {
-    return totalQueueBytes.get();
+    return totalQueueBytes.queued();
   }
 
   @Override

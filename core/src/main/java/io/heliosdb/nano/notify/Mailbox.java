@@ -39,6 +39,7 @@ public final class Mailbox {
   static final int STRING_BYTES = 40;
 
   private final Hub hub;
+  private final TotalQueueBytes total;
   private final int capacity;
   private final long byteCapacity;
   private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
@@ -86,6 +87,7 @@ public final class Mailbox {
 
   Mailbox(Hub hub, int capacity, long byteCapacity, Consumer<Message> listener, Executor executor) {
     this.hub = hub;
+    this.total = hub.totalQueueBytes;
     // Within what the state word holds, so that neither half carries into the other.
     this.capacity = Math.min(capacity, MAX_CAPACITY);
     this.byteCapacity = Math.min(byteCapacity, BYTES_MASK);
@@ -136,7 +138,7 @@ public final class Mailbox {
     if ((now & BYTES_MASK) + size > byteCapacity) {
       return DropReason.QUEUE_BYTES;
     }
-    if (!hub.totalQueueBytesFit(size)) {
+    if (!total.fits(size)) {
       return DropReason.TOTAL_QUEUE_BYTES;
     }
     return null;
@@ -207,7 +209,7 @@ public final class Mailbox {
   /** Queues an entry that fits: counted first, so that a consumer never sees it uncounted. */
   private void enqueue(Message m, long size) {
     state.addAndGet(ONE_ENTRY + size);
-    hub.addTotalQueueBytes(size);
+    total.add(size);
     queue.offer(m);
   }
 
@@ -216,7 +218,7 @@ public final class Mailbox {
     if (m != null) {
       long size = bytesOf(m);
       state.addAndGet(-(ONE_ENTRY + size));
-      hub.addTotalQueueBytes(-size);
+      total.add(-size);
     }
     return m;
   }

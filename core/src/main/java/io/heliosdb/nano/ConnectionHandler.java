@@ -69,6 +69,10 @@ final class ConnectionHandler implements InvocationHandler {
         return session.pid();
       case "getNotifications":
         return notifications(args == null ? -1 : (Integer) args[0]);
+      case "nextNotification":
+        return Notification.of(session.poll());
+      case "isNotificationQueueOverflowing":
+        return session.isNotificationQueueOverflowing();
       default:
         break;
     }

@@ -23,6 +23,20 @@ public interface HeliosConnection extends Connection {
   Notification[] getNotifications(int timeoutMillis) throws SQLException;
 
   /**
+   * The next queued notification (or overflow marker), or null at once when there is none: for a
+   * front end that takes only as many as its client reads, where {@link #getNotifications()} takes
+   * the whole queue.
+   */
+  Notification nextNotification() throws SQLException;
+
+  /**
+   * Whether this connection's queue is dropping notifications: some were dropped that no overflow
+   * marker in it reports yet (see {@link Subscription#isOverflowing()}). Quick; may be called from
+   * the signal of {@link #onNotification}.
+   */
+  boolean isNotificationQueueOverflowing() throws SQLException;
+
+  /**
    * Registers {@code signal} to run whenever a notification is queued for this connection (after
    * its commit), on the committing thread: it must be quick and must not block, e.g. schedule a
    * task that calls {@link #getNotifications()}. For event loops that cannot block in {@link

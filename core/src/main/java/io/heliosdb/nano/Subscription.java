@@ -182,6 +182,16 @@ public final class Subscription implements AutoCloseable {
   }
 
   /**
+   * Whether this subscription's queue is dropping notifications: some were dropped (it held
+   * notification_queue_size notifications or notification_queue_bytes) that no overflow marker in
+   * it reports yet. From the first drop until the reader has emptied enough of the queue; for a
+   * front end that disconnects a client that stopped reading.
+   */
+  public boolean isOverflowing() {
+    return mailbox.isOverflowing();
+  }
+
+  /**
    * How far behind this subscriber is, in notifications: those queued and not yet read, or, while a
    * resuming subscription replays the log, those of its channels logged after the last one it was
    * handed (one query on the log). For a metric per subscriber.

@@ -120,6 +120,49 @@ class PubSubApiTest {
     }
   }
 
+  /**
+   * notification_queue_bytes: a subscriber that reads nothing holds at most its bytes of large
+   * notifications, then reads an overflow marker with the exact count; a push listener beside it,
+   * which keeps up, loses nothing.
+   */
+  @Test
+  void aQueueFullInBytesDropsAndReportsWhileAListenerThatKeepsUpGetsEverything() throws Exception {
+    DefaultMetrics metrics = new DefaultMetrics();
+    HeliosConfig config =
+        HeliosConfig.builder()
+            .inMemory()
+            .notificationQueueBytes(64 * 1024)
+            .metrics(metrics)
+            .build();
+    String payload = "p".repeat(7000); // 14 KB counted: four fit in 64 KiB
+    List<String> fast = new CopyOnWriteArrayList<>();
+    try (HeliosDB db = HeliosDB.open(config);
+        Subscription slow = db.pubsub().subscribe("big");
+        Subscription pushed =
+            db.pubsub().subscribe(List.of("big"), Runnable::run, n -> fast.add(n.payload()))) {
+      for (int i = 0; i < 100; i++) {
+        db.pubsub().notify("big", i + payload);
+      }
+      assertThat(slow.isOverflowing()).isTrue();
+      int kept = slow.queued();
+      assertThat(kept).isEqualTo(4);
+      for (int i = 0; i < kept; i++) {
+        assertThat(slow.poll().payload()).isEqualTo(i + payload);
+      }
+      Notification marker = slow.poll();
+      assertThat(marker.isOverflow()).isTrue();
+      assertThat(marker.droppedCount()).isEqualTo(100 - kept);
+      assertThat(slow.poll()).isNull();
+      assertThat(metrics.dropped(DropReason.QUEUE_BYTES)).isEqualTo(100 - kept);
+      assertThat(metrics.dropped(DropReason.QUEUE_FULL)).isZero();
+
+      assertThat(fast).hasSize(100);
+      for (int i = 0; i < 100; i++) {
+        assertThat(fast.get(i)).isEqualTo(i + payload);
+      }
+    }
+  }
+
   @Test
   void markerStandsWhereTheGapIs() throws Exception {
     try (HeliosDB db =

@@ -17,6 +17,15 @@ public final class HeliosConfig {
   /** PostgreSQL's limit: a payload must be shorter than 8000 bytes. */
   public static final int DEFAULT_MAX_PAYLOAD_BYTES = 8000;
 
+  /**
+   * notification_queue_bytes by default: 4 MiB, some 11,000 notifications of 100 characters or 260
+   * of 8,000 (a character counted as two bytes, see docs/notifications.md).
+   */
+  public static final long DEFAULT_NOTIFICATION_QUEUE_BYTES = 4L << 20;
+
+  /** The least notification_queue_bytes accepted; also at least 4 x max_payload_bytes. */
+  private static final long MIN_NOTIFICATION_QUEUE_BYTES = 64L << 10;
+
   private final Path path;
   private final int memoryLimitMb;
   private final boolean enableWal;
@@ -26,6 +35,8 @@ public final class HeliosConfig {
   private final int maxChannels;
   private final int maxPayloadBytes;
   private final int notificationQueueSize;
+  private final long notificationQueueBytes;
+  private final long notificationQueueTotalBytes;
   private final boolean metricsEnabled;
   private final MetricsTracker metrics;
   private final ChannelPatterns durableChannels;
@@ -43,6 +54,8 @@ public final class HeliosConfig {
     this.maxChannels = b.maxChannels;
     this.maxPayloadBytes = b.maxPayloadBytes;
     this.notificationQueueSize = b.notificationQueueSize;
+    this.notificationQueueBytes = b.notificationQueueBytes;
+    this.notificationQueueTotalBytes = b.notificationQueueTotalBytes;
     this.metricsEnabled = b.metricsEnabled;
     this.durableChannels = new ChannelPatterns(b.durableChannels);
     this.retentionMaxCount = b.retentionMaxCount;
@@ -76,6 +89,8 @@ public final class HeliosConfig {
     b.maxChannels = maxChannels;
     b.maxPayloadBytes = maxPayloadBytes;
     b.notificationQueueSize = notificationQueueSize;
+    b.notificationQueueBytes = notificationQueueBytes;
+    b.notificationQueueTotalBytes = notificationQueueTotalBytes;
     b.metricsEnabled = metricsEnabled;
     b.metrics = metrics;
     b.durableChannels = durableChannels.patterns();
@@ -124,6 +139,24 @@ public final class HeliosConfig {
 
   public int notificationQueueSize() {
     return notificationQueueSize;
+  }
+
+  /** What each subscriber's queue may hold, in bytes as estimated (see the builder). */
+  public long notificationQueueBytes() {
+    return notificationQueueBytes;
+  }
+
+  /** What all subscribers' queues may hold together, in bytes; 0 for no bound beyond each one's. */
+  public long notificationQueueTotalBytes() {
+    return notificationQueueTotalBytes;
+  }
+
+  /**
+   * The least notification_queue_bytes accepted with {@code maxPayloadBytes}: 64 KiB, and two of
+   * the largest notifications at two bytes a character.
+   */
+  public static long minNotificationQueueBytes(int maxPayloadBytes) {
+    return Math.max(MIN_NOTIFICATION_QUEUE_BYTES, 4L * maxPayloadBytes);
   }
 
   public boolean metricsEnabled() {
@@ -183,6 +216,10 @@ public final class HeliosConfig {
         + maxPayloadBytes
         + ", notificationQueueSize="
         + notificationQueueSize
+        + ", notificationQueueBytes="
+        + notificationQueueBytes
+        + ", notificationQueueTotalBytes="
+        + notificationQueueTotalBytes
         + ", metricsEnabled="
         + metricsEnabled
         + ", durableChannels="
@@ -207,6 +244,8 @@ public final class HeliosConfig {
     private int maxChannels = 100_000;
     private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
     private int notificationQueueSize = 65_536;
+    private long notificationQueueBytes = DEFAULT_NOTIFICATION_QUEUE_BYTES;
+    private long notificationQueueTotalBytes = 0;
     private boolean metricsEnabled = false;
     private MetricsTracker metrics;
     private List<String> durableChannels = List.of();
@@ -280,6 +319,28 @@ public final class HeliosConfig {
       return this;
     }
 
+    /**
+     * What each subscription's queue may hold in bytes (default 4 MiB); a notification that does
+     * not fit is dropped and reported as when the queue is full. A notification counts its payload
+     * and channel name at two bytes a character, plus 160 bytes of objects. At least 64 KiB and 4 x
+     * max_payload_bytes.
+     */
+    public Builder notificationQueueBytes(long bytes) {
+      this.notificationQueueBytes = bytes;
+      return this;
+    }
+
+    /**
+     * What the queues of all subscriptions may hold together, in bytes, counted as for {@link
+     * #notificationQueueBytes}; beyond it notifications are dropped for whichever subscriber they
+     * do not fit, and reported. 0 (the default) for no bound beyond each queue's; {@code heliosdb
+     * serve} sets it from its memory budget.
+     */
+    public Builder notificationQueueTotalBytes(long bytes) {
+      this.notificationQueueTotalBytes = bytes;
+      return this;
+    }
+
     public Builder metricsEnabled(boolean enabled) {
       this.metricsEnabled = enabled;
       return this;
@@ -348,6 +409,24 @@ public final class HeliosConfig {
           "notification_queue_size",
           notificationQueueSize,
           "from 1 to 16777216");
+      long minQueueBytes = minNotificationQueueBytes(maxPayloadBytes);
+      if (notificationQueueBytes < minQueueBytes) {
+        throw new ConfigException(
+            "notification_queue_bytes = "
+                + notificationQueueBytes
+                + " is out of range: must be at least "
+                + minQueueBytes
+                + " (64 KiB, and 4 x max_payload_bytes: two of the largest notifications, at two"
+                + " bytes a character)");
+      }
+      if (notificationQueueTotalBytes != 0
+          && notificationQueueTotalBytes < notificationQueueBytes) {
+        throw new ConfigException(
+            "notification_queue_total_bytes = "
+                + notificationQueueTotalBytes
+                + " is out of range: must be 0 (no bound) or at least notification_queue_bytes = "
+                + notificationQueueBytes);
+      }
       if (retentionMaxCount < 1) {
         throw new ConfigException(
             "retention_max_count = "

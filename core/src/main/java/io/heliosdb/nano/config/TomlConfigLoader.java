@@ -37,15 +37,10 @@ final class TomlConfigLoader {
     pubsub.put("max_channels", integer((b, v) -> b.maxChannels(v)));
     pubsub.put("max_payload_bytes", integer((b, v) -> b.maxPayloadBytes(v)));
     pubsub.put("notification_queue_size", integer((b, v) -> b.notificationQueueSize(v)));
+    pubsub.put("notification_queue_bytes", whole((b, v) -> b.notificationQueueBytes(v)));
+    pubsub.put("notification_queue_total_bytes", whole((b, v) -> b.notificationQueueTotalBytes(v)));
     pubsub.put("durable_channels", TomlConfigLoader::durableChannels);
-    pubsub.put(
-        "retention_max_count",
-        (b, t, k, w) -> {
-          if (!t.isLong(k)) {
-            throw new ConfigException(w + ": " + k + " must be an integer");
-          }
-          b.retentionMaxCount(t.getLong(k));
-        });
+    pubsub.put("retention_max_count", whole((b, v) -> b.retentionMaxCount(v)));
     pubsub.put(
         "retention_max_age", (b, t, k, w) -> b.retentionMaxAge(duration(w, k, string(t, k, w))));
     pubsub.put("cross_process", bool((b, v) -> b.crossProcess(v)));
@@ -131,6 +126,16 @@ final class TomlConfigLoader {
         throw new ConfigException(w + ": " + k + " = " + v + " is out of range");
       }
       set.accept(b, (int) v);
+    };
+  }
+
+  /** A whole number that may exceed an int (bytes, counts). */
+  private static Key whole(BiConsumer<HeliosConfig.Builder, Long> set) {
+    return (b, t, k, w) -> {
+      if (!t.isLong(k)) {
+        throw new ConfigException(w + ": " + k + " must be an integer");
+      }
+      set.accept(b, t.getLong(k));
     };
   }
 

@@ -9,8 +9,12 @@ public interface MetricsTracker {
 
   /** Why a notification did not reach a subscriber. */
   enum DropReason {
-    /** The subscriber's bounded queue was full. */
+    /** The subscriber's bounded queue held notification_queue_size notifications. */
     QUEUE_FULL,
+    /** The subscriber's queue held notification_queue_bytes: the notification did not fit. */
+    QUEUE_BYTES,
+    /** All subscribers' queues together held notification_queue_total_bytes. */
+    TOTAL_QUEUE_BYTES,
     /** The subscriber was closed before it read the notification. */
     SUBSCRIBER_CLOSED,
     /**

@@ -39,7 +39,12 @@ public final class Hub implements CommitSequencer {
 
   private final int maxChannels;
   private final int queueSize;
+  private final long queueBytes;
   private final MetricsTracker metrics;
+
+  /** notification_queue_total_bytes, shared by the mailboxes. */
+  final TotalQueueBytes totalQueueBytes;
+
   private final AtomicLong tickets = new AtomicLong();
 
   private final Object lock = new Object();
@@ -65,9 +70,22 @@ public final class Hub implements CommitSequencer {
   /** A finished commit waiting for its turn. */
   private record Release(int senderPid, Mailbox sender, List<PendingEntry> entries) {}
 
-  public Hub(int maxChannels, int queueSize, MetricsTracker metrics) {
+  /**
+   * @param queueSize notification_queue_size: each mailbox's bound in notifications, unless it is
+   *     given its own
+   * @param queueBytes notification_queue_bytes: each mailbox's bound in bytes
+   * @param totalQueueBytes notification_queue_total_bytes: the bound of all together, 0 for none
+   */
+  public Hub(
+      int maxChannels,
+      int queueSize,
+      long queueBytes,
+      long totalQueueBytes,
+      MetricsTracker metrics) {
     this.maxChannels = maxChannels;
     this.queueSize = queueSize;
+    this.queueBytes = queueBytes;
+    this.totalQueueBytes = new TotalQueueBytes(totalQueueBytes);
     this.metrics = metrics;
   }
 
@@ -80,6 +98,11 @@ public final class Hub implements CommitSequencer {
 
   public MetricsTracker metrics() {
     return metrics;
+  }
+
+  /** The bytes queued in all mailboxes together; 0 when notification_queue_total_bytes is 0. */
+  public long totalQueueBytes() {
+    return totalQueueBytes.queued();
   }
 
   @Override
@@ -287,7 +310,7 @@ public final class Hub implements CommitSequencer {
 
   /** A new mailbox holding up to {@code capacity} notifications instead of the hub's queue size. */
   public Mailbox newMailbox(int capacity, Consumer<Message> listener, Executor executor) {
-    Mailbox box = new Mailbox(this, capacity, listener, executor);
+    Mailbox box = new Mailbox(this, capacity, queueBytes, listener, executor);
     synchronized (lock) {
       if (closed) {
         box.markClosed();

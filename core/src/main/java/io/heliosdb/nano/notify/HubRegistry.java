@@ -24,7 +24,13 @@ public final class HubRegistry {
   public static synchronized Shared acquire(String key, HeliosConfig config) {
     Shared s = HUBS.get(key);
     if (s == null) {
-      Hub hub = new Hub(config.maxChannels(), config.notificationQueueSize(), config.metrics());
+      Hub hub =
+          new Hub(
+              config.maxChannels(),
+              config.notificationQueueSize(),
+              config.notificationQueueBytes(),
+              config.notificationQueueTotalBytes(),
+              config.metrics());
       s = new Shared(key, hub, config);
       HUBS.put(key, s);
     } else if (config.crossProcess() && !s.config().crossProcess()) {

@@ -7,7 +7,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,7 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The bounded queue of one subscriber. The hub never blocks on it: when it is full, the
  * notification is dropped and counted, and the subscriber later receives one overflow marker with
- * the count, in the place where the gap is. Memory stays bounded by the capacity.
+ * the count, in the place where the gap is. Full means: {@code capacity} notifications
+ * (notification_queue_size), or {@code byteCapacity} bytes of them as {@link #bytesOf} estimates
+ * (notification_queue_bytes), or, when the hub bounds them, the bytes of every mailbox of the hub
+ * together (notification_queue_total_bytes). The count alone let one subscriber that never reads
+ * hold 65,536 payloads of 8 KB, half a gigabyte; the bytes bound the memory.
  *
  * <p>In push mode a listener runs on the caller's executor, one notification at a time, in order.
  *
@@ -29,10 +32,33 @@ import org.slf4j.LoggerFactory;
 public final class Mailbox {
   private static final Logger log = LoggerFactory.getLogger(Mailbox.class);
 
+  /** A queued entry without its strings: the queue's node (24 bytes) and the record (56). */
+  static final int ENTRY_BYTES = 80;
+
+  /** A string without its characters: the String (24 bytes) and its array's header (16). */
+  static final int STRING_BYTES = 40;
+
   private final Hub hub;
+  private final TotalQueueBytes total;
   private final int capacity;
+  private final long byteCapacity;
   private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger count = new AtomicInteger();
+
+  /**
+   * The entries queued (the high {@code 64 - COUNT_SHIFT} bits) and their {@link #bytesOf} (the low
+   * {@code COUNT_SHIFT}), in one word: an offer and a take each cost one atomic add, as the count
+   * alone did (a second counter for the bytes cost the fastest hand-over a tenth). Raised before an
+   * entry is queued, lowered after it is taken: never below what is in the queue.
+   */
+  private final AtomicLong state = new AtomicLong();
+
+  private static final int COUNT_SHIFT = 39;
+  private static final long BYTES_MASK = (1L << COUNT_SHIFT) - 1;
+  private static final long ONE_ENTRY = 1L << COUNT_SHIFT;
+
+  /** The most entries {@link #state} counts (2^25 - 1; notification_queue_size allows 2^24). */
+  private static final int MAX_CAPACITY = (int) ((1L << (64 - COUNT_SHIFT)) - 1);
+
   private final ReentrantLock waitLock = new ReentrantLock();
   private final Condition arrived = waitLock.newCondition();
 
@@ -59,39 +85,79 @@ public final class Mailbox {
   /** Channels this mailbox listens to; guarded by the hub's lock. */
   final ChannelSet channels = new ChannelSet();
 
-  Mailbox(Hub hub, int capacity, Consumer<Message> listener, Executor executor) {
+  Mailbox(Hub hub, int capacity, long byteCapacity, Consumer<Message> listener, Executor executor) {
     this.hub = hub;
-    this.capacity = capacity;
+    this.total = hub.totalQueueBytes;
+    // Within what the state word holds, so that neither half carries into the other.
+    this.capacity = Math.min(capacity, MAX_CAPACITY);
+    this.byteCapacity = Math.min(byteCapacity, BYTES_MASK);
     this.metrics = hub.metrics();
     this.listener = listener;
     this.executor = executor;
   }
 
   /**
-   * Called by the hub, under its lock (so there is one producer). Never blocks. After a drop, the
-   * next notification goes in only together with the overflow marker before it, so that one marker
-   * covers one gap.
+   * Called by the hub, under its lock (so there is one producer, and the bounds checked stay true
+   * until the entry is in: consumers only take). Never blocks. After a drop, the next notification
+   * goes in only together with the overflow marker before it, so that one marker covers one gap.
    */
   void offer(Message m) {
     if (closed) {
       return;
     }
-    long dropped = droppedPending.get();
-    boolean accepted;
-    if (dropped > 0 && capacity - count.get() >= 2) {
-      dropped = droppedPending.getAndSet(0);
-      if (dropped > 0) {
-        enqueue(Message.overflow(dropped));
+    long size = bytesOf(m);
+    DropReason full;
+    if (droppedPending.get() == 0) {
+      full = fullFor(1, size);
+      if (full == null) {
+        enqueue(m, size);
       }
-      accepted = enqueue(m);
     } else {
-      accepted = dropped == 0 && enqueue(m);
+      full = fullFor(2, size + ENTRY_BYTES);
+      if (full == null) {
+        long dropped = droppedPending.getAndSet(0);
+        if (dropped > 0) { // else a poller took the gap as a marker of its own meanwhile
+          enqueue(Message.overflow(dropped), ENTRY_BYTES);
+        }
+        enqueue(m, size);
+      }
     }
-    if (!accepted) {
+    if (full != null) {
       droppedPending.incrementAndGet();
-      metrics.notificationsDropped(DropReason.QUEUE_FULL, 1);
+      metrics.notificationsDropped(full, 1);
     }
     wakeConsumer();
+  }
+
+  /** Why {@code entries} more entries of {@code size} bytes in all do not fit; null if they do. */
+  private DropReason fullFor(int entries, long size) {
+    long now = state.get();
+    if ((now >>> COUNT_SHIFT) + entries > capacity) {
+      return DropReason.QUEUE_FULL;
+    }
+    if ((now & BYTES_MASK) + size > byteCapacity) {
+      return DropReason.QUEUE_BYTES;
+    }
+    if (!total.fits(size)) {
+      return DropReason.TOTAL_QUEUE_BYTES;
+    }
+    return null;
+  }
+
+  /**
+   * What a queued message holds on the heap, at most: the queue's node, the record, and its two
+   * strings at two bytes a character (a string of Latin-1 text takes one). A message fanned out to
+   * several mailboxes is one object, counted in each: the bound is what one subscriber can hold.
+   */
+  static long bytesOf(Message m) {
+    long b = ENTRY_BYTES;
+    if (m.channel() != null) {
+      b += STRING_BYTES + 2L * m.channel().length();
+    }
+    if (m.payload() != null) {
+      b += STRING_BYTES + 2L * m.payload().length();
+    }
+    return b;
   }
 
   /**
@@ -140,19 +206,19 @@ public final class Mailbox {
     }
   }
 
-  private boolean enqueue(Message m) {
-    if (count.get() >= capacity) {
-      return false;
-    }
+  /** Queues an entry that fits: counted first, so that a consumer never sees it uncounted. */
+  private void enqueue(Message m, long size) {
+    state.addAndGet(ONE_ENTRY + size);
+    total.add(size);
     queue.offer(m);
-    count.incrementAndGet();
-    return true;
   }
 
   private Message dequeue() {
     Message m = queue.poll();
     if (m != null) {
-      count.decrementAndGet();
+      long size = bytesOf(m);
+      state.addAndGet(-(ONE_ENTRY + size));
+      total.add(-size);
     }
     return m;
   }
@@ -208,16 +274,36 @@ public final class Mailbox {
   }
 
   public int size() {
-    return count.get();
+    return (int) (state.get() >>> COUNT_SHIFT);
   }
 
   public int capacity() {
     return capacity;
   }
 
-  /** Fraction of the capacity in use. */
+  /** {@link #bytesOf} the notifications queued. */
+  public long queuedBytes() {
+    return state.get() & BYTES_MASK;
+  }
+
+  public long byteCapacity() {
+    return byteCapacity;
+  }
+
+  /**
+   * Whether notifications were dropped that no queued overflow marker reports yet: from a drop
+   * until the queue has room for the marker and the next notification, or until a reader takes the
+   * marker from an emptied queue. While nobody reads, it stays true from the first drop on.
+   */
+  public boolean isOverflowing() {
+    return droppedPending.get() > 0;
+  }
+
+  /** Fraction of the capacity in use, in notifications or in bytes, whichever is more. */
   double usage() {
-    return (double) count.get() / capacity;
+    long now = state.get();
+    return Math.max(
+        (double) (now >>> COUNT_SHIFT) / capacity, (double) (now & BYTES_MASK) / byteCapacity);
   }
 
   public boolean isClosed() {
@@ -269,7 +355,7 @@ public final class Mailbox {
     } finally {
       drainScheduled.set(false);
     }
-    if (!closed && (count.get() > 0 || droppedPending.get() > 0)) {
+    if (!closed && (state.get() != 0 || droppedPending.get() > 0)) {
       scheduleDrain();
     }
   }

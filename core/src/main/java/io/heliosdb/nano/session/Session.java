@@ -297,6 +297,12 @@ public final class Session implements SessionView, AutoCloseable {
     return box == null ? null : box.poll();
   }
 
+  /** Whether the queue dropped notifications no queued marker reports yet (any thread). */
+  public boolean isNotificationQueueOverflowing() {
+    Mailbox box = mailbox;
+    return box != null && box.isOverflowing();
+  }
+
   public boolean isClosed() {
     return closed;
   }

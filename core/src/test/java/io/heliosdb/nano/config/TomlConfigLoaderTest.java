@@ -123,4 +123,42 @@ class TomlConfigLoaderTest {
     assertThatThrownBy(() -> HeliosConfig.builder().maxPayloadBytes(-1).build())
         .hasMessageContaining("max_payload_bytes");
   }
+
+  @Test
+  void notificationQueueBytesHoldTwoOfTheLargestNotificationsAndTheTotalAtLeastOneQueue()
+      throws IOException {
+    HeliosConfig defaults = HeliosConfig.builder().build();
+    assertThat(defaults.notificationQueueBytes()).isEqualTo(4 << 20);
+    assertThat(defaults.notificationQueueTotalBytes()).isZero();
+
+    Path f =
+        write(
+            "[pubsub]\nnotification_queue_bytes = 1048576\n"
+                + "notification_queue_total_bytes = 8589934592\n");
+    HeliosConfig c = HeliosConfig.load(f);
+    assertThat(c.notificationQueueBytes()).isEqualTo(1 << 20);
+    assertThat(c.notificationQueueTotalBytes()).isEqualTo(8L << 30);
+
+    assertThatThrownBy(() -> HeliosConfig.builder().notificationQueueBytes(65535).build())
+        .hasMessageContaining("notification_queue_bytes = 65535 is out of range")
+        .hasMessageContaining("at least 65536");
+    assertThatThrownBy(
+            () ->
+                HeliosConfig.builder()
+                    .maxPayloadBytes(100_000)
+                    .notificationQueueBytes(300_000)
+                    .build())
+        .hasMessageContaining("must be at least 400000");
+    assertThatThrownBy(
+            () ->
+                HeliosConfig.builder()
+                    .notificationQueueBytes(1 << 20)
+                    .notificationQueueTotalBytes(1 << 19)
+                    .build())
+        .hasMessageContaining("notification_queue_total_bytes = 524288 is out of range");
+    Path wrong = write("[pubsub]\nnotification_queue_bytes = \"1MB\"\n");
+    assertThatThrownBy(() -> HeliosConfig.load(wrong))
+        .hasMessageContaining(wrong + ":2")
+        .hasMessageContaining("notification_queue_bytes must be an integer");
+  }
 }

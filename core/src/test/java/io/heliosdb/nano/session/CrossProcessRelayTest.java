@@ -78,7 +78,7 @@ class CrossProcessRelayTest {
           c, config, Instant.now().plus(DurableRetention.TRANSIENT_KEEP).plusSeconds(1));
 
       // A second hub stands for a process that had read nothing yet when retention ran.
-      Hub other = new Hub(100, 100, MetricsTracker.NOOP);
+      Hub other = new Hub(100, 100, 1 << 20, 0, MetricsTracker.NOOP);
       Mailbox box = other.newMailbox(null, null);
       other.listenNow(box, List.of("events"));
       String url = "jdbc:sqlite:" + file.toAbsolutePath();
@@ -102,7 +102,7 @@ class CrossProcessRelayTest {
     try (HeliosDB db = HeliosDB.open(config);
         HeliosConnection c = db.connection()) {
       c.notify("events", "old");
-      Hub other = new Hub(100, 100, MetricsTracker.NOOP);
+      Hub other = new Hub(100, 100, 1 << 20, 0, MetricsTracker.NOOP);
       Mailbox box = other.newMailbox(null, null);
       other.listenNow(box, List.of("events"));
       String url = "jdbc:sqlite:" + file.toAbsolutePath();

@@ -54,7 +54,13 @@ final class DatabaseOptions {
    * heliosdb: cannot open NAME: reason (SQLSTATE ...)}) and returns null.
    */
   HeliosDB open(PrintWriter err) {
-    HeliosConfig resolved = resolve();
+    return open(err, resolve());
+  }
+
+  /**
+   * Opens the database with {@code resolved}, these options' settings as the caller adjusted them.
+   */
+  HeliosDB open(PrintWriter err, HeliosConfig resolved) {
     try {
       return HeliosDB.open(resolved);
     } catch (HeliosException e) {

@@ -2,6 +2,7 @@ package io.heliosdb.nano.cli;
 
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.config.ConfigException;
+import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.http.HttpConfig;
 import io.heliosdb.nano.http.HttpGateway;
 import io.heliosdb.nano.net.AuthThrottle;
@@ -133,10 +134,12 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig server;
     HttpConfig http;
     MemoryBudget budget;
+    HeliosConfig dbConfig;
     try {
       server = serverConfig();
       http = httpConfig();
-      budget = MemoryBudget.of(server.memoryLimitMb(), database.resolve().memoryLimitMb());
+      dbConfig = database.resolve();
+      budget = MemoryBudget.of(server.memoryLimitMb(), dbConfig.memoryLimitMb());
     } catch (ConfigException e) {
       err.println("heliosdb: " + e.getMessage());
       return Main.EXIT_USAGE;
@@ -148,7 +151,8 @@ final class ServeCommand implements Callable<Integer> {
     for (String warning : server.warnings()) {
       err.println("heliosdb: " + warning);
     }
-    HeliosDB db = database.open(err);
+    HeliosDB db =
+        database.open(err, budget.limitNotificationQueues(dbConfig, server.maxConnections()));
     if (db == null) {
       return Main.EXIT_USAGE;
     }
@@ -236,6 +240,9 @@ final class ServeCommand implements Callable<Integer> {
         gateway.close();
       }
       wire.close();
+      // Before the latch: on SIGTERM the JVM halts as soon as the shutdown hook returns.
+      out.println("heliosdb: stopped");
+      out.flush();
       stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -243,7 +250,6 @@ final class ServeCommand implements Callable<Integer> {
         // shutting down: the hook is running and returns now
       }
     }
-    out.println("heliosdb: stopped");
     return 0;
   }
 

@@ -321,10 +321,6 @@ final class Endpoints implements AutoCloseable {
     return workers;
   }
 
-  int queueSize() {
-    return config.queueSize();
-  }
-
   long stallMillis() {
     return config.stallTimeout().toMillis();
   }

@@ -185,7 +185,6 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                       ctx.channel(),
                       sub,
                       endpoints.allDurable(channels),
-                      endpoints.queueSize(),
                       endpoints.stallMillis(),
                       drains);
               stream.start(origin, endpoints.heartbeatMillis());

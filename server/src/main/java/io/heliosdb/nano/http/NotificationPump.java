@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * Moves a subscription's notifications to a connection without a thread of its own, for event
  * streams and WebSockets alike. The subscription signals arrivals; a drain then takes notifications
  * from its bounded queue while the channel is writable (below Netty's high-water mark) and stops
- * when it is not, so a client that reads slowly holds at most the queue and the channel's buffer:
- * further notifications are dropped by the queue and reported to it as an overflow. A client whose
- * queue overflowed and that still reads nothing for the stall timeout is disconnected.
+ * when it is not, so a client that reads slowly holds at most the queue (bounded in notifications
+ * and bytes) and the channel's buffer with one batch beyond its high-water mark: further
+ * notifications are dropped by the queue and reported to it as an overflow. A client whose queue
+ * overflowed and that still reads nothing for the stall timeout is disconnected.
  *
  * <p>Live subscriptions drain on the channel's event loop; a resuming one drains on a worker, since
  * its replay reads the durable log.
@@ -38,7 +39,6 @@ final class NotificationPump {
   private final Subscription sub;
   private final Framer framer;
   private final int batchBytes;
-  private final int capacity;
   private final long stallMillis;
   private final Executor drainExecutor;
   private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -51,7 +51,6 @@ final class NotificationPump {
 
   /**
    * @param batchBytes write a message once this much is encoded (1: one per notification)
-   * @param capacity the subscription's queue size
    * @param stallMillis how long a client whose queue overflowed may read nothing; 0: for ever
    * @param drainExecutor the event loop for a live subscription, a worker pool for a resuming one
    */
@@ -60,14 +59,12 @@ final class NotificationPump {
       Subscription sub,
       Framer framer,
       int batchBytes,
-      int capacity,
       long stallMillis,
       Executor drainExecutor) {
     this.channel = channel;
     this.sub = sub;
     this.framer = framer;
     this.batchBytes = batchBytes;
-    this.capacity = capacity;
     this.stallMillis = stallMillis;
     this.drainExecutor = drainExecutor;
   }
@@ -89,7 +86,7 @@ final class NotificationPump {
       return;
     }
     pending.set(true);
-    if (stallMillis > 0 && sub.queued() >= capacity && stallWatch.compareAndSet(false, true)) {
+    if (stallMillis > 0 && sub.isOverflowing() && stallWatch.compareAndSet(false, true)) {
       channel.eventLoop().execute(this::watchStall);
     }
   }

@@ -34,7 +34,6 @@ final class SseStream implements NotificationPump.Framer {
 
   /**
    * @param withIds write {@code id:} lines (every channel of the stream is durable)
-   * @param capacity the subscription's queue size
    * @param stallMillis how long a client whose queue overflowed may read nothing; 0: for ever
    * @param drainExecutor the event loop for a live stream, a worker pool for a resuming one
    */
@@ -42,13 +41,11 @@ final class SseStream implements NotificationPump.Framer {
       Channel channel,
       Subscription sub,
       boolean withIds,
-      int capacity,
       long stallMillis,
       Executor drainExecutor) {
     this.channel = channel;
     this.withIds = withIds;
-    this.pump =
-        new NotificationPump(channel, sub, this, BATCH_BYTES, capacity, stallMillis, drainExecutor);
+    this.pump = new NotificationPump(channel, sub, this, BATCH_BYTES, stallMillis, drainExecutor);
   }
 
   /** On the event loop: the response head, then events as they come, heartbeats in between. */

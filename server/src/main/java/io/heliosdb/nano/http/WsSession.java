@@ -302,9 +302,7 @@ final class WsSession extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     Feed(Subscription sub, List<String> channels, Executor drains) {
       this.channels.addAll(channels);
-      this.pump =
-          new NotificationPump(
-              channel, sub, this, 1, endpoints.queueSize(), endpoints.stallMillis(), drains);
+      this.pump = new NotificationPump(channel, sub, this, 1, endpoints.stallMillis(), drains);
     }
 
     @Override

@@ -6,7 +6,8 @@ import io.netty.channel.ChannelOutboundBuffer;
 /**
  * What the server holds for its connections in its own buffers, for /metrics: bytes received and
  * not yet decoded (part of a message) and bytes written and not yet taken by the socket. A
- * session's notification queue is counted in notifications (notification_queue_size), not here.
+ * session's notification queue is bounded by notification_queue_size and notification_queue_bytes,
+ * not counted here.
  *
  * @param total across all connections
  * @param max of the connection that holds most

@@ -5,8 +5,10 @@ import io.heliosdb.nano.error.SqlState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A session's outgoing messages, encoded into a buffer that is handed to the channel in chunks.
@@ -18,9 +20,24 @@ final class ChannelOutput implements ExtendedSink {
   /** Hand a chunk to the channel once it holds this much. */
   private static final int CHUNK_BYTES = 64 * 1024;
 
+  /**
+   * Hand notifications to the channel in chunks of this much: the drain then stops within a chunk
+   * of the high-water mark (64 KiB), and a chunk's buffer, whose capacity doubles as it grows,
+   * stays at 32 KiB with the largest notification on top.
+   */
+  private static final int NOTIFICATION_CHUNK_BYTES = 16 * 1024;
+
   private final Channel channel;
   private final Object writable = new Object();
   private ByteBuf buffer;
+
+  /**
+   * Writes made on a worker that the event loop has not taken yet. Netty queues such a write as a
+   * task, while a write made on the event loop goes to the channel at once: a session's task run on
+   * the event loop ({@link SerialExecutor#runInlineIfIdle}) would overtake them, and notifications
+   * reached a client out of order.
+   */
+  private final AtomicInteger queuedWrites = new AtomicInteger();
 
   ChannelOutput(Channel channel) {
     this.channel = channel;
@@ -37,8 +54,7 @@ final class ChannelOutput implements ExtendedSink {
   /** Writes and flushes what is buffered. */
   void flush() {
     if (buffer != null) {
-      channel.write(buffer, channel.voidPromise());
-      buffer = null;
+      handOver();
     }
     channel.flush();
   }
@@ -47,7 +63,7 @@ final class ChannelOutput implements ExtendedSink {
   void flushAndClose() {
     ByteBuf b = buffer == null ? Unpooled.EMPTY_BUFFER : buffer;
     buffer = null;
-    channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+    write(b, true).addListener(ChannelFutureListener.CLOSE);
   }
 
   /** Sends a FATAL error and closes the connection. */
@@ -55,7 +71,32 @@ final class ChannelOutput implements ExtendedSink {
     BackendMessages.errorResponse(buffer(), Severity.FATAL, sqlState, message, 0);
     ByteBuf b = buffer;
     buffer = null;
-    channel.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+    write(b, true).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /**
+   * Whether a task may run on the event loop and keep the order of this session's messages: no
+   * write of a worker waits in the event loop's queue (call it on the event loop).
+   */
+  boolean mayWriteOnEventLoop() {
+    return queuedWrites.get() == 0;
+  }
+
+  /** Hands the buffer to the channel, unflushed. */
+  private void handOver() {
+    write(buffer, false);
+    buffer = null;
+  }
+
+  private ChannelFuture write(ByteBuf b, boolean flush) {
+    if (channel.eventLoop().inEventLoop()) {
+      return flush ? channel.writeAndFlush(b) : channel.write(b, channel.voidPromise());
+    }
+    queuedWrites.incrementAndGet();
+    ChannelFuture f = flush ? channel.writeAndFlush(b) : channel.write(b, channel.voidPromise());
+    // Queued after the write's own task: when it runs, the write has reached the channel.
+    channel.eventLoop().execute(queuedWrites::decrementAndGet);
+    return f;
   }
 
   void readyForQuery(TransactionStatus status) {
@@ -65,6 +106,8 @@ final class ChannelOutput implements ExtendedSink {
   /**
    * A notification; for an overflow marker a NoticeResponse, severity WARNING, SQLSTATE 01000
    * (PostgreSQL has no such event, so the generic warning code), saying how many were dropped.
+   * Every chunk is handed to the channel unflushed and without waiting: the caller checks {@link
+   * #isWritable()} before the next notification and leaves the rest queued when it is not.
    */
   void notification(Notification n) {
     if (n.isOverflow()) {
@@ -74,9 +117,12 @@ final class ChannelOutput implements ExtendedSink {
           SqlState.WARNING.code(),
           n.droppedCount()
               + " notifications were dropped: this session's queue was full"
-              + " (notification_queue_size)");
+              + " (notification_queue_size or notification_queue_bytes)");
     } else {
       BackendMessages.notificationResponse(buffer(), n.senderPid(), n.channel(), n.payload());
+    }
+    if (buffer.readableBytes() >= NOTIFICATION_CHUNK_BYTES) {
+      handOver();
     }
   }
 
@@ -179,8 +225,7 @@ final class ChannelOutput implements ExtendedSink {
 
   /** Hands the buffer to the channel; waits while the channel is over its high-water mark. */
   private void writeChunk() {
-    channel.write(buffer, channel.voidPromise());
-    buffer = null;
+    handOver();
     if (channel.isWritable()) {
       return;
     }

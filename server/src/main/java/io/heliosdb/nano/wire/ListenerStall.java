@@ -7,21 +7,24 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * listener_stall_timeout for one session: notices when its notification queue overflows while its
  * client reads nothing (the channel stays above its high-water mark), and reports a stall when the
  * client has still not read enough to bring the channel below its low-water mark a timeout later.
  *
- * <p>It counts the notifications signalled for the session and not yet taken from its queue (each
- * one is either in the queue or counted as dropped). While the client does not read, the session
- * takes nothing from the queue, so a count above the queue's capacity means the queue has dropped.
- * The count is also what is lost when the session ends: dropped, or queued and never sent.
+ * <p>The queue says when it drops (it is full in notifications or in bytes). It counts the
+ * notifications signalled for the session and not yet taken from its queue (each one is either in
+ * the queue or counted as dropped): what is lost when the session ends, dropped, or queued and
+ * never sent.
  */
 final class ListenerStall {
   private final Channel channel;
   private final long timeoutMillis;
   private final int capacity;
+  private final long byteCapacity;
+  private final BooleanSupplier overflowing;
   private final Runnable stalled;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicBoolean watching = new AtomicBoolean();
@@ -30,24 +33,35 @@ final class ListenerStall {
 
   /**
    * @param timeoutMillis listener_stall_timeout; 0: never report a stall
-   * @param capacity the session's queue size, notification_queue_size
+   * @param capacity notification_queue_size, for the message
+   * @param byteCapacity notification_queue_bytes, for the message
+   * @param overflowing whether the session's queue has dropped notifications not reported yet (the
+   *     publisher's thread, under the hub's lock: quick)
    * @param stalled run on the event loop when the stall has lasted the timeout, to end the session
    *     with FATAL; the connection is closed when that is sent, or one more timeout later when the
    *     client still reads nothing
    */
-  ListenerStall(Channel channel, long timeoutMillis, int capacity, Runnable stalled) {
+  ListenerStall(
+      Channel channel,
+      long timeoutMillis,
+      int capacity,
+      long byteCapacity,
+      BooleanSupplier overflowing,
+      Runnable stalled) {
     this.channel = channel;
     this.timeoutMillis = timeoutMillis;
     this.capacity = capacity;
+    this.byteCapacity = byteCapacity;
+    this.overflowing = overflowing;
     this.stalled = stalled;
   }
 
   /** A notification was queued for the session or dropped (the publisher's thread; quick). */
   void arrived() {
-    long p = pending.incrementAndGet();
+    pending.incrementAndGet();
     if (timeoutMillis > 0
-        && p > capacity
         && !channel.isWritable()
+        && overflowing.getAsBoolean()
         && watching.compareAndSet(false, true)) {
       channel.eventLoop().execute(this::start);
     }
@@ -72,6 +86,8 @@ final class ListenerStall {
         + after
         + ", notification_queue_size = "
         + capacity
+        + ", notification_queue_bytes = "
+        + byteCapacity
         + "): "
         + undelivered()
         + " notifications were dropped";

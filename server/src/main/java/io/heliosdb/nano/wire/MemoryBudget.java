@@ -14,9 +14,9 @@ import java.util.List;
  *
  * <p>The JVM's limits can only be set when it starts: {@link #jvmOptions()} are the options the
  * launcher gives it. Inside the server the budget bounds the sessions admitted ({@link
- * #sessionsThatFit()}), the bytes of messages being received at once ({@link #messageBytes()}) and
- * those prepared statements and portals keep ({@link #preparedBytes()}). Documented in
- * docs/server.md, "Memory".
+ * #sessionsThatFit()}), the bytes of messages being received at once ({@link #messageBytes()}),
+ * what prepared statements and portals keep ({@link #preparedBytes()}) and the notifications queued
+ * for subscribers ({@link #limitNotificationQueues}). Documented in docs/server.md, "Memory".
  *
  * @param totalMb the whole budget, MiB
  * @param heapMb the Java heap's maximum (-Xmx), MiB
@@ -37,6 +37,12 @@ public record MemoryBudget(
 
   /** The largest total accepted (1 TiB, as [database] memory_limit_mb). */
   public static final int MAX_TOTAL_MB = 1_048_576;
+
+  /**
+   * The least a session's notification queue gets of the budget: 64 of the largest notifications,
+   * some 2,800 of 100 characters.
+   */
+  public static final int MIN_QUEUE_SHARE_BYTES = 1 << 20;
 
   /** What one session's SQLite connection and buffers take when idle (measured: about 300). */
   public static final int SESSION_KIB = 384;
@@ -82,18 +88,12 @@ public record MemoryBudget(
   }
 
   /**
-   * Bytes that the sessions' prepared statements and portals may keep on the heap, all together: a
-   * quarter of the heap (each session a quarter of that, {@link PreparedMemory#of}), the rest for
-   * the rows being encoded, the catalog, the sessions' own objects and garbage not yet collected.
-   */
-  public long preparedBytes() {
-    return heapMb * 1024 * 1024 / 4;
-  }
-
-  /**
-   * The JVM options that enforce the budget: the heap, the direct memory (the JDK's limit, and
-   * Netty's own for when it allocates without the JDK's accounting). Options the user gives after
-   * these (HELIOSDB_JAVA_OPTS) win.
+   * what prepared statements and portals keep ({@link #preparedBytes()}) and the notifications
+   * queued for subscribers ({@link #limitNotificationQueues}). Documented in }
+   *
+   * <p>/** The JVM options that enforce the budget: the heap, the direct memory (the JDK's limit,
+   * and Netty's own for when it allocates without the JDK's accounting). Options the user gives
+   * after these (HELIOSDB_JAVA_OPTS) win.
    */
   public List<String> jvmOptions() {
     return List.of(

@@ -89,8 +89,9 @@ final class PgSession {
     this.idle = new IdleTimeout(channel, this::timedOut);
     this.db = db;
     this.registry = registry;
-    this.executor = new SerialExecutor(workers);
     this.out = new ChannelOutput(channel);
+    // Inline on the event loop only behind every write of a worker (see ChannelOutput).
+    this.executor = new SerialExecutor(workers, out::mayWriteOnEventLoop);
   }
 
   /** Opens the connection and greets the client; the session has been admitted. */
@@ -121,11 +122,14 @@ final class PgSession {
           pid = conn.getBackendPID();
           secret = RANDOM.nextInt();
           registry.register(pid, this);
+          HeliosConnection queue = conn;
           stall =
               new ListenerStall(
                   channel,
                   limits.listenerStallTimeout().toMillis(),
                   db.config().notificationQueueSize(),
+                  db.config().notificationQueueBytes(),
+                  () -> overflowing(queue),
                   () -> end(SqlState.CONFIGURATION_LIMIT_EXCEEDED, stall::fatalMessage));
           try {
             conn.onNotification(this::signal);
@@ -320,25 +324,34 @@ final class PgSession {
   }
 
   /**
-   * Encodes the queued notifications, unless the channel is over its high-water mark; returns
-   * whether there were any.
+   * Moves queued notifications to the channel while it is writable, one chunk at a time; returns
+   * whether there were any. A client that reads slowly so holds at most about the channel's
+   * high-water mark and a chunk in the server's buffers: the rest waits in the connection's queue,
+   * bounded in notifications and bytes, until the channel is writable again ({@link
+   * #writabilityChanged} drains on). Taking the whole queue at once encoded it all into one buffer.
    */
   private boolean drain() {
-    if (!out.isWritable()) {
-      return false;
-    }
+    long taken = 0;
     try {
-      Notification[] queued = conn.getNotifications();
-      long taken = 0;
-      for (Notification n : queued) {
+      Notification n;
+      while (out.isWritable() && (n = conn.nextNotification()) != null) {
         out.notification(n);
         taken += n.isOverflow() ? n.droppedCount() : 1;
       }
-      stall.taken(taken);
-      return queued.length > 0;
     } catch (SQLException e) {
       log.debug("reading notifications failed", e);
-      return false;
+    } finally {
+      stall.taken(taken);
+    }
+    return taken > 0;
+  }
+
+  /** Whether the session's queue is dropping (the publisher's thread, under the hub's lock). */
+  private static boolean overflowing(HeliosConnection queue) {
+    try {
+      return queue.isNotificationQueueOverflowing();
+    } catch (SQLException e) {
+      return false; // closed: no stall to report
     }
   }
 

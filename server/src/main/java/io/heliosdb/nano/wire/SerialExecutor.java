@@ -4,6 +4,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,11 +17,21 @@ final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
   private final Executor pool;
+  private final BooleanSupplier mayRunInline;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
 
   SerialExecutor(Executor pool) {
+    this(pool, () -> true);
+  }
+
+  /**
+   * @param mayRunInline asked once nothing of the session runs or waits, before a task runs on the
+   *     calling thread (see {@link #runInlineIfIdle}); false makes it wait its turn on the pool
+   */
+  SerialExecutor(Executor pool, BooleanSupplier mayRunInline) {
     this.pool = pool;
+    this.mayRunInline = mayRunInline;
   }
 
   @Override
@@ -38,6 +49,13 @@ final class SerialExecutor implements Executor {
    */
   boolean runInlineIfIdle(Runnable task) {
     if (!pending.compareAndSet(0, 1)) {
+      return false;
+    }
+    // Asked once no task can run elsewhere: what it depends on can no longer change behind it.
+    if (!mayRunInline.getAsBoolean()) {
+      if (pending.decrementAndGet() != 0) {
+        pool.execute(this::runAll);
+      }
       return false;
     }
     try {

@@ -42,6 +42,9 @@ final class ServeProcess implements AutoCloseable {
 
   private volatile boolean killed;
 
+  /** One client for every request: a client per request left a connection open per request. */
+  private final HttpClient http = HttpClient.newHttpClient();
+
   private ServeProcess(Process process, Path log, int port, int httpPort) {
     this.process = process;
     this.log = log;
@@ -108,10 +111,9 @@ final class ServeProcess implements AutoCloseable {
 
   /** GET of a path on the HTTP port. */
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
-            HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** The value of a sample line of /metrics, e.g. {@code jvm_memory_max_bytes{area="heap"}}. */

@@ -38,14 +38,19 @@ class SlowStreamTest {
   }
 
   private void start(Duration stallTimeout) throws Exception {
-    server =
-        new TestServer(
-            HeliosConfig.builder().path(dir.resolve("slow.db")).metricsEnabled(true).build(),
-            HttpConfig.builder().queueSize(QUEUE).stallTimeout(stallTimeout));
+    start(HeliosConfig.builder(), HttpConfig.builder().queueSize(QUEUE).stallTimeout(stallTimeout));
+  }
+
+  private void start(HeliosConfig.Builder db, HttpConfig.Builder http) throws Exception {
+    server = new TestServer(db.path(dir.resolve("slow.db")).metricsEnabled(true).build(), http);
   }
 
   private long queueFullDrops() {
-    return ((DefaultMetrics) server.db.config().metrics()).dropped(DropReason.QUEUE_FULL);
+    return drops(DropReason.QUEUE_FULL);
+  }
+
+  private long drops(DropReason reason) {
+    return ((DefaultMetrics) server.db.config().metrics()).dropped(reason);
   }
 
   /**
@@ -198,6 +203,27 @@ class SlowStreamTest {
                 return false;
               });
       assertThat(reading.ended()).isFalse();
+    }
+  }
+
+  /**
+   * A queue full in bytes (notification_queue_bytes) long before it holds queue_size notifications
+   * counts as full for the stall timeout too.
+   */
+  @Test
+  void aClientWhoseQueueIsFullInBytesAndReadsNothingIsDisconnected() throws Exception {
+    start(
+        HeliosConfig.builder().notificationQueueBytes(64 * 1024),
+        HttpConfig.builder().queueSize(1024).stallTimeout(Duration.ofMillis(500)));
+    try (StalledClient stalled = new StalledClient(server.http.port(), "/channels/big/events")) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> server.http.streamCount() == 1);
+      for (long sent = 0; server.http.streamCount() == 1 && sent < 2_000_000; sent++) {
+        server.db.pubsub().notify("big", sent + ":" + PAYLOAD);
+      }
+      assertThat(server.http.streamCount()).isZero();
+      assertThat(stalled.closedByServer()).isTrue();
+      assertThat(drops(DropReason.QUEUE_BYTES)).isPositive();
+      assertThat(queueFullDrops()).as("never 1024 in the queue").isZero();
     }
   }
 }

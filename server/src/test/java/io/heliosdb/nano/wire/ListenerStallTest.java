@@ -38,12 +38,11 @@ class ListenerStallTest {
   }
 
   private void start(Duration stallTimeout) throws Exception {
-    HeliosDB db =
-        HeliosDB.open(
-            HeliosConfig.builder()
-                .path(dir.resolve("stall.db"))
-                .notificationQueueSize(1000)
-                .build());
+    start(stallTimeout, HeliosConfig.builder().notificationQueueSize(1000));
+  }
+
+  private void start(Duration stallTimeout, HeliosConfig.Builder config) throws Exception {
+    HeliosDB db = HeliosDB.open(config.path(dir.resolve("stall.db")).build());
     server =
         WireServer.start(
             db,
@@ -78,6 +77,19 @@ class ListenerStallTest {
       join();
       assertThat(failure.get()).isNull();
       return sent.get();
+    }
+  }
+
+  /** Publishes {@code n} notifications of {@link #PAYLOAD} on "big" from pgjdbc. */
+  private void publish(int n) throws Exception {
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + server.port() + "/t", "pub", "");
+        PreparedStatement notify = c.prepareStatement("SELECT pg_notify('big', ?)")) {
+      for (int i = 0; i < n; i++) {
+        notify.setString(1, i + ":" + PAYLOAD);
+        notify.execute();
+      }
     }
   }
 
@@ -168,6 +180,40 @@ class ListenerStallTest {
       await().atMost(Duration.ofMinutes(1)).until(() -> server.sessionCount() == 1);
       good.close();
       reading.join();
+    }
+  }
+
+  /**
+   * A queue full in bytes long before it is full in notifications is a stall too: the session is
+   * ended with the count. (What was sent after the FATAL was written is counted in metrics only.)
+   */
+  @Test
+  void aListenerWhoseQueueIsFullInBytesIsEndedWithTheCount() throws Exception {
+    start(
+        Duration.ofMillis(500),
+        HeliosConfig.builder().notificationQueueSize(65_536).notificationQueueBytes(64 * 1024));
+    int sent = 2_000; // 4 MB: beyond the socket's buffers and 64 KiB, far below 65,536
+    try (RawClient stalled = new RawClient(server.port(), 4096).start()) {
+      stalled.query("LISTEN big");
+      publish(sent);
+      await().atMost(Duration.ofMinutes(1)).until(() -> ending(stalled.pid));
+
+      List<Frames.Backend> got = stalled.untilClosed();
+      Frames.Backend last = got.get(got.size() - 1);
+      assertThat(last.sqlState()).isEqualTo("53400");
+      assertThat(last.message())
+          .contains("notification_queue_size = 65536, notification_queue_bytes = 65536");
+      long delivered = got.stream().filter(b -> b.type() == 'A').count();
+      long reported = 0;
+      for (Frames.Backend b : got) {
+        if (b.type() == 'N' || b.type() == 'E') {
+          Matcher m = DROPPED.matcher(b.message());
+          assertThat(m.find()).as(b.message()).isTrue();
+          reported += Long.parseLong(m.group(1));
+        }
+      }
+      assertThat(reported).isPositive();
+      assertThat(delivered + reported).isLessThanOrEqualTo(sent);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.heliosdb.nano.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heliosdb.nano.config.HeliosConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,43 @@ class MemoryBudgetTest {
     assertThat(b.source()).isEqualTo("[server] memory_limit_mb = 4096");
     assertThatThrownBy(() -> MemoryBudget.of(100, 64))
         .hasMessageContaining("100 is out of range: must be from 160");
+  }
+
+  @Test
+  void notificationQueuesTakeHalfTheHeapTogetherEachSessionAnEqualShareOfAtLeastOneMib() {
+    HeliosConfig defaults = HeliosConfig.builder().inMemory().build();
+    MemoryBudget edge = MemoryBudget.of(null, 64);
+    assertThat(edge.notificationBytes()).isEqualTo(21L << 20);
+    HeliosConfig c = edge.limitNotificationQueues(defaults, 100);
+    assertThat(c.notificationQueueTotalBytes()).isEqualTo(21L << 20);
+    assertThat(c.notificationQueueBytes()).isEqualTo(1 << 20); // 215 KiB each would be too few
+
+    MemoryBudget standard = MemoryBudget.of(null, 256);
+    HeliosConfig s = standard.limitNotificationQueues(defaults, 100);
+    assertThat(s.notificationQueueTotalBytes()).isEqualTo(57L << 20);
+    assertThat(s.notificationQueueBytes()).isEqualTo(1 << 20);
+
+    // 8 GiB: 1.5 GiB for the queues, 15 MiB a session; the configured 4 MiB stays
+    MemoryBudget big = MemoryBudget.of(8192, 64);
+    assertThat(big.limitNotificationQueues(defaults, 100).notificationQueueBytes())
+        .isEqualTo(HeliosConfig.DEFAULT_NOTIFICATION_QUEUE_BYTES);
+    // 1000 sessions admitted: 1.5 MiB each
+    assertThat(big.limitNotificationQueues(defaults, 1000).notificationQueueBytes())
+        .isEqualTo(big.notificationBytes() / 1000);
+    HeliosConfig small =
+        HeliosConfig.builder()
+            .inMemory()
+            .notificationQueueBytes(100_000)
+            .notificationQueueTotalBytes(1_000_000)
+            .build();
+    HeliosConfig kept = standard.limitNotificationQueues(small, 100);
+    assertThat(kept.notificationQueueBytes()).isEqualTo(100_000);
+    assertThat(kept.notificationQueueTotalBytes()).isEqualTo(1_000_000);
+
+    // Never below two of the largest notifications.
+    HeliosConfig large = HeliosConfig.builder().inMemory().maxPayloadBytes(1 << 20).build();
+    assertThat(edge.limitNotificationQueues(large, 100).notificationQueueBytes())
+        .isEqualTo(4L << 20);
   }
 
   @Test

@@ -36,4 +36,25 @@ class SerialExecutorTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void whatItDependsOnIsAskedOnceIdleAndANoRunsTheTaskOnThePoolInstead() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(1);
+    try {
+      java.util.concurrent.atomic.AtomicBoolean allowed =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      SerialExecutor serial = new SerialExecutor(pool, allowed::get);
+      assertThat(serial.runInlineIfIdle(() -> {})).isFalse();
+      allowed.set(true);
+      assertThat(serial.runInlineIfIdle(() -> {})).isTrue();
+      // Still serial after a refusal: the task given next runs on the pool.
+      allowed.set(false);
+      assertThat(serial.runInlineIfIdle(() -> {})).isFalse();
+      java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+      serial.execute(done::countDown);
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }

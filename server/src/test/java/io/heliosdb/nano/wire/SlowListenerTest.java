@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -84,6 +88,73 @@ class SlowListenerTest {
       assertThat(dropped).as("the queue of 100 overflowed").isPositive();
       assertThat(delivered + dropped).isEqualTo(TOTAL);
     } finally {
+      db.close();
+    }
+  }
+
+  /**
+   * Large notifications to a listener that reads nothing fill its queue in bytes (4 MiB, some 290
+   * of 14 KB as counted), not in notifications; when it reads again it gets them a chunk at a time:
+   * the server never holds more than about the channel's high-water mark (64 KiB) and a chunk for
+   * it, where taking the whole queue at once put megabytes into one buffer.
+   */
+  @Test
+  void aListenerThatReadsAgainGetsItsQueueInChunksAndTheServerBuffersStayBounded()
+      throws Exception {
+    int total = 2_000; // 14 MB
+    HeliosDB db = HeliosDB.open(HeliosConfig.builder().path(dir.resolve("chunks.db")).build());
+    WireServer.Options options =
+        WireServer.Options.loopback(0)
+            .with(SessionLimits.DEFAULTS.withListenerStallTimeout(java.time.Duration.ZERO));
+    AtomicLong mostBuffered = new AtomicLong();
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    try (WireServer server = WireServer.start(db, options);
+        Socket listener = new Socket()) {
+      // A small window: what the server writes stays in its buffers until this client reads it.
+      listener.setReceiveBufferSize(4096);
+      listener.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
+      sampler.scheduleAtFixedRate(
+          () -> mostBuffered.accumulateAndGet(server.bufferedBytes().max(), Math::max),
+          0,
+          1,
+          TimeUnit.MILLISECONDS);
+      DataInputStream in =
+          new DataInputStream(new BufferedInputStream(listener.getInputStream(), 1 << 16));
+      DataOutputStream out = new DataOutputStream(listener.getOutputStream());
+      startup(in, out);
+      query(in, out, "LISTEN big");
+
+      String payload = "y".repeat(7000);
+      try (Connection publisher =
+              DriverManager.getConnection(
+                  "jdbc:postgresql://127.0.0.1:" + server.port() + "/slow", "test", "");
+          PreparedStatement notify = publisher.prepareStatement("SELECT pg_notify('big', ?)")) {
+        for (int i = 0; i < total; i++) {
+          notify.setString(1, i + ":" + payload);
+          notify.execute();
+        }
+      }
+
+      listener.setSoTimeout(30_000);
+      long delivered = 0;
+      long dropped = 0;
+      while (delivered + dropped < total) {
+        String[] m = read(in);
+        if (m[0].equals("N")) {
+          Matcher d = DROPPED.matcher(m[1]);
+          assertThat(d.find()).as("notice: %s", m[1]).isTrue();
+          dropped += Long.parseLong(d.group(1));
+        } else if (m[0].equals("A")) {
+          delivered++;
+        }
+      }
+      assertThat(dropped).as("the queue's 4 MiB overflowed").isPositive();
+      assertThat(delivered + dropped).isEqualTo(total);
+      assertThat(mostBuffered.get())
+          .as("the most one session held in the server's buffers")
+          .isLessThanOrEqualTo(128 * 1024);
+    } finally {
+      sampler.shutdownNow();
       db.close();
     }
   }

@@ -1,5 +1,6 @@
 package io.heliosdb.nano.wire;
 
+import io.heliosdb.nano.config.HeliosConfig;
 import java.util.List;
 
 /**
@@ -88,12 +89,53 @@ public record MemoryBudget(
   }
 
   /**
-   * what prepared statements and portals keep ({@link #preparedBytes()}) and the notifications
-   * queued for subscribers ({@link #limitNotificationQueues}). Documented in }
+   * Bytes that the sessions' prepared statements and portals may keep on the heap, all together: a
+   * quarter of the heap (each session a quarter of that, {@link PreparedMemory#of}); with the
+   * notification queues' half ({@link #notificationBytes()}), the last quarter is for the rows
+   * being encoded, the catalog, the sessions' own objects and garbage not yet collected.
+   */
+  public long preparedBytes() {
+    return heapMb * 1024 * 1024 / 4;
+  }
+
+  /**
+   * What the notifications queued for all subscribers (wire sessions, event streams, WebSockets)
+   * may hold together: half the heap, the other half for everything else the server keeps there.
+   */
+  public long notificationBytes() {
+    return heapMb * 1024 * 1024 / 2;
+  }
+
+  /**
+   * The database's settings with its notification queues inside this budget: all of them together
+   * at most {@link #notificationBytes()} (notification_queue_total_bytes); each at most an equal
+   * share of that among the sessions admitted, so that many sessions can fill their queues before
+   * they reach the total, but at least {@value #MIN_QUEUE_SHARE_BYTES} bytes, to absorb the bursts
+   * of a listener that is merely behind (notification_queue_bytes). The configuration's own values
+   * when smaller; never below what the configuration must hold (two of the largest notifications).
    *
-   * <p>/** The JVM options that enforce the budget: the heap, the direct memory (the JDK's limit,
-   * and Netty's own for when it allocates without the JDK's accounting). Options the user gives
-   * after these (HELIOSDB_JAVA_OPTS) win.
+   * @param maxConnections max_connections: the sessions admitted are those, or fewer when fewer fit
+   */
+  public HeliosConfig limitNotificationQueues(HeliosConfig config, int maxConnections) {
+    long total = notificationBytes();
+    int sessions = Math.max(1, Math.min(maxConnections, sessionsThatFit()));
+    long share =
+        Math.max(
+            Math.max(MIN_QUEUE_SHARE_BYTES, total / sessions),
+            HeliosConfig.minNotificationQueueBytes(config.maxPayloadBytes()));
+    long queueBytes = Math.min(config.notificationQueueBytes(), share);
+    long configuredTotal = config.notificationQueueTotalBytes();
+    long totalBytes = configuredTotal == 0 ? total : Math.min(configuredTotal, total);
+    return config.toBuilder()
+        .notificationQueueBytes(queueBytes)
+        .notificationQueueTotalBytes(Math.max(totalBytes, queueBytes))
+        .build();
+  }
+
+  /**
+   * The JVM options that enforce the budget: the heap, the direct memory (the JDK's limit, and
+   * Netty's own for when it allocates without the JDK's accounting). Options the user gives after
+   * these (HELIOSDB_JAVA_OPTS) win.
    */
   public List<String> jvmOptions() {
     return List.of(

@@ -89,7 +89,9 @@ class HttpParsersFuzzTest {
             });
     try {
       ch.writeInbound(Unpooled.wrappedBuffer(bytes, 0, split));
-      ch.writeInbound(Unpooled.wrappedBuffer(bytes, split, bytes.length - split));
+      if (ch.isOpen()) { // the aggregator closes a connection it answered 413 that does not go on
+        ch.writeInbound(Unpooled.wrappedBuffer(bytes, split, bytes.length - split));
+      }
       ch.checkException();
     } finally {
       ch.finishAndReleaseAll();

@@ -51,9 +51,13 @@ class HttpParsersFuzzTest {
   private static final Access ACCESS = new Access(CONFIG);
   private static final AllowedHosts LOOPBACK = new AllowedHosts("127.0.0.1", true, List.of());
 
-  /** Netty's buffers for a request and the copies of its line, headers and body, a few times. */
+  /**
+   * Netty's buffers and the copies of each request's line, headers and body, and an error with its
+   * stack trace for each request refused: a request can be 16 bytes, so up to a KiB a byte. A
+   * length taken from the bytes (Content-Length, a chunk size) would be megabytes to gigabytes.
+   */
   private static long allowance(int bytes) {
-    return 512 * 1024 + 64L * bytes;
+    return 1024 * 1024 + 1024L * bytes;
   }
 
   @FuzzTest(maxDuration = "2m")

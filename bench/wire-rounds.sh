@@ -22,10 +22,14 @@ pgport=5499
 redisport=6390
 
 as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# pgjdbc publishers use the extended protocol (its default mode, the headline);
+# QUERY_MODE=simple for the second row (preferQueryMode=simple).
+mode=${QUERY_MODE:-extended}
 run() {
   echo "# $(uptime | sed 's/.*load average/load average/')"
-  echo "\$ java -cp $jar io.heliosdb.nano.bench.$*"
-  java -cp "$jar" "io.heliosdb.nano.bench.$@" 2>&1 | grep -v '^SLF4J' || true
+  echo "\$ java -Dheliosdb.bench.queryMode=$mode -cp $jar io.heliosdb.nano.bench.$*"
+  java -Dheliosdb.bench.queryMode="$mode" -cp "$jar" "io.heliosdb.nano.bench.$@" 2>&1 \
+    | grep -v '^SLF4J' || true
 }
 start_pg() { # max_connections
   rm -rf "$pgdata"

@@ -5,10 +5,15 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 
 /**
- * pgjdbc, autocommit, simple query protocol: one {@code NOTIFY ch, '<payload>'} statement per
- * notification (DESIGN.md section 8). Payloads are ASCII without quotes.
+ * pgjdbc, autocommit: one {@code NOTIFY ch, '<payload>'} statement per notification (DESIGN.md
+ * section 8). Payloads are ASCII without quotes. pgjdbc's default mode, the extended protocol, is
+ * the path applications take and the headline; {@code -Dheliosdb.bench.queryMode=simple} runs the
+ * simple query protocol ({@code preferQueryMode=simple}) for the second row.
  */
 final class PgPublisher implements WirePublisher {
+  private static final boolean SIMPLE =
+      "simple".equals(System.getProperty("heliosdb.bench.queryMode", "extended"));
+
   private final Connection connection;
   private final Statement statement;
 
@@ -19,7 +24,8 @@ final class PgPublisher implements WirePublisher {
                 + host
                 + ":"
                 + port
-                + "/postgres?user=postgres&preferQueryMode=simple");
+                + "/postgres?user=postgres"
+                + (SIMPLE ? "&preferQueryMode=simple" : ""));
     statement = connection.createStatement();
   }
 

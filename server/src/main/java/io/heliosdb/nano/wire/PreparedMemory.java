@@ -2,7 +2,6 @@ package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.error.SqlState;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The heap that prepared statements and portals of the extended protocol keep, across all sessions
@@ -33,12 +32,11 @@ final class PreparedMemory {
   /** A bound value besides its contents: the array's slot, the boxed object's header. */
   private static final int VALUE_OVERHEAD = 24;
 
-  private final long capacity;
+  private final BytePool pool;
   private final long perSession;
-  private final AtomicLong reserved = new AtomicLong();
 
   PreparedMemory(long capacity, long perSession) {
-    this.capacity = capacity;
+    this.pool = new BytePool(capacity);
     this.perSession = perSession;
   }
 
@@ -82,7 +80,7 @@ final class PreparedMemory {
   }
 
   long capacity() {
-    return capacity;
+    return pool.capacity();
   }
 
   long perSession() {
@@ -91,25 +89,12 @@ final class PreparedMemory {
 
   /** Bytes held now by all sessions. */
   long reserved() {
-    return reserved.get();
+    return pool.reserved();
   }
 
   /** A new session's holdings, empty. */
   Holdings session() {
     return new Holdings();
-  }
-
-  /** Takes {@code bytes} if the pool has them; false, taking nothing, when not. */
-  private boolean tryReserve(long bytes) {
-    while (true) {
-      long now = reserved.get();
-      if (bytes > capacity - now) {
-        return false;
-      }
-      if (reserved.compareAndSet(now, now + bytes)) {
-        return true;
-      }
-    }
   }
 
   /** What one session's statements and portals hold. Used by the session's executor only. */
@@ -126,11 +111,11 @@ final class PreparedMemory {
      */
     void take(String what, boolean isNamed, long bytes) throws HintedSqlException {
       if (!isNamed) {
-        reserved.addAndGet(bytes);
+        pool.reserve(bytes);
         unnamed += bytes;
         return;
       }
-      if (bytes > perSession - named || !tryReserve(bytes)) {
+      if (bytes > perSession - named || !pool.tryReserve(bytes)) {
         throw new HintedSqlException(
             SqlState.OUT_OF_MEMORY,
             "out of memory: "
@@ -142,9 +127,9 @@ final class PreparedMemory {
                 + " of the "
                 + perSession
                 + " bytes a session may keep, and all sessions' hold "
-                + reserved.get()
+                + pool.reserved()
                 + " of "
-                + capacity,
+                + pool.capacity(),
             "Close the prepared statements and portals no longer needed (Close messages: a driver"
                 + " sends them when its statements are closed), or raise [server] memory_limit_mb.",
             null);
@@ -159,7 +144,7 @@ final class PreparedMemory {
       } else {
         unnamed -= bytes;
       }
-      reserved.addAndGet(-bytes);
+      pool.release(bytes);
     }
 
     /** Bytes held by this session's named and unnamed statements and portals. */

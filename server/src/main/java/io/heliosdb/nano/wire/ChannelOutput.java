@@ -89,13 +89,15 @@ final class ChannelOutput implements ExtendedSink {
   }
 
   private ChannelFuture write(ByteBuf b, boolean flush) {
-    if (channel.eventLoop().inEventLoop()) {
-      return flush ? channel.writeAndFlush(b) : channel.write(b, channel.voidPromise());
+    boolean fromWorker = !channel.eventLoop().inEventLoop();
+    if (fromWorker) {
+      queuedWrites.incrementAndGet();
     }
-    queuedWrites.incrementAndGet();
     ChannelFuture f = flush ? channel.writeAndFlush(b) : channel.write(b, channel.voidPromise());
-    // Queued after the write's own task: when it runs, the write has reached the channel.
-    channel.eventLoop().execute(queuedWrites::decrementAndGet);
+    if (fromWorker) {
+      // Queued after the write's own task: when it runs, the write has reached the channel.
+      channel.eventLoop().execute(queuedWrites::decrementAndGet);
+    }
     return f;
   }
 

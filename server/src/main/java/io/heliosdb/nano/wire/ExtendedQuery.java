@@ -350,13 +350,13 @@ final class ExtendedQuery {
     return p;
   }
 
-  /** The session has ended: closes every statement and portal, giving back what they held. */
+  /**
+   * The session has ended: closes every statement and with it its portals (every portal is bound to
+   * one), giving back what they held.
+   */
   void closeAll() {
     for (String name : new ArrayList<>(statements.keySet())) {
       closeStatement(name);
-    }
-    for (String name : new ArrayList<>(portals.keySet())) {
-      closePortal(name); // none left: each is closed with its statement
     }
   }
 

@@ -41,6 +41,7 @@ final class ConnectionHandler implements InvocationHandler {
       // e.g. "file is not a database" (XX001), "unable to open database file" (58030)
       throw HeliosSqlException.translate(e);
     }
+    session.consumerConnections(() -> open(db));
     ConnectionHandler h = new ConnectionHandler(session);
     h.self = ProxyCalls.proxy(HeliosConnection.class, h);
     return h.self;

@@ -2,6 +2,7 @@ package io.heliosdb.nano;
 
 import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.metrics.MetricsTracker;
+import io.heliosdb.nano.session.ConsumerStore;
 import io.heliosdb.nano.session.Database;
 import io.heliosdb.nano.session.DurableReader;
 import io.heliosdb.nano.session.DurableRetention;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 final class DurableSupport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DurableSupport.class);
   private static final long RETENTION_PERIOD_SECONDS = 10;
+  private static final long CONSUMER_LAG_PERIOD_SECONDS = 2;
 
   private final Database database;
   private final HeliosConfig config;
@@ -41,6 +43,22 @@ final class DurableSupport implements AutoCloseable {
             });
     retention.scheduleWithFixedDelay(
         this::pruneQuietly, RETENTION_PERIOD_SECONDS, RETENTION_PERIOD_SECONDS, TimeUnit.SECONDS);
+    if (config.metrics() != MetricsTracker.NOOP) {
+      retention.scheduleWithFixedDelay(
+          this::reportConsumerLags,
+          CONSUMER_LAG_PERIOD_SECONDS,
+          CONSUMER_LAG_PERIOD_SECONDS,
+          TimeUnit.SECONDS);
+    }
+  }
+
+  /** Reports each durable consumer's lag to the metrics (every consumer on the file). */
+  private synchronized void reportConsumerLags() {
+    try {
+      ConsumerStore.lags(connection()).forEach(config.metrics()::consumerLag);
+    } catch (SQLException | RuntimeException e) {
+      log.debug("consumer lag not read: {}", e.getMessage());
+    }
   }
 
   boolean isDurable(String channel) {

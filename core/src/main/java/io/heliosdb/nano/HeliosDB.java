@@ -1,8 +1,13 @@
 package io.heliosdb.nano;
 
+import io.heliosdb.nano.config.ConsumerSettings;
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.config.WorkflowStep;
+import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.notify.HubRegistry;
+import io.heliosdb.nano.session.ConsumerStore;
 import io.heliosdb.nano.session.Database;
+import io.heliosdb.nano.session.WorkerNames;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,6 +38,8 @@ public final class HeliosDB implements AutoCloseable {
   private final HubRegistry.Shared hub;
   private final PubSub pubsub;
   private final DurableSupport durable;
+  private final Map<String, DurableConsumer> consumers =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private HeliosConnection shared;
   private boolean closed;
 
@@ -60,6 +67,7 @@ public final class HeliosDB implements AutoCloseable {
     HeliosDB db = new HeliosDB(config);
     try {
       db.sharedConnection();
+      db.createWorkflowConsumers();
       return db;
     } catch (RuntimeException e) {
       db.close();
@@ -137,6 +145,70 @@ public final class HeliosDB implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the durable consumer {@code name} over durable {@code channels}, with {@code handler}
+   * called for each notification after its stored position, on {@code settings.workers()} threads
+   * of its own. A consumer that does not exist yet is created, starting as {@code
+   * settings.startAt()} says; the settings are stored with it (the last starter's win). See {@link
+   * DurableConsumer}.
+   *
+   * @throws HeliosException 22023 when a channel (or the dead-letter channel) is not durable; 42710
+   *     when a consumer of this name already runs on this handle
+   */
+  public DurableConsumer consume(
+      String name, List<String> channels, ConsumerSettings settings, DeliveryHandler handler) {
+    checkOpen();
+    java.util.Objects.requireNonNull(handler, "handler");
+    DurableConsumer consumer = new DurableConsumer(this, name, channels, settings, consumers);
+    if (consumers.putIfAbsent(name, consumer) != null) {
+      throw new HeliosException(
+          SqlState.DUPLICATE_OBJECT,
+          "consumer \""
+              + name
+              + "\" already runs on this database handle: start it once, with more workers");
+    }
+    try {
+      createConsumer(name, channels, settings);
+      consumer.start(handler);
+      return consumer;
+    } catch (RuntimeException e) {
+      consumer.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts the steps of {@code [workflow]} with the application's actions, by the names the steps'
+   * {@code action} keys use. See {@link Workflow}.
+   *
+   * @throws io.heliosdb.nano.config.ConfigException naming the step and the key when a step's
+   *     action is not among {@code actions} (the message lists those registered), or when no step
+   *     is configured
+   */
+  public Workflow startWorkflow(Map<String, WorkflowAction> actions) {
+    checkOpen();
+    return Workflow.start(this, config().workflowSteps(), actions);
+  }
+
+  /**
+   * Creates the consumers of the configured workflow steps, with their settings, so that the steps'
+   * positions start now and wire workers can claim them, whether or not this process runs them.
+   */
+  private void createWorkflowConsumers() {
+    for (WorkflowStep step : config().workflowSteps()) {
+      createConsumer(step.name(), List.of(step.triggerChannel()), step.consumer());
+    }
+  }
+
+  private void createConsumer(String name, List<String> channels, ConsumerSettings settings) {
+    try (ConsumerStore store =
+        new ConsumerStore(connection(), WorkerNames.of("setup"), config().maxPayloadBytes())) {
+      store.create(name, channels, settings, config().durableChannels(), true);
+    } catch (SQLException e) {
+      throw HeliosException.wrap(e);
+    }
+  }
+
   private static void bind(PreparedStatement ps, Object[] params) throws SQLException {
     for (int i = 0; i < params.length; i++) {
       ps.setObject(i + 1, params[i]);
@@ -154,9 +226,7 @@ public final class HeliosDB implements AutoCloseable {
   private void checkOpen() {
     if (closed) {
       throw new HeliosException(
-          io.heliosdb.nano.error.SqlState.CONNECTION_DOES_NOT_EXIST.code(),
-          "database is closed",
-          null);
+          SqlState.CONNECTION_DOES_NOT_EXIST.code(), "database is closed", null);
     }
   }
 
@@ -176,6 +246,9 @@ public final class HeliosDB implements AutoCloseable {
       return;
     }
     closed = true;
+    for (DurableConsumer c : List.copyOf(consumers.values())) {
+      c.close();
+    }
     try {
       if (shared != null) {
         shared.close();

@@ -39,7 +39,9 @@ public final class HeliosConfig {
   private final long notificationQueueTotalBytes;
   private final boolean metricsEnabled;
   private final MetricsTracker metrics;
+  private final List<String> configuredDurableChannels;
   private final ChannelPatterns durableChannels;
+  private final List<WorkflowStep> workflowSteps;
   private final long retentionMaxCount;
   private final Duration retentionMaxAge;
   private final boolean crossProcess;
@@ -57,7 +59,9 @@ public final class HeliosConfig {
     this.notificationQueueBytes = b.notificationQueueBytes;
     this.notificationQueueTotalBytes = b.notificationQueueTotalBytes;
     this.metricsEnabled = b.metricsEnabled;
-    this.durableChannels = new ChannelPatterns(b.durableChannels);
+    this.configuredDurableChannels = List.copyOf(b.durableChannels);
+    this.workflowSteps = List.copyOf(b.workflowSteps);
+    this.durableChannels = new ChannelPatterns(withStepChannels(b.durableChannels, workflowSteps));
     this.retentionMaxCount = b.retentionMaxCount;
     this.retentionMaxAge = b.retentionMaxAge;
     this.crossProcess = b.crossProcess;
@@ -93,7 +97,8 @@ public final class HeliosConfig {
     b.notificationQueueTotalBytes = notificationQueueTotalBytes;
     b.metricsEnabled = metricsEnabled;
     b.metrics = metrics;
-    b.durableChannels = durableChannels.patterns();
+    b.durableChannels = configuredDurableChannels;
+    b.workflowSteps = new ArrayList<>(workflowSteps);
     b.retentionMaxCount = retentionMaxCount;
     b.retentionMaxAge = retentionMaxAge;
     b.crossProcess = crossProcess;
@@ -163,9 +168,30 @@ public final class HeliosConfig {
     return metricsEnabled;
   }
 
-  /** Which channels are durable: kept in the database, resumable by id. Empty by default. */
+  /**
+   * Which channels are durable: kept in the database, resumable by id. Those of durable_channels,
+   * and the trigger, next and dead-letter channels of the workflow steps. Empty by default.
+   */
   public ChannelPatterns durableChannels() {
     return durableChannels;
+  }
+
+  /** The steps of {@code [workflow]}, in the file's order; empty by default. */
+  public List<WorkflowStep> workflowSteps() {
+    return workflowSteps;
+  }
+
+  /** The durable-channel patterns with the channels of {@code steps} added after them. */
+  private static List<String> withStepChannels(List<String> patterns, List<WorkflowStep> steps) {
+    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(patterns);
+    for (WorkflowStep step : steps) {
+      all.add(step.triggerChannel());
+      if (step.nextChannel() != null) {
+        all.add(step.nextChannel());
+      }
+      all.add(step.deadLetterChannel());
+    }
+    return List.copyOf(all);
   }
 
   /** The durable log keeps at most this many notifications (the newest). */
@@ -230,6 +256,8 @@ public final class HeliosConfig {
         + retentionMaxAge
         + ", crossProcess="
         + crossProcess
+        + ", workflowSteps="
+        + workflowSteps
         + "}";
   }
 
@@ -252,6 +280,7 @@ public final class HeliosConfig {
     private long retentionMaxCount = 1_000_000;
     private Duration retentionMaxAge = Duration.ofDays(7);
     private boolean crossProcess = false;
+    private List<WorkflowStep> workflowSteps = new ArrayList<>();
 
     private Builder() {}
 
@@ -379,6 +408,15 @@ public final class HeliosConfig {
       return this;
     }
 
+    /**
+     * Adds a workflow step: a durable consumer named after the step (see {@code
+     * HeliosDB.startWorkflow}). Its channels become durable.
+     */
+    public Builder workflowStep(WorkflowStep step) {
+      this.workflowSteps.add(Objects.requireNonNull(step, "step"));
+      return this;
+    }
+
     /** A tracker of your own (an adapter to your metrics library); implies metrics enabled. */
     public Builder metrics(MetricsTracker tracker) {
       this.metrics = Objects.requireNonNull(tracker, "tracker");
@@ -439,6 +477,15 @@ public final class HeliosConfig {
             "retention_max_age = " + retentionMaxAge + " is out of range: must be at least 1s");
       }
       ChannelPatterns.validate(new ArrayList<>(durableChannels));
+      java.util.Set<String> stepNames = new java.util.HashSet<>();
+      for (WorkflowStep step : workflowSteps) {
+        if (!stepNames.add(step.name())) {
+          throw new ConfigException(
+              "workflow.steps."
+                  + step.name()
+                  + " is defined twice: a step name is a consumer name");
+        }
+      }
       if (crossProcess && path == null) {
         throw new ConfigException(
             "cross_process = true needs a database file: an in-memory database has no other"

@@ -49,6 +49,10 @@ final class TomlConfigLoader {
     Map<String, Key> monitoring = new LinkedHashMap<>();
     monitoring.put("metrics_enabled", bool((b, v) -> b.metricsEnabled(v)));
     SECTIONS.put("monitoring", monitoring);
+
+    Map<String, Key> workflow = new LinkedHashMap<>();
+    workflow.put("steps", WorkflowSteps::read);
+    SECTIONS.put("workflow", workflow);
   }
 
   /**
@@ -179,7 +183,7 @@ final class TomlConfigLoader {
     };
   }
 
-  private static String string(TomlTable t, String k, String where) {
+  static String string(TomlTable t, String k, String where) {
     if (!t.isString(k)) {
       throw new ConfigException(where + ": " + k + " must be a string");
     }
@@ -197,7 +201,7 @@ final class TomlConfigLoader {
     return Path.of(value);
   }
 
-  private static String line(TomlPosition p) {
+  static String line(TomlPosition p) {
     return p == null ? "?" : String.valueOf(p.line());
   }
 

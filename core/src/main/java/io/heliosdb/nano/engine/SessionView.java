@@ -1,5 +1,7 @@
 package io.heliosdb.nano.engine;
 
+import java.sql.SQLException;
+
 /** What SQL functions registered by the engine may ask of the session that owns the connection. */
 public interface SessionView {
   /** The session's process id, recorded as the sender of its durable notifications. */
@@ -23,4 +25,24 @@ public interface SessionView {
    * @throws IllegalArgumentException with the message to report when the value is refused
    */
   String setSetting(String name, String value);
+
+  /**
+   * {@code heliosdb_claim(consumer, max)}: claims up to {@code max} notifications for this session,
+   * committed at once on a connection of its own (like PostgreSQL's {@code nextval()}, it does not
+   * roll back with the caller's transaction), and returns them as a JSON array.
+   */
+  String claim(String consumer, int max) throws SQLException;
+
+  /**
+   * {@code heliosdb_nack(consumer, id, error)}: gives a claimed notification back after a failure,
+   * to be retried after the consumer's backoff or dead-lettered; committed at once, like {@link
+   * #claim}. Returns {@code retry}, {@code dead_letter} or {@code not_claimed}.
+   */
+  String nack(String consumer, long id, String error) throws SQLException;
+
+  /**
+   * {@code heliosdb_consumer_create(name, channels, start_at)}: creates a consumer over a
+   * comma-separated list of durable channels unless it exists; returns its position.
+   */
+  long createConsumer(String name, String channels, String startAt) throws SQLException;
 }

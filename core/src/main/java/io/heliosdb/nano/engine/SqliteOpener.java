@@ -62,6 +62,7 @@ public final class SqliteOpener {
       NotifyFunctions.register(
           conn, engine, session, config.maxPayloadBytes(), config.pubsubEnabled());
       CompatFunctions.register(conn, config, session);
+      ConsumerFunctions.register(conn, session);
       return engine;
     } catch (SQLException | RuntimeException e) {
       conn.close();

@@ -98,6 +98,18 @@ public final class SqliteErrors {
     if (message.contains("unrecognized configuration parameter")) {
       return SqlState.UNDEFINED_OBJECT;
     }
+    if (message.contains("is not claimed by consumer")) {
+      return SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE;
+    }
+    if (message.contains("consumer \"") && message.contains("does not exist")) {
+      return SqlState.UNDEFINED_OBJECT;
+    }
+    if (message.contains("is not durable")
+        || message.contains("must not be NULL")
+        || message.contains("heliosdb_claim: max must be")
+        || message.contains("start_at must be")) {
+      return SqlState.INVALID_PARAMETER_VALUE;
+    }
     if (message.contains("pubsub.enabled = false")) {
       return SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE;
     }

@@ -34,6 +34,11 @@ public final class DefaultMetrics implements MetricsTracker {
   private volatile int subscriptions;
   private volatile int channels;
 
+  private final java.util.concurrent.ConcurrentHashMap<String, LongAdder[]> consumerOutcomes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Long> consumerLags =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public DefaultMetrics() {
     for (DropReason r : DropReason.values()) {
       dropped.put(r, new LongAdder());
@@ -126,5 +131,43 @@ public final class DefaultMetrics implements MetricsTracker {
       out[i] = buckets.get(i);
     }
     return out;
+  }
+
+  @Override
+  public void consumerOutcome(String consumer, ConsumerOutcome outcome) {
+    consumerOutcomes
+        .computeIfAbsent(
+            consumer,
+            c -> {
+              LongAdder[] a = new LongAdder[ConsumerOutcome.values().length];
+              for (int i = 0; i < a.length; i++) {
+                a[i] = new LongAdder();
+              }
+              return a;
+            })[outcome.ordinal()]
+        .increment();
+  }
+
+  @Override
+  public void consumerLag(String consumer, long lag) {
+    consumerLags.put(consumer, lag);
+  }
+
+  /** How many notifications consumer {@code consumer}'s workers in this process ended so. */
+  public long consumerOutcomes(String consumer, ConsumerOutcome outcome) {
+    LongAdder[] a = consumerOutcomes.get(consumer);
+    return a == null ? 0 : a[outcome.ordinal()].sum();
+  }
+
+  /** The consumers with a lag or an outcome recorded, sorted by name. */
+  public java.util.SortedSet<String> consumers() {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>(consumerLags.keySet());
+    names.addAll(consumerOutcomes.keySet());
+    return names;
+  }
+
+  /** Consumer {@code consumer}'s lag as last refreshed; -1 before the first refresh. */
+  public long consumerLag(String consumer) {
+    return consumerLags.getOrDefault(consumer, -1L);
   }
 }

@@ -24,6 +24,16 @@ public interface MetricsTracker {
     RELAY_BEHIND
   }
 
+  /** What became of a notification a durable consumer's worker took. */
+  enum ConsumerOutcome {
+    /** The handler's transaction committed with the acknowledgement. */
+    HANDLED,
+    /** The handler failed; the notification will be tried again after the backoff. */
+    RETRIED,
+    /** The handler failed on the last attempt; the notification went to the dead-letter channel. */
+    DEAD_LETTERED
+  }
+
   /** A tracker that records nothing. */
   MetricsTracker NOOP = new MetricsTracker() {};
 
@@ -47,4 +57,13 @@ public interface MetricsTracker {
    * and newest id kept (0 when empty). A subscriber's own lag is {@code Subscription.lag()}.
    */
   default void durableLogChanged(long retained, long oldestId, long newestId) {}
+
+  /** A worker of durable consumer {@code consumer} finished with one notification. */
+  default void consumerOutcome(String consumer, ConsumerOutcome outcome) {}
+
+  /**
+   * Notifications durable consumer {@code consumer} has not yet done (claimed or not), refreshed
+   * every few seconds while the database is open with metrics on.
+   */
+  default void consumerLag(String consumer, long lag) {}
 }

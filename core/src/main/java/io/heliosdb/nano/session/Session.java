@@ -1,5 +1,6 @@
 package io.heliosdb.nano.session;
 
+import io.heliosdb.nano.config.ConsumerSettings;
 import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.engine.CommittedBatch;
 import io.heliosdb.nano.engine.EngineConnection;
@@ -45,6 +46,13 @@ public final class Session implements SessionView, AutoCloseable {
   private volatile BiFunction<String, String, String> setSettings;
 
   private final int pid;
+
+  /** Opens the connection the SQL consumer functions claim on; set by the front end. */
+  private volatile ConnectionOpener consumerConnections;
+
+  /** Created at the first heliosdb_claim() or heliosdb_nack() of this session. */
+  private ConsumerStore consumerStore;
+
   private PreparedStatement listenStatement;
   private PreparedStatement notifyStatement;
   private boolean closed;
@@ -262,6 +270,81 @@ public final class Session implements SessionView, AutoCloseable {
     this.setSettings = set;
   }
 
+  /** Opens a JDBC connection to the same database, with HeliosDB's semantics. */
+  @FunctionalInterface
+  public interface ConnectionOpener {
+    java.sql.Connection open() throws SQLException;
+  }
+
+  /**
+   * How this session opens the second connection on which {@code heliosdb_claim()} and {@code
+   * heliosdb_nack()} commit on their own, whatever the session's transaction does.
+   */
+  public void consumerConnections(ConnectionOpener opener) {
+    this.consumerConnections = opener;
+  }
+
+  private synchronized ConsumerStore consumerStore() throws SQLException {
+    if (consumerStore == null) {
+      ConnectionOpener opener = consumerConnections;
+      if (opener == null) {
+        throw new HeliosSqlException(
+            SqlState.FEATURE_NOT_SUPPORTED, "consumer functions are not available here");
+      }
+      consumerStore =
+          new ConsumerStore(
+              opener.open(), WorkerNames.of("session-" + pid), config().maxPayloadBytes());
+    }
+    return consumerStore;
+  }
+
+  @Override
+  public String claim(String consumer, int max) throws SQLException {
+    StringBuilder b = new StringBuilder("[");
+    for (ConsumerStore.Claimed c : consumerStore().claim(consumer, max)) {
+      if (b.length() > 1) {
+        b.append(',');
+      }
+      b.append("{\"id\":").append(c.id()).append(",\"channel\":");
+      Json.appendQuoted(b, c.channel());
+      b.append(",\"payload\":");
+      Json.appendQuoted(b, c.payload());
+      b.append(",\"sender_pid\":").append(c.senderPid());
+      b.append(",\"attempt\":").append(c.attempt()).append('}');
+    }
+    return b.append(']').toString();
+  }
+
+  @Override
+  public String nack(String consumer, long id, String error) throws SQLException {
+    return consumerStore().fail(consumer, id, error).name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public long createConsumer(String name, String channels, String startAt) throws SQLException {
+    ConsumerSettings.StartAt start;
+    try {
+      start = ConsumerSettings.StartAt.valueOf(startAt.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_PARAMETER_VALUE,
+          "start_at must be 'beginning' or 'end', not '" + startAt + "'");
+    }
+    List<String> list = new java.util.ArrayList<>();
+    for (String c : channels.split(",")) {
+      if (!c.isBlank()) {
+        list.add(c.strip());
+      }
+    }
+    return consumerStore()
+        .create(
+            name,
+            list,
+            ConsumerSettings.DEFAULTS.withStartAt(start),
+            config().durableChannels(),
+            false);
+  }
+
   /** The next notification for this session, waiting up to the timeout; null if none. */
   public Message poll(long timeout, TimeUnit unit) throws InterruptedException {
     Mailbox box = mailbox;
@@ -307,6 +390,21 @@ public final class Session implements SessionView, AutoCloseable {
     return closed;
   }
 
+  /** Gives back what this session claimed and not acknowledged: its client is gone. */
+  private synchronized void closeConsumerStore() {
+    if (consumerStore == null) {
+      return;
+    }
+    try (ConsumerStore store = consumerStore) {
+      store.releaseAll();
+    } catch (SQLException e) {
+      // The leases run out instead.
+      org.slf4j.LoggerFactory.getLogger(Session.class)
+          .debug("could not give back the claims of session {}: {}", pid, e.getMessage());
+    }
+    consumerStore = null;
+  }
+
   @Override
   public void close() throws SQLException {
     if (closed) {
@@ -316,6 +414,7 @@ public final class Session implements SessionView, AutoCloseable {
     if (mailbox != null) {
       mailbox.close();
     }
+    closeConsumerStore();
     try {
       publish(engine.close());
     } finally {

@@ -1,0 +1,410 @@
+package io.heliosdb.nano.session;
+
+import io.heliosdb.nano.config.ConsumerSettings;
+import io.heliosdb.nano.engine.ConsumerTables;
+import io.heliosdb.nano.engine.DurableLog;
+import io.heliosdb.nano.session.ConsumerStore.Claimed;
+import io.heliosdb.nano.session.ConsumerStore.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL of claims, run by {@link ConsumerStore} inside its write transactions: who holds which
+ * notification of a consumer until when, after how many attempts; and the consumer's position, kept
+ * just before its oldest open claim. Statements are prepared once per store.
+ */
+final class ConsumerLeases implements AutoCloseable {
+  private static final String STATE = ConsumerTables.STATE;
+  private static final String CLAIMS = ConsumerTables.CLAIMS;
+  private static final String LOG = DurableLog.TABLE;
+
+  private final Connection conn;
+  private final int maxPayloadBytes;
+  private final List<PreparedStatement> prepared = new ArrayList<>();
+  private PreparedStatement state;
+  private PreparedStatement due;
+  private PreparedStatement take;
+  private PreparedStatement fresh;
+  private PreparedStatement insert;
+  private PreparedStatement maxId;
+  private PreparedStatement claimedUpTo;
+  private PreparedStatement advance;
+  private PreparedStatement fetch;
+
+  ConsumerLeases(Connection conn, int maxPayloadBytes) {
+    this.conn = conn;
+    this.maxPayloadBytes = maxPayloadBytes;
+  }
+
+  private PreparedStatement prepare(String sql) throws SQLException {
+    PreparedStatement ps = conn.prepareStatement(sql);
+    prepared.add(ps);
+    return ps;
+  }
+
+  private void prepareClaim() throws SQLException {
+    if (state != null) {
+      return;
+    }
+    state =
+        prepare(
+            "SELECT channels, claimed_up_to, lease_ms, max_attempts FROM "
+                + STATE
+                + " WHERE name = ?");
+    due =
+        prepare(
+            "SELECT id, attempts FROM "
+                + CLAIMS
+                + " WHERE consumer = ? AND lease_until <= ? AND not_before <= ? ORDER BY id LIMIT ?");
+    take =
+        prepare(
+            "UPDATE "
+                + CLAIMS
+                + " SET worker = ?, lease_until = ?, attempts = attempts + 1 WHERE consumer = ? AND id = ?");
+    fresh =
+        prepare(
+            "SELECT id FROM "
+                + LOG
+                + " WHERE id > ? AND channel IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?");
+    insert =
+        prepare(
+            "INSERT INTO "
+                + CLAIMS
+                + "(consumer, id, worker, lease_until, attempts) VALUES (?, ?, ?, ?, 1)");
+    maxId = prepare("SELECT coalesce(max(id), 0) FROM " + LOG);
+    claimedUpTo = prepare("UPDATE " + STATE + " SET claimed_up_to = ? WHERE name = ?");
+    advance =
+        prepare(
+            "UPDATE "
+                + STATE
+                + " SET position = coalesce((SELECT min(id) - 1 FROM "
+                + CLAIMS
+                + " WHERE consumer = ?1), claimed_up_to) WHERE name = ?1");
+    fetch =
+        prepare(
+            "SELECT n.id, n.channel, n.payload, n.sender_pid, n.committed_at, c.attempts FROM "
+                + CLAIMS
+                + " c JOIN "
+                + LOG
+                + " n ON n.id = c.id WHERE c.consumer = ? AND c.worker = ? AND c.lease_until = ?"
+                + " ORDER BY c.id");
+  }
+
+  List<Claimed> claim(String consumer, String worker, int max, long now) throws SQLException {
+    prepareClaim();
+    state.setString(1, consumer);
+    String channels;
+    long upTo;
+    long leaseMs;
+    int maxAttempts;
+    try (ResultSet rs = state.executeQuery()) {
+      if (!rs.next()) {
+        throw ConsumerStore.unknown(consumer);
+      }
+      channels = rs.getString(1);
+      upTo = rs.getLong(2);
+      leaseMs = rs.getLong(3);
+      maxAttempts = rs.getInt(4);
+    }
+    long leaseUntil = now + leaseMs;
+    int taken = 0;
+    List<long[]> expired = new ArrayList<>();
+    due.setString(1, consumer);
+    due.setLong(2, now);
+    due.setLong(3, now);
+    due.setInt(4, max);
+    try (ResultSet rs = due.executeQuery()) {
+      while (rs.next()) {
+        expired.add(new long[] {rs.getLong(1), rs.getInt(2)});
+      }
+    }
+    for (long[] e : expired) {
+      if (e[1] >= maxAttempts) {
+        deadLetter(
+            consumer,
+            e[0],
+            (int) e[1],
+            "the lease ran out on the last attempt: its worker stopped or took longer than the"
+                + " lease");
+        continue;
+      }
+      take.setString(1, worker);
+      take.setLong(2, leaseUntil);
+      take.setString(3, consumer);
+      take.setLong(4, e[0]);
+      take.executeUpdate();
+      taken++;
+    }
+    if (taken < max) {
+      fresh.setLong(1, upTo);
+      fresh.setString(2, channels);
+      fresh.setInt(3, max - taken);
+      List<Long> ids = new ArrayList<>();
+      try (ResultSet rs = fresh.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+      for (long id : ids) {
+        insert.setString(1, consumer);
+        insert.setLong(2, id);
+        insert.setString(3, worker);
+        insert.setLong(4, leaseUntil);
+        insert.executeUpdate();
+      }
+      // Under the write lock every committed id is visible: with fewer than asked, nothing of
+      // these channels is left, and the other channels' rows up to the newest need no rescan.
+      long newUpTo =
+          ids.size() < max - taken ? Math.max(upTo, single(maxId)) : ids.get(ids.size() - 1);
+      if (newUpTo != upTo) {
+        claimedUpTo.setLong(1, newUpTo);
+        claimedUpTo.setString(2, consumer);
+        claimedUpTo.executeUpdate();
+        advance(consumer);
+      }
+    }
+    List<Claimed> claimed = new ArrayList<>();
+    fetch.setString(1, consumer);
+    fetch.setString(2, worker);
+    fetch.setLong(3, leaseUntil);
+    try (ResultSet rs = fetch.executeQuery()) {
+      while (rs.next()) {
+        claimed.add(
+            new Claimed(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getInt(4),
+                rs.getString(5),
+                rs.getInt(6)));
+      }
+    }
+    return claimed;
+  }
+
+  private void advance(String consumer) throws SQLException {
+    advance.setString(1, consumer);
+    advance.executeUpdate();
+  }
+
+  Outcome fail(String consumer, long id, String worker, String error, long now)
+      throws SQLException {
+    prepareClaim();
+    int attempts;
+    int maxAttempts;
+    long backoff;
+    long backoffMax;
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT c.attempts, s.max_attempts, s.backoff_ms, s.backoff_max_ms FROM "
+                + CLAIMS
+                + " c JOIN "
+                + STATE
+                + " s ON s.name = c.consumer WHERE c.consumer = ? AND c.id = ? AND c.worker = ?")) {
+      ps.setString(1, consumer);
+      ps.setLong(2, id);
+      ps.setString(3, worker);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Outcome.NOT_CLAIMED;
+        }
+        attempts = rs.getInt(1);
+        maxAttempts = rs.getInt(2);
+        backoff = rs.getLong(3);
+        backoffMax = rs.getLong(4);
+      }
+    }
+    if (attempts >= maxAttempts) {
+      deadLetter(consumer, id, attempts, error);
+      return Outcome.DEAD_LETTER;
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "UPDATE "
+                + CLAIMS
+                + " SET worker = '', lease_until = 0, not_before = ?, last_error = ?"
+                + " WHERE consumer = ? AND id = ?")) {
+      ps.setLong(1, now + ConsumerSettings.backoffMillis(backoff, backoffMax, attempts));
+      ps.setString(2, error);
+      ps.setString(3, consumer);
+      ps.setLong(4, id);
+      ps.executeUpdate();
+    }
+    return Outcome.RETRY;
+  }
+
+  /**
+   * Sends notification {@code id} to the consumer's dead-letter channel, as a JSON object with the
+   * error, and takes it off the consumer: the position moves past it.
+   */
+  private void deadLetter(String consumer, long id, int attempts, String error)
+      throws SQLException {
+    String channel = null;
+    String payload = "";
+    try (PreparedStatement ps =
+        conn.prepareStatement("SELECT channel, payload FROM " + LOG + " WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          channel = rs.getString(1);
+          payload = rs.getString(2);
+        }
+      }
+    }
+    String deadLetters;
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "UPDATE "
+                + STATE
+                + " SET dead_lettered = dead_lettered + 1 WHERE name = ? RETURNING"
+                + " dead_letter_channel")) {
+      ps.setString(1, consumer);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        deadLetters = rs.getString(1);
+      }
+    }
+    try (PreparedStatement ps = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
+      ps.setString(1, deadLetters);
+      ps.setString(2, deadLetterPayload(consumer, id, channel, payload, attempts, error));
+      ps.executeQuery().close();
+    }
+    try (PreparedStatement ps =
+        conn.prepareStatement("DELETE FROM " + CLAIMS + " WHERE consumer = ? AND id = ?")) {
+      ps.setString(1, consumer);
+      ps.setLong(2, id);
+      ps.executeUpdate();
+    }
+    advance(consumer);
+  }
+
+  /**
+   * {@code {"consumer", "id", "channel", "payload", "attempts", "error"}}, cut to fit under
+   * max_payload_bytes: the error first, then the payload (then {@code "truncated": true}).
+   */
+  String deadLetterPayload(
+      String consumer, long id, String channel, String payload, int attempts, String error) {
+    String e = error == null ? "" : error;
+    String p = payload;
+    boolean truncated = false;
+    while (true) {
+      StringBuilder b = new StringBuilder("{\"consumer\":");
+      Json.appendQuoted(b, consumer);
+      b.append(",\"id\":").append(id).append(",\"channel\":");
+      if (channel == null) {
+        b.append("null");
+      } else {
+        Json.appendQuoted(b, channel);
+      }
+      b.append(",\"payload\":");
+      Json.appendQuoted(b, p);
+      b.append(",\"attempts\":").append(attempts).append(",\"error\":");
+      Json.appendQuoted(b, e);
+      if (truncated) {
+        b.append(",\"truncated\":true");
+      }
+      b.append('}');
+      String json = b.toString();
+      int over = json.getBytes(StandardCharsets.UTF_8).length - (maxPayloadBytes - 1);
+      if (over <= 0) {
+        return json;
+      }
+      truncated = true;
+      if (e.length() > 200) {
+        e = e.substring(0, Math.max(200, e.length() - over - 16));
+      } else if (!p.isEmpty()) {
+        p = p.substring(0, Math.max(0, p.length() - over - 16));
+      } else {
+        e = e.substring(0, Math.max(0, e.length() - over - 16));
+      }
+    }
+  }
+
+  /** The workers holding live claims of {@code consumer}. */
+  List<String> holders(String consumer) throws SQLException {
+    List<String> workers = new ArrayList<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT DISTINCT worker FROM "
+                + CLAIMS
+                + " WHERE consumer = ? AND worker <> '' AND lease_until > ?")) {
+      ps.setString(1, consumer);
+      ps.setLong(2, System.currentTimeMillis());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          workers.add(rs.getString(1));
+        }
+      }
+    }
+    return workers;
+  }
+
+  /** Frees the claims of {@code consumer} that {@code worker} holds; their attempts count. */
+  int freeHeldBy(String consumer, String worker) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "UPDATE "
+                + CLAIMS
+                + " SET worker = '', lease_until = 0 WHERE consumer = ? AND worker = ?")) {
+      ps.setString(1, consumer);
+      ps.setString(2, worker);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Frees every claim {@code worker} holds without counting the attempt. */
+  void release(String worker) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "UPDATE "
+                + CLAIMS
+                + " SET worker = '', lease_until = 0, attempts = max(attempts - 1, 0)"
+                + " WHERE worker = ?")) {
+      ps.setString(1, worker);
+      ps.executeUpdate();
+    }
+  }
+
+  long millisUntilWork(String consumer, long now) throws SQLException {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT EXISTS(SELECT 1 FROM "
+                + LOG
+                + " WHERE id > s.claimed_up_to AND channel IN (SELECT value FROM"
+                + " json_each(s.channels))), (SELECT min(max(lease_until, not_before)) FROM "
+                + CLAIMS
+                + " WHERE consumer = s.name) FROM "
+                + STATE
+                + " s WHERE s.name = ?")) {
+      ps.setString(1, consumer);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw ConsumerStore.unknown(consumer);
+        }
+        if (rs.getBoolean(1)) {
+          return 0;
+        }
+        long next = rs.getLong(2);
+        return rs.wasNull() ? Long.MAX_VALUE : Math.max(0, next - now);
+      }
+    }
+  }
+
+  private static long single(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    for (PreparedStatement ps : prepared) {
+      ps.close();
+    }
+  }
+}

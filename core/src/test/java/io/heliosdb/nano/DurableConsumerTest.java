@@ -227,6 +227,35 @@ class DurableConsumerTest {
     }
   }
 
+  @Test
+  void retentionKeepsWhatAConsumerHasNotDone() throws SQLException {
+    db =
+        HeliosDB.open(
+            HeliosConfig.builder()
+                .path(dir.resolve("r.db"))
+                .durableChannels("jobs", "*_dead_letter")
+                .retentionMaxCount(2)
+                .build());
+    try (HeliosConnection c = db.connection();
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("SELECT heliosdb_consumer_create('slow', 'jobs')");
+      for (int i = 0; i < 5; i++) {
+        db.pubsub().notify("jobs", "j" + i);
+      }
+      assertThat(db.pruneDurableLog()).isZero();
+      java.sql.ResultSet rs = s.executeQuery("SELECT heliosdb_claim('slow', 2)");
+      rs.next();
+      assertThat(rs.getString(1)).contains("\"payload\":\"j0\"").contains("\"payload\":\"j1\"");
+      rs.close();
+      s.execute("SELECT heliosdb_ack('slow', 1)");
+      s.execute("SELECT heliosdb_ack('slow', 2)");
+    }
+    // Done up to id 2: those two may go, and the limit of 2 would take a third but for the
+    // consumer.
+    assertThat(db.pruneDurableLog()).isEqualTo(2);
+    assertThat(count("heliosdb_notifications")).isEqualTo(3);
+  }
+
   private long count(String table) {
     return ((Number) db.query("SELECT count(*) AS n FROM " + table).get(0).get("n")).longValue();
   }

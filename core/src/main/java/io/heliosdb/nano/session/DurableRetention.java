@@ -1,6 +1,7 @@
 package io.heliosdb.nano.session;
 
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.engine.ConsumerTables;
 import io.heliosdb.nano.engine.DurableLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,8 +16,9 @@ import java.util.List;
 
 /**
  * Applies retention to the durable log: keeps the newest {@code maxCount} notifications and none
- * older than {@code maxAge}, and records the highest id removed, so that a subscriber asking for an
- * older id gets a reset rather than a silent gap.
+ * older than {@code maxAge}, but every one a durable consumer has not yet done, and records the
+ * highest id removed, so that a subscriber asking for an older id gets a reset rather than a silent
+ * gap.
  */
 public final class DurableRetention {
   /** The format of {@code committed_at}, SQLite's {@code strftime('%Y-%m-%dT%H:%M:%fZ')}. */
@@ -52,6 +54,8 @@ public final class DurableRetention {
         upTo =
             Math.max(
                 upTo, firstYoungerThan(conn, pruned, now.minus(config.retentionMaxAge()), maxId));
+        // What a durable consumer has not yet done stays, whatever its age.
+        upTo = Math.min(upTo, consumersDoneUpTo(s, upTo));
         if (upTo > pruned) {
           removed += s.executeUpdate("DELETE FROM " + t + " WHERE id <= " + upTo);
           s.executeUpdate(
@@ -146,6 +150,23 @@ public final class DurableRetention {
     }
     s.executeUpdate("UPDATE " + DurableLog.STATE_TABLE + " SET transient_pruned_up_to = " + upTo);
     return removed;
+  }
+
+  /**
+   * The lowest position of the durable consumers (every id up to it is done by all of them), or
+   * {@code otherwise} when there is no consumer.
+   */
+  private static long consumersDoneUpTo(Statement s, long otherwise) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery("SELECT 1 FROM sqlite_schema WHERE name = '" + ConsumerTables.STATE + "'")) {
+      if (!rs.next()) {
+        return otherwise;
+      }
+    }
+    try (ResultSet rs = s.executeQuery("SELECT min(position) FROM " + ConsumerTables.STATE)) {
+      long min = rs.next() ? rs.getLong(1) : 0;
+      return rs.wasNull() ? otherwise : min;
+    }
   }
 
   /** Notifications kept, oldest id, newest id (0 and 0 when empty): for metrics. */

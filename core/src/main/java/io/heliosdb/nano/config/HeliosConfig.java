@@ -26,6 +26,12 @@ public final class HeliosConfig {
   /** The least notification_queue_bytes accepted; also at least 4 x max_payload_bytes. */
   private static final long MIN_NOTIFICATION_QUEUE_BYTES = 64L << 10;
 
+  /**
+   * The SLF4J logger that [monitoring] verbose_logging writes to, at DEBUG: one line per
+   * notification sent and per notification delivered.
+   */
+  public static final String NOTIFICATIONS_LOGGER = "io.heliosdb.nano.notifications";
+
   private final Path path;
   private final int memoryLimitMb;
   private final boolean enableWal;
@@ -38,6 +44,7 @@ public final class HeliosConfig {
   private final long notificationQueueBytes;
   private final long notificationQueueTotalBytes;
   private final boolean metricsEnabled;
+  private final boolean metricsEnabledSet;
   private final MetricsTracker metrics;
   private final List<String> configuredDurableChannels;
   private final ChannelPatterns durableChannels;
@@ -45,6 +52,8 @@ public final class HeliosConfig {
   private final long retentionMaxCount;
   private final Duration retentionMaxAge;
   private final boolean crossProcess;
+  private final boolean verboseLogging;
+  private final boolean logPayloads;
 
   private HeliosConfig(Builder b) {
     this.path = b.path;
@@ -62,9 +71,12 @@ public final class HeliosConfig {
     this.configuredDurableChannels = List.copyOf(b.durableChannels);
     this.workflowSteps = List.copyOf(b.workflowSteps);
     this.durableChannels = new ChannelPatterns(withStepChannels(b.durableChannels, workflowSteps));
+    this.metricsEnabledSet = b.metricsEnabledSet;
     this.retentionMaxCount = b.retentionMaxCount;
     this.retentionMaxAge = b.retentionMaxAge;
     this.crossProcess = b.crossProcess;
+    this.verboseLogging = b.verboseLogging;
+    this.logPayloads = b.logPayloads;
     if (b.metrics != null) {
       this.metrics = b.metrics;
     } else {
@@ -96,12 +108,16 @@ public final class HeliosConfig {
     b.notificationQueueBytes = notificationQueueBytes;
     b.notificationQueueTotalBytes = notificationQueueTotalBytes;
     b.metricsEnabled = metricsEnabled;
-    b.metrics = metrics;
+    b.metricsEnabledSet = metricsEnabledSet;
+    // Not set, the tracker is the no-op of the default: metricsEnabledIfUnset may still choose.
+    b.metrics = metricsEnabledSet ? metrics : null;
     b.durableChannels = configuredDurableChannels;
     b.workflowSteps = new ArrayList<>(workflowSteps);
     b.retentionMaxCount = retentionMaxCount;
     b.retentionMaxAge = retentionMaxAge;
     b.crossProcess = crossProcess;
+    b.verboseLogging = verboseLogging;
+    b.logPayloads = logPayloads;
     return b;
   }
 
@@ -217,6 +233,20 @@ public final class HeliosConfig {
     return crossProcess ? ChannelPatterns.ALL : durableChannels;
   }
 
+  /**
+   * Whether each notification sent and each delivered is logged at DEBUG to {@link
+   * #NOTIFICATIONS_LOGGER}: channel, sender pid, payload size; for a delivery the subscriber and
+   * the latency. False by default.
+   */
+  public boolean verboseLogging() {
+    return verboseLogging;
+  }
+
+  /** Whether those lines carry the payload too (its first 200 characters); with verboseLogging. */
+  public boolean logPayloads() {
+    return logPayloads;
+  }
+
   /** The tracker notifications are reported to; a no-op unless metrics are enabled or supplied. */
   public MetricsTracker metrics() {
     return metrics;
@@ -258,6 +288,10 @@ public final class HeliosConfig {
         + crossProcess
         + ", workflowSteps="
         + workflowSteps
+        + ", verboseLogging="
+        + verboseLogging
+        + ", logPayloads="
+        + logPayloads
         + "}";
   }
 
@@ -275,12 +309,15 @@ public final class HeliosConfig {
     private long notificationQueueBytes = DEFAULT_NOTIFICATION_QUEUE_BYTES;
     private long notificationQueueTotalBytes = 0;
     private boolean metricsEnabled = false;
+    private boolean metricsEnabledSet;
     private MetricsTracker metrics;
     private List<String> durableChannels = List.of();
     private long retentionMaxCount = 1_000_000;
     private Duration retentionMaxAge = Duration.ofDays(7);
     private boolean crossProcess = false;
     private List<WorkflowStep> workflowSteps = new ArrayList<>();
+    private boolean verboseLogging = false;
+    private boolean logPayloads = false;
 
     private Builder() {}
 
@@ -372,6 +409,36 @@ public final class HeliosConfig {
 
     public Builder metricsEnabled(boolean enabled) {
       this.metricsEnabled = enabled;
+      this.metricsEnabledSet = true;
+      return this;
+    }
+
+    /**
+     * Metrics on or off unless {@link #metricsEnabled} or {@link #metrics} said (here or in the
+     * configuration this builder came from): for a command whose default differs from the embedded
+     * one ({@code heliosdb serve} turns them on). Then they count as set.
+     */
+    public Builder metricsEnabledIfUnset(boolean enabled) {
+      if (!metricsEnabledSet) {
+        metricsEnabled(enabled);
+      }
+      return this;
+    }
+
+    /**
+     * Log each notification sent (committed, entering the hub) and each delivered (handed to a
+     * subscriber) at DEBUG to {@link HeliosConfig#NOTIFICATIONS_LOGGER}: channel, sender pid and
+     * payload size in UTF-8 bytes, and for a delivery the subscriber and the latency. Never the
+     * payload unless {@link #logPayloads}. Off, it costs a test of a final field per notification.
+     */
+    public Builder verboseLogging(boolean verboseLogging) {
+      this.verboseLogging = verboseLogging;
+      return this;
+    }
+
+    /** With {@link #verboseLogging}: the lines carry the payload too, cut to 200 characters. */
+    public Builder logPayloads(boolean logPayloads) {
+      this.logPayloads = logPayloads;
       return this;
     }
 
@@ -421,6 +488,7 @@ public final class HeliosConfig {
     public Builder metrics(MetricsTracker tracker) {
       this.metrics = Objects.requireNonNull(tracker, "tracker");
       this.metricsEnabled = true;
+      this.metricsEnabledSet = true;
       return this;
     }
 

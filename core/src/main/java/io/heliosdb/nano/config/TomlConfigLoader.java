@@ -48,6 +48,8 @@ final class TomlConfigLoader {
 
     Map<String, Key> monitoring = new LinkedHashMap<>();
     monitoring.put("metrics_enabled", bool((b, v) -> b.metricsEnabled(v)));
+    monitoring.put("verbose_logging", bool((b, v) -> b.verboseLogging(v)));
+    monitoring.put("log_payloads", bool((b, v) -> b.logPayloads(v)));
     SECTIONS.put("monitoring", monitoring);
 
     Map<String, Key> workflow = new LinkedHashMap<>();

@@ -42,6 +42,14 @@ public final class Hub implements CommitSequencer {
   private final long queueBytes;
   private final MetricsTracker metrics;
 
+  /** verbose_logging: tested before anything else is done for it. */
+  private final boolean verbose;
+
+  final NotificationLog notificationLog;
+
+  /** Numbers of mailboxes, to name subscribers in the verbose log. */
+  private final AtomicInteger mailboxIds = new AtomicInteger();
+
   /** notification_queue_total_bytes, shared by the mailboxes. */
   final TotalQueueBytes totalQueueBytes;
 
@@ -82,11 +90,26 @@ public final class Hub implements CommitSequencer {
       long queueBytes,
       long totalQueueBytes,
       MetricsTracker metrics) {
+    this(maxChannels, queueSize, queueBytes, totalQueueBytes, metrics, NotificationLog.OFF);
+  }
+
+  /**
+   * @param notificationLog where verbose_logging writes, {@link NotificationLog#OFF} without it
+   */
+  Hub(
+      int maxChannels,
+      int queueSize,
+      long queueBytes,
+      long totalQueueBytes,
+      MetricsTracker metrics,
+      NotificationLog notificationLog) {
     this.maxChannels = maxChannels;
     this.queueSize = queueSize;
     this.queueBytes = queueBytes;
     this.totalQueueBytes = new TotalQueueBytes(totalQueueBytes);
     this.metrics = metrics;
+    this.notificationLog = notificationLog;
+    this.verbose = notificationLog.on;
   }
 
   /**
@@ -290,6 +313,10 @@ public final class Hub implements CommitSequencer {
   private void fanOut(int pid, String channel, String payload, long durableId) {
     metrics.notificationSent(channel);
     Object targets = listeners.get(channel);
+    if (verbose) {
+      int n = targets == null ? 0 : targets instanceof Mailbox ? 1 : ((Mailbox[]) targets).length;
+      notificationLog.sent(pid, channel, payload, durableId, n);
+    }
     if (targets == null) {
       return;
     }
@@ -310,7 +337,8 @@ public final class Hub implements CommitSequencer {
 
   /** A new mailbox holding up to {@code capacity} notifications instead of the hub's queue size. */
   public Mailbox newMailbox(int capacity, Consumer<Message> listener, Executor executor) {
-    Mailbox box = new Mailbox(this, capacity, queueBytes, listener, executor);
+    Mailbox box =
+        new Mailbox(this, mailboxIds.incrementAndGet(), capacity, queueBytes, listener, executor);
     synchronized (lock) {
       if (closed) {
         box.markClosed();

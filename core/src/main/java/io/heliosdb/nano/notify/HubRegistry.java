@@ -30,7 +30,8 @@ public final class HubRegistry {
               config.notificationQueueSize(),
               config.notificationQueueBytes(),
               config.notificationQueueTotalBytes(),
-              config.metrics());
+              config.metrics(),
+              NotificationLog.of(config));
       s = new Shared(key, hub, config);
       HUBS.put(key, s);
     } else if (config.crossProcess() && !s.config().crossProcess()) {

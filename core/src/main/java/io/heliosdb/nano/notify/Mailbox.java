@@ -39,6 +39,16 @@ public final class Mailbox {
   static final int STRING_BYTES = 40;
 
   private final Hub hub;
+
+  /** This mailbox's number in its hub, from 1: the subscriber's name in the verbose log. */
+  private final int id;
+
+  /** The session that reads this mailbox, 0 for a subscription of the Java API. */
+  private volatile int ownerPid;
+
+  /** verbose_logging: tested before anything else is done for it. */
+  private final boolean verbose;
+
   private final TotalQueueBytes total;
   private final int capacity;
   private final long byteCapacity;
@@ -85,8 +95,16 @@ public final class Mailbox {
   /** Channels this mailbox listens to; guarded by the hub's lock. */
   final ChannelSet channels = new ChannelSet();
 
-  Mailbox(Hub hub, int capacity, long byteCapacity, Consumer<Message> listener, Executor executor) {
+  Mailbox(
+      Hub hub,
+      int id,
+      int capacity,
+      long byteCapacity,
+      Consumer<Message> listener,
+      Executor executor) {
     this.hub = hub;
+    this.id = id;
+    this.verbose = hub.notificationLog.on;
     this.total = hub.totalQueueBytes;
     // Within what the state word holds, so that neither half carries into the other.
     this.capacity = Math.min(capacity, MAX_CAPACITY);
@@ -265,12 +283,33 @@ public final class Mailbox {
   private Message delivered(Message m) {
     if (m == null) {
       long d = droppedPending.getAndSet(0);
-      return d > 0 && !closed ? Message.overflow(d) : null;
+      m = d > 0 && !closed ? Message.overflow(d) : null;
+      if (verbose && m != null) {
+        hub.notificationLog.delivered(this, m);
+      }
+      return m;
     }
     if (!m.isOverflow() && metrics != MetricsTracker.NOOP) {
       metrics.notificationDelivered(System.nanoTime() - m.committedNanos());
     }
+    if (verbose) {
+      hub.notificationLog.delivered(this, m);
+    }
     return m;
+  }
+
+  /**
+   * Names the session that reads this mailbox in the verbose log ({@code pid:N}); without it, the
+   * mailbox is {@code subscription:N}, N its number in the hub.
+   */
+  public void setOwnerPid(int pid) {
+    this.ownerPid = pid;
+  }
+
+  /** This subscriber's name in the verbose log. */
+  String subscriber() {
+    int pid = ownerPid;
+    return pid != 0 ? "pid:" + pid : "subscription:" + id;
   }
 
   public int size() {

@@ -139,6 +139,7 @@ public final class Session implements SessionView, AutoCloseable {
         if (mailbox == null) {
           mailbox = hub.newMailbox(null, null);
           mailbox.setArrivalSignal(arrivalSignal);
+          mailbox.setOwnerPid(pid);
         }
         listenAction("LISTEN", c.channel());
       }

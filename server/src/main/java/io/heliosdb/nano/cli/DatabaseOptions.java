@@ -61,12 +61,26 @@ final class DatabaseOptions {
    * Opens the database with {@code resolved}, these options' settings as the caller adjusted them.
    */
   HeliosDB open(PrintWriter err, HeliosConfig resolved) {
+    showNotificationLog(resolved);
     try {
       return HeliosDB.open(resolved);
     } catch (HeliosException e) {
       String name = resolved.inMemory() ? ":memory:" : resolved.path().toString();
       err.println("heliosdb: cannot open " + name + ": " + Main.oneLine(e));
       return null;
+    }
+  }
+
+  /**
+   * [monitoring] verbose_logging writes at DEBUG, and the command line's slf4j-simple shows
+   * warnings only (simplelogger.properties): with the key set, its logger shows DEBUG on standard
+   * error, unless the JVM options (HELIOSDB_JAVA_OPTS) chose a level for it. Before the database
+   * opens: slf4j-simple fixes a logger's level when the logger is created.
+   */
+  static void showNotificationLog(HeliosConfig config) {
+    String level = "org.slf4j.simpleLogger.log." + HeliosConfig.NOTIFICATIONS_LOGGER;
+    if (config.verboseLogging() && System.getProperty(level) == null) {
+      System.setProperty(level, "debug");
     }
   }
 }

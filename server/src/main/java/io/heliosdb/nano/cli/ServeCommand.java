@@ -138,7 +138,8 @@ final class ServeCommand implements Callable<Integer> {
     try {
       server = serverConfig();
       http = httpConfig();
-      dbConfig = database.resolve();
+      // Prometheus users expect /metrics of a server: on unless [monitoring] turned it off.
+      dbConfig = database.resolve().toBuilder().metricsEnabledIfUnset(true).build();
       budget = MemoryBudget.of(server.memoryLimitMb(), dbConfig.memoryLimitMb());
     } catch (ConfigException e) {
       err.println("heliosdb: " + e.getMessage());

@@ -34,7 +34,7 @@ final class MetricsExporter {
 
   /**
    * @param metrics the database's tracker: exported when it is the built-in one ([monitoring]
-   *     metrics_enabled = true), else {@link #enabled()} is false
+   *     metrics_enabled = true, heliosdb serve's default), else null
    */
   static MetricsExporter of(
       MetricsTracker metrics,

@@ -15,7 +15,7 @@ import java.util.Set;
  *
  * <pre>
  * GET  /health                     200 | 503, JSON
- * GET  /metrics                    Prometheus text | 404 without metrics_enabled
+ * GET  /metrics                    Prometheus text | 404 with metrics_enabled = false
  * GET  /channels/{channel}/events  text/event-stream
  * GET  /events?channel=a&amp;channel=b text/event-stream
  * GET  /ws                         WebSocket (101)

@@ -22,6 +22,12 @@ final class ConsumerWorker implements Runnable {
   /** How often an idle worker looks at the file anyway: for commits of other processes. */
   static final long IDLE_POLL_MILLIS = 250;
 
+  /**
+   * How often a worker looks for claims of killed processes on this machine, to free them before
+   * their leases run out: at start, and then at most this often.
+   */
+  private static final long DEAD_CHECK_MILLIS = 1000;
+
   /** Reruns of a handler whose transaction lost a race for the write lock, before it counts. */
   private static final int MAX_CONFLICT_RERUNS = 5;
 
@@ -49,9 +55,14 @@ final class ConsumerWorker implements Runnable {
         PreparedStatement ack = work.prepareStatement("SELECT heliosdb_ack(?, ?)")) {
       work.setAutoCommit(false);
       ack.setString(1, name);
-      store.releaseDeadWorkers(name);
+      long deadCheckedAt = 0;
       while (!consumer.isStopping()) {
         try {
+          long now = System.currentTimeMillis();
+          if (now - deadCheckedAt >= DEAD_CHECK_MILLIS) {
+            store.releaseDeadWorkers(name);
+            deadCheckedAt = now;
+          }
           long wait = store.millisUntilWork(name);
           if (wait > 0) {
             consumer.awaitWork(Math.min(wait, IDLE_POLL_MILLIS));

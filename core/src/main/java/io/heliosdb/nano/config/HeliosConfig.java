@@ -35,6 +35,7 @@ public final class HeliosConfig {
   private final Path path;
   private final int memoryLimitMb;
   private final boolean enableWal;
+  private final Synchronous synchronous;
   private final int pageSize;
   private final int busyTimeoutMs;
   private final boolean pubsubEnabled;
@@ -59,6 +60,7 @@ public final class HeliosConfig {
     this.path = b.path;
     this.memoryLimitMb = b.memoryLimitMb;
     this.enableWal = b.enableWal;
+    this.synchronous = b.synchronous;
     this.pageSize = b.pageSize;
     this.busyTimeoutMs = b.busyTimeoutMs;
     this.pubsubEnabled = b.pubsubEnabled;
@@ -99,6 +101,7 @@ public final class HeliosConfig {
     b.path = path;
     b.memoryLimitMb = memoryLimitMb;
     b.enableWal = enableWal;
+    b.synchronous = synchronous;
     b.pageSize = pageSize;
     b.busyTimeoutMs = busyTimeoutMs;
     b.pubsubEnabled = pubsubEnabled;
@@ -136,6 +139,14 @@ public final class HeliosConfig {
 
   public boolean enableWal() {
     return enableWal;
+  }
+
+  /**
+   * When a commit is on the disk: {@code PRAGMA synchronous} on every connection (FULL by default;
+   * see docs/durability.md).
+   */
+  public Synchronous synchronous() {
+    return synchronous;
   }
 
   public int pageSize() {
@@ -260,6 +271,8 @@ public final class HeliosConfig {
         + memoryLimitMb
         + ", enableWal="
         + enableWal
+        + ", synchronous="
+        + synchronous.configName()
         + ", pageSize="
         + pageSize
         + ", busyTimeoutMs="
@@ -300,6 +313,7 @@ public final class HeliosConfig {
     private Path path = Path.of("heliosdb.db");
     private int memoryLimitMb = 256;
     private boolean enableWal = true;
+    private Synchronous synchronous = Synchronous.FULL;
     private int pageSize = 4096;
     private int busyTimeoutMs = 5000;
     private boolean pubsubEnabled = true;
@@ -347,6 +361,16 @@ public final class HeliosConfig {
 
     public Builder enableWal(boolean enableWal) {
       this.enableWal = enableWal;
+      return this;
+    }
+
+    /**
+     * When a commit is on the disk (default {@link Synchronous#FULL}: every commit syncs the
+     * write-ahead log before it returns). {@link Synchronous#NORMAL} commits faster and may lose
+     * the last commits to a power loss; it needs WAL. See docs/durability.md.
+     */
+    public Builder synchronous(Synchronous synchronous) {
+      this.synchronous = Objects.requireNonNull(synchronous, "synchronous");
       return this;
     }
 
@@ -553,6 +577,11 @@ public final class HeliosConfig {
                   + step.name()
                   + " is defined twice: a step name is a consumer name");
         }
+      }
+      if (synchronous == Synchronous.NORMAL && path != null && !enableWal) {
+        throw new ConfigException(
+            "synchronous = \"normal\" needs enable_wal = true: with the rollback journal, SQLite's"
+                + " NORMAL can corrupt the file on a power loss; use \"full\"");
       }
       if (crossProcess && path == null) {
         throw new ConfigException(

@@ -28,6 +28,7 @@ final class TomlConfigLoader {
     database.put("path", (b, t, k, w) -> b.path(resolve(w, string(t, k, w))));
     database.put("memory_limit_mb", integer((b, v) -> b.memoryLimitMb(v)));
     database.put("enable_wal", bool((b, v) -> b.enableWal(v)));
+    database.put("synchronous", TomlConfigLoader::synchronous);
     database.put("page_size", integer((b, v) -> b.pageSize(v)));
     database.put("busy_timeout_ms", integer((b, v) -> b.busyTimeoutMs(v)));
     SECTIONS.put("database", database);
@@ -159,6 +160,15 @@ final class TomlConfigLoader {
       patterns[i] = s;
     }
     b.durableChannels(patterns);
+  }
+
+  private static void synchronous(HeliosConfig.Builder b, TomlTable t, String k, String w) {
+    Synchronous mode = Synchronous.parse(string(t, k, w));
+    if (mode == null) {
+      throw new ConfigException(
+          w + ": " + k + " = \"" + t.getString(k) + "\" is not a mode: use \"normal\" or \"full\"");
+    }
+    b.synchronous(mode);
   }
 
   /** "90s", "30m", "12h", "7d" (see {@link Durations}). */

@@ -43,16 +43,27 @@ public final class LogFollower implements AutoCloseable {
     SQLiteConnection conn =
         (SQLiteConnection) new org.sqlite.JDBC().connect(url, sc.toProperties());
     try {
-      if (config.enableWal()) {
-        try (Statement s = conn.createStatement()) {
+      try (Statement s = conn.createStatement()) {
+        if (config.enableWal()) {
           s.execute("PRAGMA journal_mode = WAL");
         }
+        // It writes too (the log's tables, and a checkpoint when it is the last to close).
+        s.execute("PRAGMA synchronous = " + config.synchronous().pragmaValue(!config.enableWal()));
       }
       DurableLog.createTables(conn);
       return new LogFollower(conn);
     } catch (SQLException | RuntimeException e) {
       conn.close();
       throw e;
+    }
+  }
+
+  /** {@code PRAGMA synchronous} in force on this connection (1 NORMAL, 2 FULL, 3 EXTRA). */
+  public int synchronous() throws SQLException {
+    try (Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 

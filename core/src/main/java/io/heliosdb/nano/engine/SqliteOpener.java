@@ -10,8 +10,9 @@ import org.sqlite.SQLiteLimits;
 import org.sqlite.SQLiteOpenMode;
 
 /**
- * Opens SQLite connections configured the way every HeliosDB connection must be: WAL for files, a
- * busy timeout, the memory limit, and the notification functions registered.
+ * Opens SQLite connections configured the way every HeliosDB connection must be: WAL for files, the
+ * configured synchronous mode, a busy timeout, the memory limit, and the notification functions
+ * registered.
  */
 public final class SqliteOpener {
   private SqliteOpener() {}
@@ -52,8 +53,11 @@ public final class SqliteOpener {
         s.execute("PRAGMA page_size = " + config.pageSize());
         if (!config.inMemory() && config.enableWal()) {
           s.execute("PRAGMA journal_mode = WAL");
-          s.execute("PRAGMA synchronous = NORMAL");
         }
+        // Per connection, whatever the journal: the build's default is not ours to rely on. NORMAL
+        // without WAL is refused by the configuration (it can corrupt the file on a power loss).
+        boolean rollbackJournal = !config.inMemory() && !config.enableWal();
+        s.execute("PRAGMA synchronous = " + config.synchronous().pragmaValue(rollbackJournal));
       }
       if (!config.loggedChannels().isEmpty()) {
         DurableLog.createTables(conn);

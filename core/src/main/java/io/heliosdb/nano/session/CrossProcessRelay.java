@@ -84,6 +84,13 @@ final class CrossProcessRelay implements Relay {
     watcher.start();
   }
 
+  /**
+   * {@code PRAGMA synchronous} in force on the relay's own connection (1 NORMAL, 2 FULL, 3 EXTRA).
+   */
+  synchronized int synchronous() throws SQLException {
+    return follower.synchronous();
+  }
+
   @Override
   public synchronized void catchUp() {
     if (closed) {

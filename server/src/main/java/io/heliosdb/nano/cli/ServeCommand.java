@@ -157,7 +157,10 @@ final class ServeCommand implements Callable<Integer> {
     if (db == null) {
       return Main.EXIT_USAGE;
     }
-    String name = db.config().inMemory() ? "an in-memory database" : db.config().path().toString();
+    String name =
+        db.config().inMemory()
+            ? "an in-memory database"
+            : db.config().path() + " (" + durability(db.config()) + ")";
     WireServer wire;
     AuthThrottle throttle = new AuthThrottle(); // failures on either port count for both
     try {
@@ -299,6 +302,16 @@ final class ServeCommand implements Callable<Integer> {
       b.enabled(false);
     }
     return b.build();
+  }
+
+  /**
+   * What a commit's acknowledgement promises, for the start line: [database] synchronous, and the
+   * journal when it is not WAL (docs/durability.md).
+   */
+  static String durability(HeliosConfig config) {
+    return "synchronous = "
+        + config.synchronous().configName()
+        + (config.enableWal() ? "" : ", rollback journal");
   }
 
   /** host:port of the bound address; a wildcard (0.0.0.0, ::) as configured, not as bound. */

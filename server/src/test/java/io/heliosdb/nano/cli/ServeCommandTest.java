@@ -30,7 +30,7 @@ import org.postgresql.PGConnection;
 class ServeCommandTest {
   private static final Pattern START =
       Pattern.compile(
-          "heliosdb: serving (.+) at postgresql://127\\.0\\.0\\.1:(\\d+)"
+          "heliosdb: serving (.+) \\(synchronous = full\\) at postgresql://127\\.0\\.0\\.1:(\\d+)"
               + " \\(trust authentication, loopback only\\)\n");
 
   @TempDir Path dir;

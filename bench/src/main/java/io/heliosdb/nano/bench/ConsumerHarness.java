@@ -9,6 +9,7 @@ import io.heliosdb.nano.Workflow;
 import io.heliosdb.nano.WorkflowAction;
 import io.heliosdb.nano.config.ConsumerSettings;
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.config.Synchronous;
 import io.heliosdb.nano.config.WorkflowStep;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -61,6 +62,8 @@ public final class ConsumerHarness {
   }
 
   private static HeliosDB open(Path dir, HeliosConfig.Builder b) {
+    // NORMAL: the consumers' own cost, not the disk's fsync (SyncModeHarness measures that).
+    b.synchronous(Synchronous.NORMAL);
     return HeliosDB.open(b.path(dir.resolve("bench.db")).retentionMaxCount(Long.MAX_VALUE).build());
   }
 

@@ -6,6 +6,7 @@ import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.Notification;
 import io.heliosdb.nano.Subscription;
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.config.Synchronous;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -46,7 +47,12 @@ public final class CrossProcessHarness {
   }
 
   private static HeliosConfig config(Path file) {
-    return HeliosConfig.builder().path(file).crossProcess(true).build();
+    // NORMAL: the relay's latency, not the sender's fsync (SyncModeHarness measures that).
+    return HeliosConfig.builder()
+        .path(file)
+        .synchronous(Synchronous.NORMAL)
+        .crossProcess(true)
+        .build();
   }
 
   private static void latency(int rate, int seconds) throws Exception {

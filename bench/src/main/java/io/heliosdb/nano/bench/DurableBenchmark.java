@@ -6,6 +6,7 @@ import io.heliosdb.nano.Notification;
 import io.heliosdb.nano.SubscribeOptions;
 import io.heliosdb.nano.Subscription;
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.config.Synchronous;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -60,6 +61,7 @@ public class DurableBenchmark {
           HeliosDB.open(
               HeliosConfig.builder()
                   .path(dir.resolve("bench.db"))
+                  .synchronous(Synchronous.NORMAL) // HeliosDB's cost, not fsync's (SyncModeHarness)
                   .durableChannels("durable")
                   .retentionMaxCount(Long.MAX_VALUE)
                   .crossProcess(channel.equals("shared"))

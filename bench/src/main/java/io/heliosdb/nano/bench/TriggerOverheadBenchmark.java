@@ -3,6 +3,7 @@ package io.heliosdb.nano.bench;
 import io.heliosdb.nano.HeliosConnection;
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.config.Synchronous;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -61,7 +62,13 @@ public class TriggerOverheadBenchmark {
     @Setup(Level.Trial)
     public void open() {
       dir = TempDirs.create();
-      db = HeliosDB.open(HeliosConfig.builder().path(dir.resolve("bench.db")).build());
+      // NORMAL: the trigger's cost against a plain INSERT, not the disk's fsync (SyncModeHarness).
+      db =
+          HeliosDB.open(
+              HeliosConfig.builder()
+                  .path(dir.resolve("bench.db"))
+                  .synchronous(Synchronous.NORMAL)
+                  .build());
       db.execute("CREATE TABLE orders(id INTEGER PRIMARY KEY AUTOINCREMENT, amount REAL)");
       if (table.equals("trigger")) {
         db.execute(

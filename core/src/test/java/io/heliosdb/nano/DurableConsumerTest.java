@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.heliosdb.nano.config.ConsumerSettings;
 import io.heliosdb.nano.config.ConsumerSettings.StartAt;
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.session.ConsumerStore;
+import io.heliosdb.nano.session.WorkerNames;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -183,6 +185,111 @@ class DurableConsumerTest {
     }
     assertThat(Duration.ofNanos(System.nanoTime() - claimedAt)).isGreaterThanOrEqualTo(ms(800));
     assertThat(count("done")).isEqualTo(1);
+  }
+
+  /**
+   * A worker killed while holding a batch was on one notification only (a worker handles its batch
+   * in id order): the rest of the batch was not attempted, and must not come nearer to the
+   * dead-letter channel each time a process is killed. Here with two attempts allowed, a worker of
+   * a process on this machine that is gone, twice holding a, b and c: only a, the one in hand, is
+   * dead-lettered; b and c are handled, on their first attempt.
+   */
+  @Test
+  void aKilledProcesssBatchCountsAnAttemptOnlyForTheNotificationInHand() throws Exception {
+    open("jobs", "*_dead_letter");
+    ConsumerSettings settings = ConsumerSettings.DEFAULTS.withRetry(2, Duration.ofMillis(50));
+    String dead =
+        WorkerNames.of("w")
+            .replace("/" + ProcessHandle.current().pid() + "/", "/" + exitedProcessId() + "/");
+    batchHeldTwiceBy(dead, settings, () -> {});
+    assertOnlyTheNotificationInHandIsDeadLettered(settings);
+  }
+
+  /** The same when the batch's lease runs out (its worker on another machine is gone). */
+  @Test
+  void aBatchWhoseLeaseRanOutCountsAnAttemptOnlyForTheNotificationInHand() throws Exception {
+    open("jobs", "*_dead_letter");
+    ConsumerSettings settings =
+        ConsumerSettings.DEFAULTS.withRetry(2, Duration.ofMillis(50)).withLease(ms(100));
+    batchHeldTwiceBy(
+        "elsewhere/1/w",
+        settings,
+        () -> {
+          try (ConsumerStore s = store("observer/1/w")) {
+            await().atMost(WAIT).until(() -> s.millisUntilWork("batch") == 0);
+          }
+        });
+    assertOnlyTheNotificationInHandIsDeadLettered(settings);
+  }
+
+  private void batchHeldTwiceBy(String worker, ConsumerSettings settings, Step afterDeath)
+      throws Exception {
+    try (ConsumerStore s = store(WorkerNames.of("setup"))) {
+      s.create("batch", List.of("jobs"), settings, db.config().durableChannels(), true);
+    }
+    for (String p : List.of("a", "b", "c")) {
+      db.pubsub().notify("jobs", p);
+    }
+    for (int death = 1; death <= 2; death++) {
+      try (ConsumerStore dying = store(worker)) {
+        assertThat(dying.claim("batch", 10))
+            .extracting(ConsumerStore.Claimed::payload)
+            .as("claimed before death %d", death)
+            .containsExactly("a", "b", "c");
+      }
+      // The next start on this machine frees the claims of the process that is gone.
+      try (ConsumerStore next = store(WorkerNames.of("next"))) {
+        next.releaseDeadWorkers("batch");
+      }
+      afterDeath.run();
+    }
+  }
+
+  private void assertOnlyTheNotificationInHandIsDeadLettered(ConsumerSettings settings) {
+    db.execute("CREATE TABLE done(payload TEXT PRIMARY KEY, attempt INTEGER)");
+    try (DurableConsumer c =
+        db.consume(
+            "batch",
+            List.of("jobs"),
+            settings,
+            d -> {
+              try (PreparedStatement ps =
+                  d.connection().prepareStatement("INSERT INTO done VALUES (?, ?)")) {
+                ps.setString(1, d.payload());
+                ps.setInt(2, d.attempt());
+                ps.executeUpdate();
+              }
+            })) {
+      await().atMost(WAIT).until(() -> c.lag() == 0);
+    }
+    assertThat(db.query("SELECT payload, attempt FROM done ORDER BY payload"))
+        .containsExactly(
+            Map.of("payload", "b", "attempt", 1), Map.of("payload", "c", "attempt", 1));
+    assertThat(
+            db.query(
+                "SELECT json_extract(payload, '$.payload') AS p FROM heliosdb_notifications"
+                    + " WHERE channel = 'batch_dead_letter'"))
+        .containsExactly(Map.of("p", "a"));
+  }
+
+  private ConsumerStore store(String worker) {
+    return new ConsumerStore(db.connection(), worker, db.config().maxPayloadBytes());
+  }
+
+  /** The id of a process of this machine that has exited (and been reaped). */
+  private static long exitedProcessId() throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertThat(p.waitFor()).isZero();
+    return p.pid();
+  }
+
+  private interface Step {
+    void run() throws Exception;
   }
 
   @Test

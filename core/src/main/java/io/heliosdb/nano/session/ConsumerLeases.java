@@ -58,14 +58,14 @@ final class ConsumerLeases implements AutoCloseable {
                 + " WHERE name = ?");
     due =
         prepare(
-            "SELECT id, attempts FROM "
+            "SELECT id, attempts, worker FROM "
                 + CLAIMS
                 + " WHERE consumer = ? AND lease_until <= ? AND not_before <= ? ORDER BY id LIMIT ?");
     take =
         prepare(
             "UPDATE "
                 + CLAIMS
-                + " SET worker = ?, lease_until = ?, attempts = attempts + 1 WHERE consumer = ? AND id = ?");
+                + " SET worker = ?, lease_until = ?, attempts = ? WHERE consumer = ? AND id = ?");
     fresh =
         prepare(
             "SELECT id FROM "
@@ -114,13 +114,22 @@ final class ConsumerLeases implements AutoCloseable {
     long leaseUntil = now + leaseMs;
     int taken = 0;
     List<long[]> expired = new ArrayList<>();
+    java.util.Set<String> holders = new java.util.HashSet<>();
     due.setString(1, consumer);
     due.setLong(2, now);
     due.setLong(3, now);
     due.setInt(4, max);
     try (ResultSet rs = due.executeQuery()) {
       while (rs.next()) {
-        expired.add(new long[] {rs.getLong(1), rs.getInt(2)});
+        long attempts = rs.getInt(2);
+        String holder = rs.getString(3);
+        // A lease ran out on a whole batch, but its worker was on one notification only, the
+        // batch's lowest it still held (it handles them in id order): the others' attempt did not
+        // happen, and does not count (as in freeHeldBy).
+        if (!holder.isEmpty() && !holders.add(holder)) {
+          attempts = Math.max(attempts - 1, 0);
+        }
+        expired.add(new long[] {rs.getLong(1), attempts});
       }
     }
     for (long[] e : expired) {
@@ -135,8 +144,9 @@ final class ConsumerLeases implements AutoCloseable {
       }
       take.setString(1, worker);
       take.setLong(2, leaseUntil);
-      take.setString(3, consumer);
-      take.setLong(4, e[0]);
+      take.setLong(3, e[1] + 1);
+      take.setString(4, consumer);
+      take.setLong(5, e[0]);
       take.executeUpdate();
       taken++;
     }
@@ -344,15 +354,37 @@ final class ConsumerLeases implements AutoCloseable {
     return workers;
   }
 
-  /** Frees the claims of {@code consumer} that {@code worker} holds; their attempts count. */
+  /**
+   * Frees the claims of {@code consumer} that {@code worker} (gone) holds. The attempt counts for
+   * the one it was handling only, the lowest id it held: a worker handles its batch in id order
+   * (ConsumerWorker does; a wire client that does not may have the attempt counted on another of
+   * its batch), and the notifications it had not started on were not attempted (else a process
+   * killed a few times while holding a batch would dead-letter notifications that never ran).
+   */
   int freeHeldBy(String consumer, String worker) throws SQLException {
+    long inHand;
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT min(id) FROM " + CLAIMS + " WHERE consumer = ? AND worker = ?")) {
+      ps.setString(1, consumer);
+      ps.setString(2, worker);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        inHand = rs.getLong(1);
+        if (rs.wasNull()) {
+          return 0;
+        }
+      }
+    }
     try (PreparedStatement ps =
         conn.prepareStatement(
             "UPDATE "
                 + CLAIMS
-                + " SET worker = '', lease_until = 0 WHERE consumer = ? AND worker = ?")) {
+                + " SET worker = '', lease_until = 0, attempts = CASE WHEN id = ?3 THEN attempts"
+                + " ELSE max(attempts - 1, 0) END WHERE consumer = ?1 AND worker = ?2")) {
       ps.setString(1, consumer);
       ps.setString(2, worker);
+      ps.setLong(3, inHand);
       return ps.executeUpdate();
     }
   }

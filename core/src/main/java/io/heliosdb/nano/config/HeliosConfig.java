@@ -508,6 +508,20 @@ public final class HeliosConfig {
       return this;
     }
 
+    /**
+     * Replaces the workflow steps with {@code steps}, e.g. those a file configured, changed: {@code
+     * config.toBuilder().workflowSteps(config.workflowSteps().stream().map(s ->
+     * s.withConsumer(s.consumer().withWorkers(4))).toList())}.
+     */
+    public Builder workflowSteps(List<WorkflowStep> steps) {
+      List<WorkflowStep> copy = new ArrayList<>();
+      for (WorkflowStep step : steps) {
+        copy.add(Objects.requireNonNull(step, "step"));
+      }
+      this.workflowSteps = copy;
+      return this;
+    }
+
     /** A tracker of your own (an adapter to your metrics library); implies metrics enabled. */
     public Builder metrics(MetricsTracker tracker) {
       this.metrics = Objects.requireNonNull(tracker, "tracker");

@@ -159,13 +159,11 @@ class DurableConsumerTest {
   void aClaimWhoseWorkerDiedIsTakenWhenItsLeaseRunsOut() throws SQLException {
     open("jobs", "*_dead_letter");
     db.execute("CREATE TABLE done(id INTEGER PRIMARY KEY)");
-    db.pubsub().notify("jobs", "a");
     ConsumerSettings settings = fast().withLease(Duration.ofMillis(800));
+    // Created (with its lease) before there is anything to handle.
+    db.consume("leased", List.of("jobs"), settings, d -> {}).close();
+    db.pubsub().notify("jobs", "a");
     // A worker on another machine claims it and is never heard of again.
-    try (HeliosConnection c = db.connection()) {
-      c.createStatement().execute("SELECT heliosdb_consumer_create('leased', 'jobs')");
-    }
-    db.consume("leased", List.of("jobs"), settings, d -> {}).close(); // stores the lease
     try (var store =
         new io.heliosdb.nano.session.ConsumerStore(
             db.connection(), "elsewhere/1/w", db.config().maxPayloadBytes())) {

@@ -19,6 +19,8 @@ import java.util.List;
  * just before its oldest open claim. Statements are prepared once per store.
  */
 final class ConsumerLeases implements AutoCloseable {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger("io.heliosdb.nano.DurableConsumer");
   private static final String STATE = ConsumerTables.STATE;
   private static final String CLAIMS = ConsumerTables.CLAIMS;
   private static final String LOG = DurableLog.TABLE;
@@ -134,6 +136,10 @@ final class ConsumerLeases implements AutoCloseable {
     }
     for (long[] e : expired) {
       if (e[1] >= maxAttempts) {
+        log.warn(
+            "consumer {}: notification {} dead-lettered: the lease ran out on its last attempt",
+            consumer,
+            e[0]);
         deadLetter(
             consumer,
             e[0],

@@ -76,9 +76,7 @@ public final class ConsumerStore implements AutoCloseable {
       throw new HeliosSqlException(
           SqlState.INVALID_PARAMETER_VALUE, "consumer \"" + name + "\" needs a channel");
     }
-    List<String> mustBeDurable = new ArrayList<>(channels);
-    mustBeDurable.add(settings.deadLetterChannel(name));
-    for (String c : mustBeDurable) {
+    for (String c : channels) {
       if (!durable.matches(c)) {
         throw new HeliosSqlException(
             SqlState.INVALID_PARAMETER_VALUE,
@@ -87,6 +85,16 @@ public final class ConsumerStore implements AutoCloseable {
                 + "\" is not durable: a consumer reads durable channels (pubsub.durable_channels,"
                 + " or a workflow step's)");
       }
+    }
+    String deadLetters = settings.deadLetterChannel(name);
+    if (!durable.matches(deadLetters)) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_PARAMETER_VALUE,
+          "channel \""
+              + deadLetters
+              + "\" is not durable: consumer \""
+              + name
+              + "\" dead-letters there; add it, or \"*_dead_letter\", to pubsub.durable_channels");
     }
     ConsumerTables.create(conn);
     StringBuilder json = new StringBuilder("[");
@@ -153,6 +161,8 @@ public final class ConsumerStore implements AutoCloseable {
   /**
    * Gives back notification {@code id} after its handler failed with {@code error}: retried after
    * the backoff, or dead-lettered after the last attempt, on the consumer's dead-letter channel.
+   *
+   * @throws SQLException 42704 when the consumer does not exist
    */
   public Outcome fail(String consumer, long id, String error) throws SQLException {
     return inWriteTransaction(

@@ -9,6 +9,7 @@ import io.heliosdb.nano.engine.SessionView;
 import io.heliosdb.nano.engine.SqliteOpener;
 import io.heliosdb.nano.error.HeliosSqlException;
 import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.metrics.MetricsTracker;
 import io.heliosdb.nano.notify.Hub;
 import io.heliosdb.nano.notify.HubRegistry;
 import io.heliosdb.nano.notify.Mailbox;
@@ -300,8 +301,14 @@ public final class Session implements SessionView, AutoCloseable {
 
   @Override
   public String claim(String consumer, int max) throws SQLException {
+    List<ConsumerStore.Claimed> claimed;
+    try {
+      claimed = consumerStore().claim(consumer, max);
+    } catch (SQLException e) {
+      throw ownLockHint("heliosdb_claim", e);
+    }
     StringBuilder b = new StringBuilder("[");
-    for (ConsumerStore.Claimed c : consumerStore().claim(consumer, max)) {
+    for (ConsumerStore.Claimed c : claimed) {
       if (b.length() > 1) {
         b.append(',');
       }
@@ -317,7 +324,41 @@ public final class Session implements SessionView, AutoCloseable {
 
   @Override
   public String nack(String consumer, long id, String error) throws SQLException {
-    return consumerStore().fail(consumer, id, error).name().toLowerCase(java.util.Locale.ROOT);
+    ConsumerStore.Outcome outcome;
+    try {
+      outcome = consumerStore().fail(consumer, id, error);
+    } catch (SQLException e) {
+      throw ownLockHint("heliosdb_nack", e);
+    }
+    // Committed already, like a Java worker's: counted alike. (An acknowledgement commits with the
+    // caller's transaction, later or never: heliosdb_consumers.handled counts those.)
+    if (outcome == ConsumerStore.Outcome.RETRY) {
+      config().metrics().consumerOutcome(consumer, MetricsTracker.ConsumerOutcome.RETRIED);
+    } else if (outcome == ConsumerStore.Outcome.DEAD_LETTER) {
+      config().metrics().consumerOutcome(consumer, MetricsTracker.ConsumerOutcome.DEAD_LETTERED);
+    }
+    return outcome.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * A lock wait that ran out in {@code heliosdb_claim()} or {@code heliosdb_nack()}, with the
+   * likely cause: they commit on a connection of their own, which waits for the write lock like any
+   * other writer, also for the one this session's own open transaction holds once it has written.
+   */
+  private static SQLException ownLockHint(String function, SQLException e) {
+    SQLException t = HeliosSqlException.translate(e);
+    if (!SqlState.LOCK_NOT_AVAILABLE.code().equals(t.getSQLState())) {
+      return t;
+    }
+    return new HeliosSqlException(
+        SqlState.LOCK_NOT_AVAILABLE,
+        t.getMessage()
+            + " ("
+            + function
+            + " commits at once on a connection of its own and waits for the write lock like any"
+            + " writer, also for the one this session's open transaction holds after its first"
+            + " write: call it outside BEGIN ... COMMIT, or before the transaction writes)",
+        e);
   }
 
   @Override
@@ -414,10 +455,12 @@ public final class Session implements SessionView, AutoCloseable {
     if (mailbox != null) {
       mailbox.close();
     }
-    closeConsumerStore();
     try {
+      // The session's connection first: closing it rolls back an open transaction, whose write
+      // lock would otherwise make the claims' release below wait out the busy timeout and fail.
       publish(engine.close());
     } finally {
+      closeConsumerStore();
       HubRegistry.release(shared);
     }
   }

@@ -2,13 +2,19 @@ package io.heliosdb.nano;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
+import io.heliosdb.nano.config.ConsumerSettings;
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.session.ConsumerStore;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +143,80 @@ class ConsumerFunctionsTest {
       }
       assertThat(one(c, "SELECT heliosdb_claim('mailer', '2')")).contains("\"id\":2");
       assertThat(one(c, "SELECT heliosdb_nack('mailer', 9, NULL)")).isEqualTo("not_claimed");
+    }
+  }
+
+  @Test
+  void onADatabaseWhereNoConsumerWasEverCreatedTheConsumerIsUnknown() throws Exception {
+    try (HeliosDB bare = HeliosDB.open(dir.resolve("bare.db"));
+        HeliosConnection c = bare.connection()) {
+      for (String sql :
+          List.of(
+              "SELECT heliosdb_claim('ghost')",
+              "SELECT heliosdb_ack('ghost', 1)",
+              "SELECT heliosdb_nack('ghost', 1, 'x')")) {
+        SQLException e = catchThrowableOfType(() -> one(c, sql), SQLException.class);
+        assertThat(e.getSQLState()).as(sql).isEqualTo("42704");
+        assertThat(e.getMessage()).as(sql).isEqualTo("consumer \"ghost\" does not exist");
+      }
+    }
+  }
+
+  /** A worker name of a process of this machine that has exited, as a killed one would leave. */
+  private static String deadWorker() throws Exception {
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    String host = InetAddress.getLocalHost().getHostName().replace('/', '_');
+    return host + "/" + p.pid() + "/session-1";
+  }
+
+  @Test
+  void theClaimsOfAKilledProcessAreTakenByTheNextClaimWithoutWaitingForTheLease() throws Exception {
+    try (ConsumerStore killed =
+        new ConsumerStore(db.connection(), deadWorker(), db.config().maxPayloadBytes())) {
+      assertThat(killed.claim("mailer", 10)).hasSize(3); // 30 s leases
+    }
+    try (HeliosConnection c = db.connection()) {
+      String claimed = one(c, "SELECT heliosdb_claim('mailer', 10)");
+      assertThat(claimed).contains("\"id\":1", "\"id\":2", "\"id\":3", "\"attempt\":2");
+    }
+  }
+
+  @Test
+  void anIdleWorkerTakesTheClaimsOfAKilledProcessWithoutWaitingForTheLease() throws Exception {
+    List<String> handled = new CopyOnWriteArrayList<>();
+    try (DurableConsumer c =
+        db.consume(
+            "mailer",
+            List.of("jobs"),
+            ConsumerSettings.DEFAULTS,
+            d -> handled.add(d.payload() + "#" + d.attempt()))) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> handled.size() == 3);
+      // A notification that a process on this machine claimed (30 s lease) and then was killed,
+      // committed with the claim, so that the running worker does not take it first.
+      try (HeliosConnection w = db.connection()) {
+        w.setAutoCommit(false);
+        one(w, "SELECT pg_notify('jobs', 'late')");
+        long id = Long.parseLong(one(w, "SELECT max(id) FROM heliosdb_notifications"));
+        try (Statement s = w.createStatement()) {
+          s.executeUpdate(
+              "INSERT INTO heliosdb_consumer_claims(consumer, id, worker, lease_until, attempts)"
+                  + " VALUES ('mailer', "
+                  + id
+                  + ", '"
+                  + deadWorker()
+                  + "', "
+                  + (System.currentTimeMillis() + 30_000)
+                  + ", 1)");
+          s.executeUpdate(
+              "UPDATE heliosdb_consumer_state SET claimed_up_to = "
+                  + id
+                  + " WHERE name = 'mailer'");
+        }
+        w.commit();
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 4);
+      assertThat(handled.get(3)).isEqualTo("late#2");
     }
   }
 }

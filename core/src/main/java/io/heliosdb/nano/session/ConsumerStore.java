@@ -40,6 +40,12 @@ public final class ConsumerStore implements AutoCloseable {
   private final String worker;
   private final ConsumerLeases leases;
 
+  /** How often {@link #releaseDeadWorkersNowAndThen} looks for workers that are gone. */
+  private static final long DEAD_CHECK_NANOS = 1_000_000_000L;
+
+  /** When it last looked ({@code System.nanoTime()}); 0 before the first time. */
+  private long deadCheckedAt;
+
   /**
    * A store working on {@code conn} (which it closes) for the worker called {@code worker}, a name
    * {@link WorkerNames} made; dead letters are cut to fit under {@code maxPayloadBytes}.
@@ -154,8 +160,21 @@ public final class ConsumerStore implements AutoCloseable {
    * ran out on its last attempt (its worker keeps dying on it) is dead-lettered instead.
    */
   public List<Claimed> claim(String consumer, int max) throws SQLException {
-    return inWriteTransaction(
-        () -> leases.claim(consumer, worker, max, System.currentTimeMillis()));
+    try {
+      releaseDeadWorkersNowAndThen(consumer);
+      return inWriteTransaction(
+          () -> leases.claim(consumer, worker, max, System.currentTimeMillis()));
+    } catch (SQLException e) {
+      throw noTablesNoConsumer(consumer, e);
+    }
+  }
+
+  /** A database where no consumer was ever created has no consumer tables: 42704, not 42P01. */
+  private SQLException noTablesNoConsumer(String consumer, SQLException e) {
+    String m = e.getMessage();
+    return m != null && m.contains("no such table") && m.contains("heliosdb_consumer")
+        ? unknown(consumer)
+        : e;
   }
 
   /**
@@ -165,8 +184,12 @@ public final class ConsumerStore implements AutoCloseable {
    * @throws SQLException 42704 when the consumer does not exist
    */
   public Outcome fail(String consumer, long id, String error) throws SQLException {
-    return inWriteTransaction(
-        () -> leases.fail(consumer, id, worker, error, System.currentTimeMillis()));
+    try {
+      return inWriteTransaction(
+          () -> leases.fail(consumer, id, worker, error, System.currentTimeMillis()));
+    } catch (SQLException e) {
+      throw noTablesNoConsumer(consumer, e);
+    }
   }
 
   /**
@@ -209,6 +232,20 @@ public final class ConsumerStore implements AutoCloseable {
           }
           return n;
         });
+  }
+
+  /**
+   * {@link #releaseDeadWorkers}, at most once a second per store: each claim, and each idle turn of
+   * a worker, frees what a killed process on this machine held, rather than only the first claim
+   * after a restart.
+   */
+  public int releaseDeadWorkersNowAndThen(String consumer) throws SQLException {
+    long now = System.nanoTime();
+    if (deadCheckedAt != 0 && now - deadCheckedAt < DEAD_CHECK_NANOS) {
+      return 0;
+    }
+    deadCheckedAt = now;
+    return releaseDeadWorkers(consumer);
   }
 
   /** Notifications of {@code consumer} not yet done (claimed or not), from the view. */

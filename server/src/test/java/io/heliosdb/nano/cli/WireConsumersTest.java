@@ -50,17 +50,20 @@ class WireConsumersTest {
 
   @BeforeEach
   void start() throws IOException {
-    serve =
-        ServeProcess.start(
-            List.of(),
-            "--config",
-            WorkflowConfigCommandTest.WORKFLOW_FILE.toString(),
-            "--db",
-            dir.resolve("workflow.db").toString(),
-            "--port",
-            "0",
-            "--http-port",
-            "0");
+    serve = serve();
+  }
+
+  private ServeProcess serve() throws IOException {
+    return ServeProcess.start(
+        List.of(),
+        "--config",
+        WorkflowConfigCommandTest.WORKFLOW_FILE.toString(),
+        "--db",
+        dir.resolve("workflow.db").toString(),
+        "--port",
+        "0",
+        "--http-port",
+        "0");
   }
 
   @AfterEach
@@ -145,6 +148,26 @@ class WireConsumersTest {
       // The fourth order's update died with its transaction.
       assertThat(count(c, "orders WHERE status = 'paid'")).isEqualTo(3);
       assertThat(count(c, "workflow_log")).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void theClaimsOfAKilledServerAreTakenAtOnceAfterItsRestart() throws Exception {
+    try (Connection c = pg();
+        Statement s = c.createStatement()) {
+      for (int i = 1; i <= 3; i++) {
+        s.execute("SELECT pg_notify('order_created', 'o" + i + "')");
+      }
+      assertThat(JSON.readTree(claim(c, "payment_processing", 10))).hasSize(3); // 30 s leases
+    }
+    serve.kill();
+    serve = serve();
+    try (Connection c = pg()) {
+      JsonNode batch = JSON.readTree(claim(c, "payment_processing", 10));
+      assertThat(batch).hasSize(3);
+      for (JsonNode n : batch) {
+        assertThat(n.path("attempt").asInt()).as("the dead server's claim counts").isEqualTo(2);
+      }
     }
   }
 

@@ -64,6 +64,9 @@ final class ConsumerWorker implements Runnable {
             deadCheckedAt = now;
           }
           long wait = store.millisUntilWork(name);
+          if (wait > 0 && store.releaseDeadWorkersNowAndThen(name) > 0) {
+            wait = 0; // a killed process's claims, free now: no need to wait for their leases
+          }
           if (wait > 0) {
             consumer.awaitWork(Math.min(wait, IDLE_POLL_MILLIS));
             continue;

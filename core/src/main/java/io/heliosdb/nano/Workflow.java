@@ -29,8 +29,10 @@ public final class Workflow implements AutoCloseable {
     }
     for (WorkflowStep step : steps) {
       if (!actions.containsKey(step.action())) {
+        String source = db.config().workflowActionSource(step.name());
         throw new ConfigException(
-            "workflow.steps."
+            (source == null ? "" : source + ": ")
+                + "workflow.steps."
                 + step.name()
                 + ".action = \""
                 + step.action()

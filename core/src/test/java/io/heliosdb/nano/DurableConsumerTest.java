@@ -359,6 +359,12 @@ class DurableConsumerTest {
     // consumer.
     assertThat(db.pruneDurableLog()).isEqualTo(2);
     assertThat(count("heliosdb_notifications")).isEqualTo(3);
+    // Dropped, it holds nothing back any more.
+    assertThat(db.query("SELECT heliosdb_consumer_drop('slow') AS d").get(0).get("d")).isEqualTo(1);
+    assertThat(db.query("SELECT heliosdb_consumer_drop('slow') AS d").get(0).get("d")).isEqualTo(0);
+    assertThat(db.query("SELECT * FROM heliosdb_consumers")).isEmpty();
+    assertThat(db.pruneDurableLog()).isEqualTo(1);
+    assertThat(count("heliosdb_notifications")).isEqualTo(2);
   }
 
   private long count(String table) {

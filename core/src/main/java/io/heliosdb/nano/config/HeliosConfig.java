@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -50,6 +51,7 @@ public final class HeliosConfig {
   private final List<String> configuredDurableChannels;
   private final ChannelPatterns durableChannels;
   private final List<WorkflowStep> workflowSteps;
+  private final Map<String, String> workflowActionSources;
   private final long retentionMaxCount;
   private final Duration retentionMaxAge;
   private final boolean crossProcess;
@@ -72,6 +74,7 @@ public final class HeliosConfig {
     this.metricsEnabled = b.metricsEnabled;
     this.configuredDurableChannels = List.copyOf(b.durableChannels);
     this.workflowSteps = List.copyOf(b.workflowSteps);
+    this.workflowActionSources = Map.copyOf(b.workflowActionSources);
     this.durableChannels = new ChannelPatterns(withStepChannels(b.durableChannels, workflowSteps));
     this.metricsEnabledSet = b.metricsEnabledSet;
     this.retentionMaxCount = b.retentionMaxCount;
@@ -116,6 +119,7 @@ public final class HeliosConfig {
     b.metrics = metricsEnabledSet ? metrics : null;
     b.durableChannels = configuredDurableChannels;
     b.workflowSteps = new ArrayList<>(workflowSteps);
+    b.workflowActionSources = new java.util.HashMap<>(workflowActionSources);
     b.retentionMaxCount = retentionMaxCount;
     b.retentionMaxAge = retentionMaxAge;
     b.crossProcess = crossProcess;
@@ -206,6 +210,14 @@ public final class HeliosConfig {
   /** The steps of {@code [workflow]}, in the file's order; empty by default. */
   public List<WorkflowStep> workflowSteps() {
     return workflowSteps;
+  }
+
+  /**
+   * Where the {@code action} of the step called {@code step} is written, {@code file:line}, for
+   * errors about it; null for a step that did not come from a file.
+   */
+  public String workflowActionSource(String step) {
+    return workflowActionSources.get(step);
   }
 
   /** The durable-channel patterns with the channels of {@code steps} added after them. */
@@ -332,6 +344,7 @@ public final class HeliosConfig {
     private List<WorkflowStep> workflowSteps = new ArrayList<>();
     private boolean verboseLogging = false;
     private boolean logPayloads = false;
+    private Map<String, String> workflowActionSources = new java.util.HashMap<>();
 
     private Builder() {}
 
@@ -520,6 +533,12 @@ public final class HeliosConfig {
       }
       this.workflowSteps = copy;
       return this;
+    }
+
+    /** A step read from a file, with where its action is written ({@code file:line}). */
+    Builder workflowStep(WorkflowStep step, String actionSource) {
+      workflowActionSources.put(step.name(), actionSource);
+      return workflowStep(step);
     }
 
     /** A tracker of your own (an adapter to your metrics library); implies metrics enabled. */

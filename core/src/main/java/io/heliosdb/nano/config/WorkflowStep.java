@@ -28,9 +28,13 @@ public record WorkflowStep(
       throw new ConfigException("workflow.steps: a step needs a name");
     }
     requireChannel(where, "trigger_channel", triggerChannel);
-    if (action == null || action.isBlank()) {
+    if (action == null) {
       throw new ConfigException(
           where + ".action is missing: name the handler the application registers for the step");
+    }
+    if (action.isBlank()) {
+      throw new ConfigException(
+          where + ".action must not be empty: name the handler the application registers for it");
     }
     if (nextChannel != null) {
       checkChannel(where, "next_channel", nextChannel);

@@ -54,17 +54,18 @@ final class WorkflowSteps {
                 + name
                 + "]");
       }
-      b.workflowStep(step(name, steps.getTable(name), file, stepWhere));
+      TomlTable t = steps.getTable(name);
+      b.workflowStep(
+          step(name, t, file, stepWhere),
+          file + ":" + TomlConfigLoader.line(t.inputPositionOf("action")));
     }
   }
 
   private static WorkflowStep step(String name, TomlTable t, String file, String stepWhere) {
     String prefix = "workflow.steps." + name + ".";
-    ConsumerSettings settings = ConsumerSettings.DEFAULTS;
     for (String k : t.keySet()) {
       String w = file + ":" + TomlConfigLoader.line(t.inputPositionOf(k));
-      Setting setting = SETTINGS.get(k);
-      if (setting == null && !STEP_KEYS.contains(k)) {
+      if (!SETTINGS.containsKey(k) && !STEP_KEYS.contains(k)) {
         java.util.Set<String> known = new java.util.LinkedHashSet<>(STEP_KEYS);
         known.addAll(SETTINGS.keySet());
         throw new ConfigException(
@@ -77,16 +78,31 @@ final class WorkflowSteps {
                 + String.join(", ", known)
                 + ")");
       }
-      if (STEP_KEYS.contains(k)) {
-        TomlConfigLoader.string(t, k, w + ": " + prefix.substring(0, prefix.length() - 1));
+      if (STEP_KEYS.contains(k) && !t.isString(k)) {
+        throw new ConfigException(w + ": " + prefix + k + " must be a string");
+      }
+    }
+    // In a fixed order, not the file's: retry_backoff before retry_backoff_max, which must not be
+    // shorter, whichever of the two the file writes first.
+    ConsumerSettings settings = ConsumerSettings.DEFAULTS;
+    for (Map.Entry<String, Setting> e : SETTINGS.entrySet()) {
+      String k = e.getKey();
+      if (!t.contains(k)) {
         continue;
       }
+      String w = file + ":" + TomlConfigLoader.line(t.inputPositionOf(k));
       try {
-        settings = setting.apply(settings, t.get(k));
-      } catch (ConfigException e) {
-        throw new ConfigException(w + ": " + prefix + e.getMessage());
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(w + ": " + prefix + k + " " + e.getMessage());
+        if (k.equals("retry_backoff_max")) {
+          checkBackoffMax(duration(t.get(k)), settings, t.contains("retry_backoff"));
+        }
+        settings = e.getValue().apply(settings, t.get(k));
+      } catch (ConfigException x) {
+        String m = x.getMessage();
+        // ConsumerSettings names its own keys "consumer.dead_letter_channel" and the like.
+        throw new ConfigException(
+            w + ": " + prefix + (m.startsWith("consumer.") ? m.substring(9) : m));
+      } catch (IllegalArgumentException x) {
+        throw new ConfigException(w + ": " + prefix + k + " " + x.getMessage());
       }
     }
     try {
@@ -103,6 +119,19 @@ final class WorkflowSteps {
               ? file + ":" + TomlConfigLoader.line(t.inputPositionOf(key))
               : stepWhere;
       throw new ConfigException(w + ": " + e.getMessage());
+    }
+  }
+
+  private static void checkBackoffMax(
+      java.time.Duration max, ConsumerSettings settings, boolean backoffSet) {
+    if (max.compareTo(settings.retryBackoff()) < 0) {
+      throw new ConfigException(
+          "retry_backoff_max = "
+              + Durations.format(max)
+              + " is shorter than retry_backoff = "
+              + Durations.format(settings.retryBackoff())
+              + (backoffSet ? "" : " (the default)")
+              + ": the longest wait between attempts cannot be less than the first");
     }
   }
 

@@ -45,4 +45,10 @@ public interface SessionView {
    * comma-separated list of durable channels unless it exists; returns its position.
    */
   long createConsumer(String name, String channels, String startAt) throws SQLException;
+
+  /**
+   * {@code heliosdb_consumer_drop(name)}: removes a consumer and its claims, committed at once;
+   * whether it existed.
+   */
+  boolean dropConsumer(String name) throws SQLException;
 }

@@ -104,10 +104,14 @@ public final class SqliteErrors {
     if (message.contains("consumer \"") && message.contains("does not exist")) {
       return SqlState.UNDEFINED_OBJECT;
     }
+    // The message is lower-cased here: "must not be null" is the consumer functions' "NULL".
     if (message.contains("is not durable")
-        || message.contains("must not be NULL")
+        || (message.contains("heliosdb_") && message.contains(" must not be null"))
+        || (message.contains("heliosdb_") && message.contains(" must be an integer"))
         || message.contains("heliosdb_claim: max must be")
-        || message.contains("start_at must be")) {
+        || message.contains("start_at must be")
+        || (message.contains("consumer \"") && message.contains("\" needs a channel"))
+        || message.contains("a consumer needs a name")) {
       return SqlState.INVALID_PARAMETER_VALUE;
     }
     if (message.contains("pubsub.enabled = false")) {

@@ -227,6 +227,12 @@ final class ConsumerLeases implements AutoCloseable {
       ps.setString(3, worker);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
+          state.setString(1, consumer);
+          try (ResultSet known = state.executeQuery()) {
+            if (!known.next()) {
+              throw ConsumerStore.unknown(consumer);
+            }
+          }
           return Outcome.NOT_CLAIMED;
         }
         attempts = rs.getInt(1);

@@ -40,6 +40,12 @@ public final class ConsumerStore implements AutoCloseable {
   private final String worker;
   private final ConsumerLeases leases;
 
+  /** How often {@link #releaseDeadWorkersNowAndThen} looks for workers that are gone. */
+  private static final long DEAD_CHECK_NANOS = 1_000_000_000L;
+
+  /** When it last looked ({@code System.nanoTime()}); 0 before the first time. */
+  private long deadCheckedAt;
+
   /**
    * A store working on {@code conn} (which it closes) for the worker called {@code worker}, a name
    * {@link WorkerNames} made; dead letters are cut to fit under {@code maxPayloadBytes}.
@@ -76,9 +82,7 @@ public final class ConsumerStore implements AutoCloseable {
       throw new HeliosSqlException(
           SqlState.INVALID_PARAMETER_VALUE, "consumer \"" + name + "\" needs a channel");
     }
-    List<String> mustBeDurable = new ArrayList<>(channels);
-    mustBeDurable.add(settings.deadLetterChannel(name));
-    for (String c : mustBeDurable) {
+    for (String c : channels) {
       if (!durable.matches(c)) {
         throw new HeliosSqlException(
             SqlState.INVALID_PARAMETER_VALUE,
@@ -87,6 +91,16 @@ public final class ConsumerStore implements AutoCloseable {
                 + "\" is not durable: a consumer reads durable channels (pubsub.durable_channels,"
                 + " or a workflow step's)");
       }
+    }
+    String deadLetters = settings.deadLetterChannel(name);
+    if (!durable.matches(deadLetters)) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_PARAMETER_VALUE,
+          "channel \""
+              + deadLetters
+              + "\" is not durable: consumer \""
+              + name
+              + "\" dead-letters there; add it, or \"*_dead_letter\", to pubsub.durable_channels");
     }
     ConsumerTables.create(conn);
     StringBuilder json = new StringBuilder("[");
@@ -146,17 +160,36 @@ public final class ConsumerStore implements AutoCloseable {
    * ran out on its last attempt (its worker keeps dying on it) is dead-lettered instead.
    */
   public List<Claimed> claim(String consumer, int max) throws SQLException {
-    return inWriteTransaction(
-        () -> leases.claim(consumer, worker, max, System.currentTimeMillis()));
+    try {
+      releaseDeadWorkersNowAndThen(consumer);
+      return inWriteTransaction(
+          () -> leases.claim(consumer, worker, max, System.currentTimeMillis()));
+    } catch (SQLException e) {
+      throw noTablesNoConsumer(consumer, e);
+    }
+  }
+
+  /** A database where no consumer was ever created has no consumer tables: 42704, not 42P01. */
+  private SQLException noTablesNoConsumer(String consumer, SQLException e) {
+    String m = e.getMessage();
+    return m != null && m.contains("no such table") && m.contains("heliosdb_consumer")
+        ? unknown(consumer)
+        : e;
   }
 
   /**
    * Gives back notification {@code id} after its handler failed with {@code error}: retried after
    * the backoff, or dead-lettered after the last attempt, on the consumer's dead-letter channel.
+   *
+   * @throws SQLException 42704 when the consumer does not exist
    */
   public Outcome fail(String consumer, long id, String error) throws SQLException {
-    return inWriteTransaction(
-        () -> leases.fail(consumer, id, worker, error, System.currentTimeMillis()));
+    try {
+      return inWriteTransaction(
+          () -> leases.fail(consumer, id, worker, error, System.currentTimeMillis()));
+    } catch (SQLException e) {
+      throw noTablesNoConsumer(consumer, e);
+    }
   }
 
   /**
@@ -166,6 +199,28 @@ public final class ConsumerStore implements AutoCloseable {
    */
   public long millisUntilWork(String consumer) throws SQLException {
     return leases.millisUntilWork(consumer, System.currentTimeMillis());
+  }
+
+  /**
+   * Removes consumer {@code name} and its claims: retention no longer waits for it. Returns whether
+   * it existed.
+   */
+  public boolean drop(String name) throws SQLException {
+    ConsumerTables.create(conn);
+    return inWriteTransaction(
+        () -> {
+          try (PreparedStatement claims =
+                  conn.prepareStatement(
+                      "DELETE FROM " + ConsumerTables.CLAIMS + " WHERE consumer = ?");
+              PreparedStatement state =
+                  conn.prepareStatement(
+                      "DELETE FROM " + ConsumerTables.STATE + " WHERE name = ?")) {
+            claims.setString(1, name);
+            claims.executeUpdate();
+            state.setString(1, name);
+            return state.executeUpdate() == 1;
+          }
+        });
   }
 
   /** Frees this worker's claims without counting an attempt (the worker stops). */
@@ -199,6 +254,20 @@ public final class ConsumerStore implements AutoCloseable {
           }
           return n;
         });
+  }
+
+  /**
+   * {@link #releaseDeadWorkers}, at most once a second per store: each claim, and each idle turn of
+   * a worker, frees what a killed process on this machine held, rather than only the first claim
+   * after a restart.
+   */
+  public int releaseDeadWorkersNowAndThen(String consumer) throws SQLException {
+    long now = System.nanoTime();
+    if (deadCheckedAt != 0 && now - deadCheckedAt < DEAD_CHECK_NANOS) {
+      return 0;
+    }
+    deadCheckedAt = now;
+    return releaseDeadWorkers(consumer);
   }
 
   /** Notifications of {@code consumer} not yet done (claimed or not), from the view. */

@@ -1,6 +1,5 @@
 package io.heliosdb.nano.session;
 
-import io.heliosdb.nano.config.ConsumerSettings;
 import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.engine.CommittedBatch;
 import io.heliosdb.nano.engine.EngineConnection;
@@ -50,8 +49,8 @@ public final class Session implements SessionView, AutoCloseable {
   /** Opens the connection the SQL consumer functions claim on; set by the front end. */
   private volatile ConnectionOpener consumerConnections;
 
-  /** Created at the first heliosdb_claim() or heliosdb_nack() of this session. */
-  private ConsumerStore consumerStore;
+  /** Created at the first call of a consumer function in this session. */
+  private SessionConsumers consumers;
 
   private PreparedStatement listenStatement;
   private PreparedStatement notifyStatement;
@@ -285,65 +284,31 @@ public final class Session implements SessionView, AutoCloseable {
     this.consumerConnections = opener;
   }
 
-  private synchronized ConsumerStore consumerStore() throws SQLException {
-    if (consumerStore == null) {
-      ConnectionOpener opener = consumerConnections;
-      if (opener == null) {
-        throw new HeliosSqlException(
-            SqlState.FEATURE_NOT_SUPPORTED, "consumer functions are not available here");
-      }
-      consumerStore =
-          new ConsumerStore(
-              opener.open(), WorkerNames.of("session-" + pid), config().maxPayloadBytes());
-    }
-    return consumerStore;
-  }
-
   @Override
   public String claim(String consumer, int max) throws SQLException {
-    StringBuilder b = new StringBuilder("[");
-    for (ConsumerStore.Claimed c : consumerStore().claim(consumer, max)) {
-      if (b.length() > 1) {
-        b.append(',');
-      }
-      b.append("{\"id\":").append(c.id()).append(",\"channel\":");
-      Json.appendQuoted(b, c.channel());
-      b.append(",\"payload\":");
-      Json.appendQuoted(b, c.payload());
-      b.append(",\"sender_pid\":").append(c.senderPid());
-      b.append(",\"attempt\":").append(c.attempt()).append('}');
-    }
-    return b.append(']').toString();
+    return consumers().claim(consumer, max);
   }
 
   @Override
   public String nack(String consumer, long id, String error) throws SQLException {
-    return consumerStore().fail(consumer, id, error).name().toLowerCase(java.util.Locale.ROOT);
+    return consumers().nack(consumer, id, error);
   }
 
   @Override
   public long createConsumer(String name, String channels, String startAt) throws SQLException {
-    ConsumerSettings.StartAt start;
-    try {
-      start = ConsumerSettings.StartAt.valueOf(startAt.toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new HeliosSqlException(
-          SqlState.INVALID_PARAMETER_VALUE,
-          "start_at must be 'beginning' or 'end', not '" + startAt + "'");
+    return consumers().create(name, channels, startAt);
+  }
+
+  @Override
+  public boolean dropConsumer(String name) throws SQLException {
+    return consumers().drop(name);
+  }
+
+  private synchronized SessionConsumers consumers() {
+    if (consumers == null) {
+      consumers = new SessionConsumers(consumerConnections, pid, config());
     }
-    List<String> list = new java.util.ArrayList<>();
-    for (String c : channels.split(",")) {
-      if (!c.isBlank()) {
-        list.add(c.strip());
-      }
-    }
-    return consumerStore()
-        .create(
-            name,
-            list,
-            ConsumerSettings.DEFAULTS.withStartAt(start),
-            config().durableChannels(),
-            false);
+    return consumers;
   }
 
   /** The next notification for this session, waiting up to the timeout; null if none. */
@@ -392,18 +357,11 @@ public final class Session implements SessionView, AutoCloseable {
   }
 
   /** Gives back what this session claimed and not acknowledged: its client is gone. */
-  private synchronized void closeConsumerStore() {
-    if (consumerStore == null) {
-      return;
+  private synchronized void closeConsumers() {
+    if (consumers != null) {
+      consumers.close();
+      consumers = null;
     }
-    try (ConsumerStore store = consumerStore) {
-      store.releaseAll();
-    } catch (SQLException e) {
-      // The leases run out instead.
-      org.slf4j.LoggerFactory.getLogger(Session.class)
-          .debug("could not give back the claims of session {}: {}", pid, e.getMessage());
-    }
-    consumerStore = null;
   }
 
   @Override
@@ -415,10 +373,12 @@ public final class Session implements SessionView, AutoCloseable {
     if (mailbox != null) {
       mailbox.close();
     }
-    closeConsumerStore();
     try {
+      // The session's connection first: closing it rolls back an open transaction, whose write
+      // lock would otherwise make the claims' release below wait out the busy timeout and fail.
       publish(engine.close());
     } finally {
+      closeConsumers();
       HubRegistry.release(shared);
     }
   }

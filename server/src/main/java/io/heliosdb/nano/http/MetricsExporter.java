@@ -2,6 +2,7 @@ package io.heliosdb.nano.http;
 
 import io.heliosdb.nano.metrics.DefaultMetrics;
 import io.heliosdb.nano.metrics.MetricsTracker;
+import io.heliosdb.nano.metrics.MetricsTracker.ConsumerOutcome;
 import io.heliosdb.nano.metrics.MetricsTracker.DropReason;
 import io.heliosdb.nano.net.AuthThrottle;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -95,6 +96,43 @@ final class MetricsExporter {
     gauge("heliosdb_http_websockets", "WebSocket connections open", () -> webSockets.getAsInt());
     gauge("heliosdb_http_connections", "HTTP connections open", () -> httpConnections.getAsInt());
     registry.register(new LatencyHistogram(m));
+    exportConsumers(m);
+  }
+
+  /**
+   * Per durable consumer: its lag (refreshed every 2 s from the database, all workers of every
+   * process included) and what this process's workers did with the notifications they took.
+   */
+  private void exportConsumers(DefaultMetrics m) {
+    GaugeWithCallback.builder()
+        .name("heliosdb_consumer_lag")
+        .help("Notifications a durable consumer has not yet done (claimed or not), every worker's")
+        .labelNames("consumer")
+        .callback(
+            cb -> {
+              for (String c : m.consumers()) {
+                long lag = m.consumerLag(c);
+                if (lag >= 0) {
+                  cb.call(lag, c);
+                }
+              }
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("heliosdb_consumer_notifications")
+        .help(
+            "Notifications this process's consumer workers finished: handled (committed with the"
+                + " acknowledgement; Java workers), retried, dead_lettered")
+        .labelNames("consumer", "outcome")
+        .callback(
+            cb -> {
+              for (String c : m.consumers()) {
+                for (ConsumerOutcome o : ConsumerOutcome.values()) {
+                  cb.call(m.consumerOutcomes(c, o), c, o.name().toLowerCase(Locale.ROOT));
+                }
+              }
+            })
+        .register(registry);
   }
 
   /** Connections the gateway ended for a client's mistake, by reason. */

@@ -37,15 +37,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  *
  * <pre>
- * java -cp bench/target/benchmarks.jar io.heliosdb.nano.bench.ConsumerHarness [N] [chain orders]
+ * java -cp bench/target/benchmarks.jar io.heliosdb.nano.bench.ConsumerHarness [N] [chain orders] [normal|full]
  * </pre>
  */
 public final class ConsumerHarness {
+  /** NORMAL by default: the consumers' own cost, not the disk's fsync (SyncModeHarness's). */
+  private static Synchronous mode;
+
   private ConsumerHarness() {}
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int orders = args.length > 1 ? Integer.parseInt(args[1]) : 400;
+    mode = args.length > 2 ? Synchronous.parse(args[2]) : Synchronous.NORMAL;
+    System.out.println("synchronous = " + mode);
     System.out.printf("publish  %d durable notifications: %.1f us each%n", n, publish(n));
     for (int workers : new int[] {1, 4}) {
       double us = consume(n, workers);
@@ -62,8 +67,7 @@ public final class ConsumerHarness {
   }
 
   private static HeliosDB open(Path dir, HeliosConfig.Builder b) {
-    // NORMAL: the consumers' own cost, not the disk's fsync (SyncModeHarness measures that).
-    b.synchronous(Synchronous.NORMAL);
+    b.synchronous(mode);
     return HeliosDB.open(b.path(dir.resolve("bench.db")).retentionMaxCount(Long.MAX_VALUE).build());
   }
 

@@ -1,5 +1,6 @@
 package io.heliosdb.nano;
 
+import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.error.HeliosSqlException;
 import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.notify.Message;
@@ -45,6 +46,14 @@ final class ConnectionHandler implements InvocationHandler {
     ConnectionHandler h = new ConnectionHandler(session);
     h.self = ProxyCalls.proxy(HeliosConnection.class, h);
     return h.self;
+  }
+
+  /**
+   * The settings the database of {@code c} is open with: the first opener's in this JVM (the same
+   * object as its {@code Database.config()} when {@code c} opened it).
+   */
+  static HeliosConfig databaseConfig(HeliosConnection c) {
+    return ((ConnectionHandler) java.lang.reflect.Proxy.getInvocationHandler(c)).session.config();
   }
 
   @Override

@@ -75,7 +75,7 @@ class SynchronousTest {
 
   @Test
   void theDriverOpensWithTheDefaultOrTheFirstOpenersMode() throws Exception {
-    // The JDBC URL takes no keys yet: a driver connection gets the default, FULL...
+    // A URL without the key: a driver connection gets the default, FULL...
     String url = "jdbc:heliosdb:" + dir.resolve("driver.db");
     try (Connection c = DriverManager.getConnection(url)) {
       assertThat(synchronous(c)).isEqualTo(Synchronous.FULL.pragmaValue());

@@ -17,8 +17,6 @@ import org.sqlite.core.DB;
  * _heliosdb_ack_arg(i)} as {@link DurableLog} does.
  */
 final class ConsumerAck {
-  private static final int SQLITE_ROW = 100;
-  private static final int SQLITE_DONE = 101;
 
   private final SQLiteConnection conn;
   private final DB db;
@@ -56,26 +54,12 @@ final class ConsumerAck {
         throw e;
       }
     }
-    step(delete);
+    NestedSteps.run(db, delete);
     if (db.changes() == 1) {
-      step(advance);
+      NestedSteps.run(db, advance);
       return null;
     }
-    long[] count = {0};
-    int rc =
-        exists.pointer.safeRunInt(
-            (d, ptr) -> {
-              int r = d.step(ptr);
-              if (r == SQLITE_ROW) {
-                count[0] = d.column_long(ptr, 0);
-              }
-              d.reset(ptr);
-              return r;
-            });
-    if (rc != SQLITE_ROW) {
-      db.throwex(rc);
-    }
-    if (count[0] == 0) {
+    if (NestedSteps.single(db, exists) == 0) {
       return unknown(consumer);
     }
     return "notification "
@@ -114,18 +98,5 @@ final class ConsumerAck {
         (CoreStatement)
             conn.prepareStatement(
                 "SELECT count(*) FROM " + ConsumerTables.STATE + " WHERE name = " + name);
-  }
-
-  private void step(CoreStatement st) throws SQLException {
-    int rc =
-        st.pointer.safeRunInt(
-            (d, ptr) -> {
-              int r = d.step(ptr);
-              d.reset(ptr);
-              return r;
-            });
-    if (rc != SQLITE_DONE) {
-      db.throwex(rc);
-    }
   }
 }

@@ -34,7 +34,6 @@ import org.sqlite.core.DB;
  */
 public final class EngineConnection {
   static final String PENDING_TABLE = "temp._heliosdb_pending";
-  private static final int SQLITE_DONE = 101;
   private static final int PRUNE_EVERY = 1024;
 
   private final SQLiteConnection conn;
@@ -186,16 +185,7 @@ public final class EngineConnection {
   }
 
   private void stepPendingInsert() throws SQLException {
-    int rc =
-        insertPending.pointer.safeRunInt(
-            (d, ptr) -> {
-              int r = d.step(ptr);
-              d.reset(ptr);
-              return r;
-            });
-    if (rc != SQLITE_DONE) {
-      db.throwex(rc);
-    }
+    NestedSteps.run(db, insertPending);
   }
 
   /** Call before running one statement (or batch) of the user's. */

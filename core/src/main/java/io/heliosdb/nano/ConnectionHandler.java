@@ -118,8 +118,17 @@ final class ConnectionHandler implements InvocationHandler {
         case "rollback":
           if (args != null && args.length == 1) {
             session.savepointRolledBack();
+            return ProxyCalls.callAndSettle(session, sqlite, m, args);
           }
-          return ProxyCalls.callAndSettle(session, sqlite, m, args);
+          try {
+            return ProxyCalls.callAndSettle(session, sqlite, m, args);
+          } finally {
+            session.transactionEnded();
+          }
+        case "commit":
+          Object committed = ProxyCalls.callAndSettle(session, sqlite, m, args);
+          session.transactionEnded(); // a failed commit leaves the transaction open
+          return committed;
         case "setSavepoint":
           session.savepointOpened();
           return ProxyCalls.callAndSettle(session, sqlite, m, args);
@@ -137,7 +146,7 @@ final class ConnectionHandler implements InvocationHandler {
     }
     Command c = Command.parse(statements.isEmpty() ? "" : statements.get(0));
     Object[] delegateArgs = args.clone();
-    if (c.isNotificationStatement()) {
+    if (c.isSessionStatement()) {
       // A statement with no parameters stands in; execute() runs the command itself.
       delegateArgs[0] = "SELECT NULL";
     } else if (!statements.isEmpty()) {

@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A Statement or PreparedStatement: runs LISTEN/UNLISTEN/NOTIFY itself, hands SQL to SQLite one
- * statement at a time, and brackets each execution with the session so that a failed statement
- * loses its notifications and a commit hands them over.
+ * A Statement or PreparedStatement: runs LISTEN/UNLISTEN/NOTIFY and the housekeeping statements
+ * (DISCARD, DEALLOCATE, CLOSE, RESET) itself, hands SQL to SQLite one statement at a time, and
+ * brackets each execution with the session so that a failed statement loses its notifications and a
+ * commit hands them over. WARNINGs a statement raised in the session (an advisory unlock of a lock
+ * not held) are its SQLWarnings.
  */
 final class StatementHandler implements InvocationHandler {
   private static final Set<String> EXECUTE =
@@ -80,7 +82,8 @@ final class StatementHandler implements InvocationHandler {
         return connection;
       case "cancel":
         // sqlite3_interrupt() is safe from any thread; taking the session's lock would wait for
-        // the very statement this is meant to stop.
+        // the very statement this is meant to stop. A wait for an advisory lock is the session's.
+        session.cancelWaits();
         return ProxyCalls.invoke(delegate, m, args);
       default:
         break;
@@ -92,7 +95,7 @@ final class StatementHandler implements InvocationHandler {
         if (args != null && args.length > 0 && args[0] instanceof String sql) {
           return executeText(m, args, sql);
         }
-        if (prepared != null && prepared.isNotificationStatement()) {
+        if (prepared != null && prepared.isSessionStatement()) {
           return runCommand(prepared, name);
         }
         return execute(m, args, prepared);
@@ -144,7 +147,7 @@ final class StatementHandler implements InvocationHandler {
     for (int i = 0; i < statements.size(); i++) {
       Command c = Command.parse(statements.get(i));
       boolean last = i == statements.size() - 1;
-      if (c.isNotificationStatement()) {
+      if (c.isSessionStatement()) {
         result = runCommand(c, m.getName());
         continue;
       }
@@ -182,6 +185,7 @@ final class StatementHandler implements InvocationHandler {
       return result instanceof ResultSet rs ? wrapResult(rs) : result;
     } finally {
       session.afterStatement(threw);
+      notice = session.takeWarnings();
     }
   }
 
@@ -208,7 +212,7 @@ final class StatementHandler implements InvocationHandler {
 
   private Object addBatch(Method m, String sql) throws Throwable {
     Command c = Command.parse(sql);
-    if (c.isNotificationStatement()) {
+    if (c.isSessionStatement()) {
       throw new HeliosSqlException(
           SqlState.FEATURE_NOT_SUPPORTED, c.tag() + " cannot be run in a batch");
     }

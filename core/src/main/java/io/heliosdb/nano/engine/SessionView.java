@@ -51,4 +51,25 @@ public interface SessionView {
    * whether it existed.
    */
   boolean dropConsumer(String name) throws SQLException;
+
+  /**
+   * Takes an advisory lock for this session: {@code key} is a bigint key, or with {@code pair} two
+   * int4 keys packed high and low (a different lock from the same bigint).
+   *
+   * @param shared a shared lock, else exclusive
+   * @param xact held until the transaction ends, else until unlocked or the session ends
+   * @param wait wait for it (with a bound: see the implementation), else return false at once
+   * @return whether it was taken
+   */
+  boolean advisoryLock(long key, boolean pair, boolean shared, boolean xact, boolean wait)
+      throws SQLException;
+
+  /**
+   * Releases one session-level hold of an advisory lock; false (with a WARNING for the statement)
+   * when this session holds none in that mode.
+   */
+  boolean advisoryUnlock(long key, boolean pair, boolean shared);
+
+  /** {@code pg_advisory_unlock_all()}: releases every session-level advisory lock. */
+  void advisoryUnlockAll();
 }

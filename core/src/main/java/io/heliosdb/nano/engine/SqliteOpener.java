@@ -67,6 +67,7 @@ public final class SqliteOpener {
           conn, engine, session, config.maxPayloadBytes(), config.pubsubEnabled());
       CompatFunctions.register(conn, config, session);
       ConsumerFunctions.register(conn, session);
+      AdvisoryLockFunctions.register(conn, session);
       return engine;
     } catch (SQLException | RuntimeException e) {
       conn.close();

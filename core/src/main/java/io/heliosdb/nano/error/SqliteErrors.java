@@ -98,6 +98,28 @@ public final class SqliteErrors {
     if (message.contains("unrecognized configuration parameter")) {
       return SqlState.UNDEFINED_OBJECT;
     }
+    // The advisory-lock functions' failures, in PostgreSQL's words.
+    if (message.contains("canceling statement due to lock timeout")) {
+      return SqlState.LOCK_NOT_AVAILABLE;
+    }
+    if (message.contains("canceling statement due to user request")) {
+      return SqlState.QUERY_CANCELED;
+    }
+    if (message.contains("out of shared memory")) {
+      return SqlState.OUT_OF_MEMORY;
+    }
+    if (message.contains("deadlock detected")) {
+      return SqlState.DEADLOCK_DETECTED;
+    }
+    if (message.contains("invalid input syntax for type")) {
+      return SqlState.INVALID_TEXT_REPRESENTATION;
+    }
+    if (message.contains("is out of range for type")) {
+      return SqlState.NUMERIC_VALUE_OUT_OF_RANGE;
+    }
+    if (message.contains("function ") && message.contains(") does not exist")) {
+      return SqlState.UNDEFINED_FUNCTION;
+    }
     if (message.contains("is not claimed by consumer")) {
       return SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE;
     }

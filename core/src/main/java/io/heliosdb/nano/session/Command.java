@@ -7,15 +7,17 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * One SQL statement, classified: the PostgreSQL notification statements HeliosDB runs itself, or
- * SQL for SQLite (possibly rewritten, as for {@code SELECT pg_listening_channels()}).
+ * One SQL statement, classified: the PostgreSQL statements HeliosDB runs itself (notifications, and
+ * the session housekeeping drivers and pools send: DEALLOCATE, CLOSE, DISCARD, RESET), or SQL for
+ * SQLite (possibly rewritten, as for {@code SELECT pg_listening_channels()}).
  *
  * @param sql the SQL to give SQLite (for {@link Type#SQL})
- * @param channel the channel, after PostgreSQL's identifier rules
+ * @param name the channel, or the prepared statement, cursor or parameter a DEALLOCATE, CLOSE or
+ *     RESET names, after PostgreSQL's identifier rules
  * @param payload the NOTIFY payload, "" when none was given
  * @param notice a PostgreSQL NOTICE to show the user (identifier truncation), or null
  */
-public record Command(Type type, String sql, String channel, String payload, String notice) {
+public record Command(Type type, String sql, String name, String payload, String notice) {
 
   /** What a statement is. */
   public enum Type {
@@ -27,6 +29,26 @@ public record Command(Type type, String sql, String channel, String payload, Str
     ROLLBACK_TO_SAVEPOINT,
     /** {@code SAVEPOINT x}: SQL, after which a ROLLBACK TO may undo notifications. */
     SAVEPOINT,
+    /** {@code DEALLOCATE [PREPARE] name}. */
+    DEALLOCATE,
+    /** {@code DEALLOCATE [PREPARE] ALL}. */
+    DEALLOCATE_ALL,
+    /** {@code CLOSE name}: a cursor (a portal, over the wire). */
+    CLOSE,
+    /** {@code CLOSE ALL}. */
+    CLOSE_ALL,
+    /**
+     * {@code DISCARD ALL}: CLOSE ALL, RESET ALL, DEALLOCATE ALL, UNLISTEN *, {@code
+     * pg_advisory_unlock_all()}, DISCARD PLANS, TEMP and SEQUENCES; not in a transaction block.
+     */
+    DISCARD_ALL,
+    DISCARD_PLANS,
+    /** {@code DISCARD TEMP[ORARY]}: drops the session's temporary tables. */
+    DISCARD_TEMP,
+    DISCARD_SEQUENCES,
+    /** {@code RESET name} (and {@code RESET TIME ZONE}, ...). */
+    RESET,
+    RESET_ALL,
     SQL
   }
 
@@ -43,11 +65,34 @@ public record Command(Type type, String sql, String channel, String payload, Str
       case LISTEN -> "LISTEN";
       case UNLISTEN, UNLISTEN_ALL -> "UNLISTEN";
       case NOTIFY -> "NOTIFY";
+      case DEALLOCATE -> "DEALLOCATE";
+      case DEALLOCATE_ALL -> "DEALLOCATE ALL";
+      case CLOSE -> "CLOSE CURSOR";
+      case CLOSE_ALL -> "CLOSE CURSOR ALL";
+      case DISCARD_ALL -> "DISCARD ALL";
+      case DISCARD_PLANS -> "DISCARD PLANS";
+      case DISCARD_TEMP -> "DISCARD TEMP";
+      case DISCARD_SEQUENCES -> "DISCARD SEQUENCES";
+      case RESET, RESET_ALL -> "RESET";
       default -> null;
     };
   }
 
+  /** The channel of a LISTEN, UNLISTEN or NOTIFY (the {@link #name} component). */
+  public String channel() {
+    return name;
+  }
+
+  /** LISTEN, UNLISTEN or NOTIFY. */
   public boolean isNotificationStatement() {
+    return type == Type.LISTEN
+        || type == Type.UNLISTEN
+        || type == Type.UNLISTEN_ALL
+        || type == Type.NOTIFY;
+  }
+
+  /** A statement the session runs itself, never SQLite: notifications and housekeeping. */
+  public boolean isSessionStatement() {
     return type != Type.SQL && type != Type.ROLLBACK_TO_SAVEPOINT && type != Type.SAVEPOINT;
   }
 
@@ -74,6 +119,19 @@ public record Command(Type type, String sql, String channel, String payload, Str
         return rollback(s, statement);
       case "SAVEPOINT":
         return new Command(Type.SAVEPOINT, statement, null, null, null);
+      case "DEALLOCATE":
+        s.next();
+        if (s.isWord("PREPARE")) {
+          s.next();
+        }
+        return nameOrAll(Type.DEALLOCATE, Type.DEALLOCATE_ALL, s, statement);
+      case "CLOSE":
+        s.next();
+        return nameOrAll(Type.CLOSE, Type.CLOSE_ALL, s, statement);
+      case "DISCARD":
+        return discard(s, statement);
+      case "RESET":
+        return reset(s, statement);
       case "SELECT":
         if (LISTENING_CHANNELS.matcher(statement).matches()) {
           return sql(
@@ -83,6 +141,86 @@ public record Command(Type type, String sql, String channel, String payload, Str
       default:
         return sql(statement);
     }
+  }
+
+  /** The scanner is on the name or ALL. */
+  private static Command nameOrAll(Type one, Type all, SqlScanner s, String statement)
+      throws HeliosSqlException {
+    if (s.isWord("ALL")) {
+      expectEnd(s, statement);
+      return new Command(all, null, null, null, null);
+    }
+    return channelAndRest(one, s, statement);
+  }
+
+  private static Command discard(SqlScanner s, String statement) throws HeliosSqlException {
+    s.next();
+    Type type = null;
+    if (s.kind() == SqlScanner.Kind.WORD) {
+      type =
+          switch (s.text().toUpperCase(Locale.ROOT)) {
+            case "ALL" -> Type.DISCARD_ALL;
+            case "PLANS" -> Type.DISCARD_PLANS;
+            case "TEMP", "TEMPORARY" -> Type.DISCARD_TEMP;
+            case "SEQUENCES" -> Type.DISCARD_SEQUENCES;
+            default -> null;
+          };
+    }
+    if (type == null) {
+      throw syntax(statement, s, null);
+    }
+    expectEnd(s, statement);
+    return new Command(type, null, null, null, null);
+  }
+
+  /**
+   * {@code RESET ALL}, {@code RESET name}, and the spellings of SET's special forms: {@code RESET
+   * TIME ZONE} (TimeZone), {@code RESET SESSION AUTHORIZATION} (session_authorization), {@code
+   * RESET ROLE} (role), {@code RESET TRANSACTION ISOLATION LEVEL} (transaction_isolation).
+   */
+  private static Command reset(SqlScanner s, String statement) throws HeliosSqlException {
+    s.next();
+    if (s.isWord("ALL")) {
+      expectEnd(s, statement);
+      return new Command(Type.RESET_ALL, null, null, null, null);
+    }
+    String[][] forms = {
+      {"TimeZone", "TIME", "ZONE"},
+      {"session_authorization", "SESSION", "AUTHORIZATION"},
+      {"transaction_isolation", "TRANSACTION", "ISOLATION", "LEVEL"}
+    };
+    for (String[] form : forms) {
+      if (s.isWord(form[1])) {
+        for (int i = 2; i < form.length; i++) {
+          s.next();
+          if (!s.isWord(form[i])) {
+            throw syntax(statement, s, null);
+          }
+        }
+        expectEnd(s, statement);
+        return new Command(Type.RESET, null, form[0], null, null);
+      }
+    }
+    if (s.kind() == SqlScanner.Kind.WORD && !Character.isDigit(s.text().charAt(0))) {
+      // A parameter's name may be qualified (myapp.setting); it is not an identifier to truncate.
+      StringBuilder name = new StringBuilder(foldAscii(s.text()));
+      SqlScanner.Kind k = s.next();
+      while (k == SqlScanner.Kind.OTHER && s.text().equals(".")) {
+        if (s.next() != SqlScanner.Kind.WORD) {
+          throw syntax(statement, s, null);
+        }
+        name.append('.').append(foldAscii(s.text()));
+        k = s.next();
+      }
+      if (k == SqlScanner.Kind.SEMICOLON) {
+        k = s.next();
+      }
+      if (k != SqlScanner.Kind.END) {
+        throw syntax(statement, s, null);
+      }
+      return new Command(Type.RESET, null, name.toString(), null, null);
+    }
+    throw syntax(statement, s, null);
   }
 
   private static Command sql(String statement) {

@@ -44,8 +44,19 @@ public final class CommandTags {
     return switch (verb) {
       case "CREATE", "DROP", "ALTER" -> verb + " " + objectKind(s);
       case "END" -> "COMMIT";
+      case "DEALLOCATE", "CLOSE", "DISCARD" -> housekeepingTag(statement, verb);
       default -> verb;
     };
+  }
+
+  /** DEALLOCATE [ALL], CLOSE CURSOR [ALL], DISCARD ALL/PLANS/TEMP/SEQUENCES; the verb if bad. */
+  private static String housekeepingTag(String statement, String verb) {
+    try {
+      String tag = Command.parse(statement).tag();
+      return tag == null ? verb : tag;
+    } catch (java.sql.SQLException e) {
+      return verb; // running it reports the error
+    }
   }
 
   /** The verb of the statement a {@code WITH} clause leads to: the first word outside brackets. */

@@ -7,8 +7,9 @@ import java.util.TreeMap;
  * What {@code current_user}, {@code current_setting()} and {@code set_config()} see on an embedded
  * connection, which has no SET, no SHOW and no login: the operating-system user running the JVM,
  * the parameters drivers read that have a fixed value here, and what set_config() set on this
- * connection (kept for current_setting, without other effect). A front end (the wire server)
- * replaces all of it with its session's through {@link Session#parameters}.
+ * connection (kept for current_setting, and lock_timeout for advisory locks; RESET and DISCARD ALL
+ * forget it). A front end (the wire server) replaces all of it with its session's through {@link
+ * Session#parameters}.
  */
 final class EmbeddedSettings {
   private static final Map<String, String> VALUES = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -43,5 +44,15 @@ final class EmbeddedSettings {
   synchronized String set(String name, String value) {
     set.put(name, value);
     return value;
+  }
+
+  /** RESET name: what set_config() set goes; a fixed parameter keeps its value. */
+  synchronized void reset(String name) {
+    set.remove(name);
+  }
+
+  /** RESET ALL, DISCARD ALL. */
+  synchronized void resetAll() {
+    set.clear();
   }
 }

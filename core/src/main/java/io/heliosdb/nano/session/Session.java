@@ -15,6 +15,7 @@ import io.heliosdb.nano.notify.Message;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -44,6 +45,15 @@ public final class Session implements SessionView, AutoCloseable {
 
   private volatile BiFunction<String, String, String> setSettings;
 
+  /** What current_setting() and set_config() use embedded; RESET and DISCARD ALL reset it. */
+  private final EmbeddedSettings embedded = new EmbeddedSettings();
+
+  /** The advisory locks it holds; {@link #cancelWaits} reaches them from any thread. */
+  private final AdvisoryLocks locks;
+
+  /** WARNINGs of the running statement (an unlock of a lock not held), for its JDBC statement. */
+  private SQLWarning warnings;
+
   private final int pid;
 
   /** Opens the connection the SQL consumer functions claim on; set by the front end. */
@@ -60,7 +70,7 @@ public final class Session implements SessionView, AutoCloseable {
     this.shared = shared;
     this.hub = shared.hub();
     this.pid = Hub.nextPid();
-    EmbeddedSettings embedded = new EmbeddedSettings();
+    this.locks = new AdvisoryLocks(shared.key(), pid);
     this.settings = embedded::get;
     this.setSettings = embedded::set;
     this.engine = SqliteOpener.open(shared.config(), url, hub, this);
@@ -93,6 +103,8 @@ public final class Session implements SessionView, AutoCloseable {
 
   /** Call before each statement of the user's. */
   public void beforeStatement() throws SQLException {
+    locks.clearCancel();
+    warnings = null;
     engine.beginStatement();
   }
 
@@ -107,6 +119,41 @@ public final class Session implements SessionView, AutoCloseable {
   /** Call after any other call that may end a transaction (ResultSet.next, close, commit, ...). */
   public void afterCall(boolean threw) throws SQLException {
     publish(engine.afterCall(threw));
+    if (locks.holdsTransactionLevel() && !engine.inTransaction()) {
+      locks.releaseTransactionLevel(); // COMMIT, ROLLBACK, or the end of an autocommit statement
+    }
+  }
+
+  /**
+   * A transaction ended through JDBC ({@code commit()}, {@code rollback()}): with auto-commit off
+   * the driver begins the next one at once, so {@link #afterCall} cannot see the end.
+   */
+  public void transactionEnded() {
+    locks.releaseTransactionLevel();
+  }
+
+  /**
+   * Stops what the running statement waits for in the session (an advisory lock); any thread. The
+   * statement's own SQLite work is stopped by its {@code Statement.cancel()}.
+   */
+  public void cancelWaits() {
+    locks.cancel();
+  }
+
+  /** The WARNINGs of the last statement, chained, or null; taken once. */
+  public SQLWarning takeWarnings() {
+    SQLWarning w = warnings;
+    warnings = null;
+    return w;
+  }
+
+  private void warn(String message) {
+    SQLWarning w = new SQLWarning(message, SqlState.WARNING.code());
+    if (warnings == null) {
+      warnings = w;
+    } else {
+      warnings.setNextWarning(w);
+    }
   }
 
   private void publish(List<CommittedBatch> batches) {
@@ -126,7 +173,11 @@ public final class Session implements SessionView, AutoCloseable {
     engine.savepointRolledBack();
   }
 
-  /** Runs a LISTEN, UNLISTEN or NOTIFY statement as part of the current transaction. */
+  /**
+   * Runs a statement the session handles itself ({@link Command#isSessionStatement()}): LISTEN,
+   * UNLISTEN or NOTIFY as part of the current transaction, or housekeeping ({@link
+   * SessionHousekeeping}).
+   */
   public void run(Command c) throws SQLException {
     switch (c.type()) {
       case LISTEN -> {
@@ -145,7 +196,7 @@ public final class Session implements SessionView, AutoCloseable {
       case UNLISTEN -> listenAction("UNLISTEN", c.channel());
       case UNLISTEN_ALL -> listenAction("UNLISTEN_ALL", null);
       case NOTIFY -> notify(c.channel(), c.payload());
-      default -> throw new IllegalArgumentException("not a notification statement: " + c);
+      default -> SessionHousekeeping.run(this, c);
     }
   }
 
@@ -240,6 +291,32 @@ public final class Session implements SessionView, AutoCloseable {
   @Override
   public double notificationQueueUsage() {
     return hub.queueUsage();
+  }
+
+  @Override
+  public boolean advisoryLock(
+      long key, boolean pair, boolean sharedMode, boolean xact, boolean wait) throws SQLException {
+    long waitMillis =
+        wait ? AdvisoryLocks.waitMillis(setting("lock_timeout"), config().busyTimeoutMs()) : -1;
+    return locks.lock(key, pair, sharedMode, xact, waitMillis);
+  }
+
+  @Override
+  public boolean advisoryUnlock(long key, boolean pair, boolean sharedMode) {
+    if (locks.unlock(key, pair, sharedMode)) {
+      return true;
+    }
+    warn("you don't own a lock of type " + (sharedMode ? "ShareLock" : "ExclusiveLock"));
+    return false;
+  }
+
+  @Override
+  public void advisoryUnlockAll() {
+    locks.unlockAllSessionLevel();
+  }
+
+  EmbeddedSettings embeddedSettings() {
+    return embedded;
   }
 
   @Override
@@ -378,6 +455,7 @@ public final class Session implements SessionView, AutoCloseable {
       // lock would otherwise make the claims' release below wait out the busy timeout and fail.
       publish(engine.close());
     } finally {
+      locks.releaseAll();
       closeConsumers();
       HubRegistry.release(shared);
     }

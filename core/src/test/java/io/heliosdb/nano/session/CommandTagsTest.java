@@ -38,6 +38,16 @@ class CommandTagsTest {
         "RELEASE a                                      | 0 | false | RELEASE",
         "LISTEN orders                                  | 0 | false | LISTEN",
         "NOTIFY orders, 'x'                             | 0 | false | NOTIFY",
+        "DEALLOCATE _pg3_0                              | 0 | false | DEALLOCATE",
+        "deallocate prepare all                         | 0 | false | DEALLOCATE ALL",
+        "CLOSE c1                                       | 0 | false | CLOSE CURSOR",
+        "CLOSE ALL                                      | 0 | false | CLOSE CURSOR ALL",
+        "DISCARD ALL                                    | 0 | false | DISCARD ALL",
+        "discard temporary                              | 0 | false | DISCARD TEMP",
+        "DISCARD PLANS                                  | 0 | false | DISCARD PLANS",
+        "DISCARD SEQUENCES                              | 0 | false | DISCARD SEQUENCES",
+        "DISCARD nonsense                               | 0 | false | DISCARD",
+        "RESET ALL                                      | 0 | false | RESET",
         "/* hi */ vacuum                                | 0 | false | VACUUM",
       })
   void tagsAreWhatPostgresPrints(String sql, long count, boolean rows, String tag) {

@@ -41,7 +41,8 @@ final class ExtendedQuery {
       Set.of("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "RESET", "SHOW");
 
   /** Statements the core runs itself: a prepared stand-in, no result columns. */
-  private static final Set<String> NOTIFICATION = Set.of("LISTEN", "UNLISTEN", "NOTIFY");
+  private static final Set<String> SESSION_STATEMENTS =
+      Set.of("LISTEN", "UNLISTEN", "NOTIFY", "DISCARD PLANS", "DISCARD TEMP", "DISCARD SEQUENCES");
 
   /** The highest $n: the protocol counts a Bind's values in 16 bits. (SQLite's own is 32766.) */
   static final int MAX_PARAMETER = 65535;
@@ -52,6 +53,9 @@ final class ExtendedQuery {
   private final Map<String, PreparedQuery> statements = new HashMap<>();
   private final Map<String, Portal> portals = new HashMap<>();
   private final PreparedMemory.Holdings memory;
+
+  /** The portal an Execute runs now, which CLOSE ALL leaves open; null between Executes. */
+  private Portal executing;
 
   ExtendedQuery(
       HeliosConnection conn,
@@ -91,9 +95,9 @@ final class ExtendedQuery {
       List<PgColumn> columns = null;
       if (verb != null && verb.equals("SHOW")) {
         columns = settings.showColumns(r.sql());
-      } else if (verb != null && !TEXT_ONLY.contains(verb)) {
+      } else if (verb != null && !TEXT_ONLY.contains(verb) && !Housekeeping.handles(verb)) {
         ps = PgDialect.run(r.sql(), conn::prepareStatement);
-        columns = NOTIFICATION.contains(verb) ? null : columns(ps);
+        columns = SESSION_STATEMENTS.contains(verb) ? null : columns(ps);
       }
       long bytes = PreparedMemory.statementBytes(r.sql(), types.length, columns);
       try {
@@ -223,6 +227,16 @@ final class ExtendedQuery {
       }
     }
     QuerySink rowsOnly = new WithoutRowDescription(sink);
+    executing = portal;
+    try {
+      return run(portal, m.maxRows(), sink, rowsOnly);
+    } finally {
+      executing = null;
+    }
+  }
+
+  private boolean run(Portal portal, int maxRows, ExtendedSink sink, QuerySink rowsOnly) {
+    PreparedQuery p = portal.statement;
     return runner.runExtended(
         p.sql(),
         p.verb(),
@@ -244,7 +258,7 @@ final class ExtendedQuery {
           QueryRunner.notices(p.ps(), out);
           if (rows) {
             portal.rows = p.ps().getResultSet();
-            portal.fetch(m.maxRows(), sink);
+            portal.fetch(maxRows, sink);
           } else {
             portal.tag = CommandTags.of(p.sql(), Math.max(0, p.ps().getUpdateCount()), false);
             sink.commandComplete(portal.tag);
@@ -259,6 +273,43 @@ final class ExtendedQuery {
       closePortal(m.name());
     }
     sink.closeComplete();
+  }
+
+  /** DEALLOCATE name: a named statement and its portals; 26000 when there is none. */
+  void deallocate(String name) throws SQLException {
+    if (name.isEmpty() || !statements.containsKey(name)) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_SQL_STATEMENT_NAME,
+          "prepared statement \"" + name + "\" does not exist");
+    }
+    closeStatement(name);
+  }
+
+  /** DEALLOCATE ALL: every named statement; the unnamed one stays (it may be running this). */
+  void deallocateAll() {
+    for (String name : new ArrayList<>(statements.keySet())) {
+      if (!name.isEmpty()) {
+        closeStatement(name);
+      }
+    }
+  }
+
+  /** CLOSE name: a named portal; 34000 when there is none. */
+  void closeCursor(String name) throws SQLException {
+    if (name.isEmpty() || !portals.containsKey(name)) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_CURSOR_NAME, "cursor \"" + name + "\" does not exist");
+    }
+    closePortal(name);
+  }
+
+  /** CLOSE ALL: every portal but the one running the statement, as in PostgreSQL. */
+  void closeAllCursors() {
+    for (String name : new ArrayList<>(portals.keySet())) {
+      if (portals.get(name) != executing) {
+        closePortal(name);
+      }
+    }
   }
 
   /** Sync: ends an implicit transaction; portals end with their transaction. */

@@ -119,6 +119,7 @@ final class PgSession {
           }
           runner = new QueryRunner(conn, settings);
           extended = new ExtendedQuery(conn, runner, settings, prepared.session());
+          runner.housekeeping(new Housekeeping(conn, settings, extended));
           pid = conn.getBackendPID();
           secret = RANDOM.nextInt();
           registry.register(pid, this);

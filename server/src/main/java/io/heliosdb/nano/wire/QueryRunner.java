@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *       and until ROLLBACK (or COMMIT, which then rolls back and is tagged ROLLBACK) every
  *       statement fails with 25P02.
  *   <li>COMMIT or ROLLBACK outside a block and BEGIN inside one are warnings, as in PostgreSQL.
- *   <li>SET, RESET and SHOW go to the session's {@link SessionSettings}, not to SQLite.
+ *   <li>SET, RESET and SHOW go to the session's {@link SessionSettings}, not to SQLite; DEALLOCATE,
+ *       CLOSE and DISCARD ALL to its {@link Housekeeping}.
  * </ul>
  */
 final class QueryRunner {
@@ -63,9 +64,17 @@ final class QueryRunner {
 
   private volatile Statement running;
 
+  /** Set once the session's extended protocol exists; null until then. */
+  private Housekeeping housekeeping;
+
   QueryRunner(HeliosConnection conn, SessionSettings settings) {
     this.conn = conn;
     this.settings = settings;
+  }
+
+  /** Where DEALLOCATE, CLOSE and DISCARD ALL go. */
+  void housekeeping(Housekeeping h) {
+    this.housekeeping = h;
   }
 
   /** The transaction status after the last query. */
@@ -162,7 +171,8 @@ final class QueryRunner {
       }
       if (status == TransactionStatus.IDLE
           && !NO_IMPLICIT_BLOCK.contains(verb)
-          && !SessionSettings.handles(verb)) {
+          && !SessionSettings.handles(verb)
+          && !Housekeeping.handles(verb)) {
         try (Statement st = conn.createStatement()) {
           st.execute("BEGIN");
         }
@@ -249,6 +259,8 @@ final class QueryRunner {
         sink.commandComplete("ROLLBACK");
       } else if (SessionSettings.handles(verb)) {
         settings.run(sql, verb, sink);
+      } else if (housekeeping != null && Housekeeping.handles(verb)) {
+        housekeeping.run(sql, status != TransactionStatus.IDLE, sink);
       } else {
         body.run(sink);
       }
@@ -279,11 +291,15 @@ final class QueryRunner {
     sink.commandComplete(tag == null ? "" : tag);
   }
 
-  /** The statement's warnings as NOTICEs (LISTEN of a truncated name, ...). */
+  /**
+   * The statement's warnings: NOTICEs (LISTEN of a truncated name, ...), and WARNINGs for those of
+   * SQLSTATE 01000 (an advisory unlock of a lock not held), as PostgreSQL sends them.
+   */
   static void notices(Statement st, QuerySink sink) throws SQLException {
     for (SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+      boolean warning = SqlState.WARNING.code().equals(w.getSQLState());
       String state = w.getSQLState() == null ? SqlState.WARNING.code() : w.getSQLState();
-      sink.notice(Severity.NOTICE, state, w.getMessage());
+      sink.notice(warning ? Severity.WARNING : Severity.NOTICE, state, w.getMessage());
     }
     st.clearWarnings();
   }

@@ -3,6 +3,7 @@ package io.heliosdb.nano.wire;
 import io.heliosdb.nano.config.Durations;
 import io.heliosdb.nano.error.HeliosSqlException;
 import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.session.Command;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,10 @@ import java.util.regex.Pattern;
  * A session's run-time parameters: what {@code SET}, {@code RESET} and {@code SHOW} see, which
  * drivers send on their own (pgjdbc: {@code SET extra_float_digits = 3}). SQLite has no such
  * statements, so these never reach it. Any parameter may be set (kept for SHOW, otherwise without
- * effect); client_encoding is checked, since the server speaks UTF-8 only, and idle_session_timeout
- * and idle_in_transaction_session_timeout (which do take effect) are read as PostgreSQL reads them.
- * SET LOCAL acts as SET, and a rollback does not undo a SET.
+ * effect); client_encoding is checked, since the server speaks UTF-8 only, and
+ * idle_session_timeout, idle_in_transaction_session_timeout and lock_timeout (which do take effect;
+ * the core reads the last for advisory locks) are read as PostgreSQL reads them. SET LOCAL acts as
+ * SET, and a rollback does not undo a SET.
  */
 final class SessionSettings {
   private static final Pattern SET =
@@ -34,7 +36,6 @@ final class SessionSettings {
           "(?is)SET\\s+(?:(?:SESSION|LOCAL)\\s+)?(TRANSACTION|SESSION\\s+CHARACTERISTICS|ROLE"
               + "|SESSION\\s+AUTHORIZATION|CONSTRAINTS)\\b.*");
 
-  private static final Pattern RESET = Pattern.compile("(?is)RESET\\s+([A-Za-z_][A-Za-z0-9_.]*)");
   private static final Pattern SHOW =
       Pattern.compile("(?is)SHOW\\s+([A-Za-z_][A-Za-z0-9_.]*(?:\\s+[A-Za-z_]+)*)");
 
@@ -61,6 +62,10 @@ final class SessionSettings {
   private static final String IDLE_SESSION = "idle_session_timeout";
 
   private static final String IDLE_IN_TRANSACTION = "idle_in_transaction_session_timeout";
+
+  /** How long a blocking advisory lock waits (0: [database] busy_timeout_ms); the core reads it. */
+  private static final String LOCK_TIMEOUT = "lock_timeout";
+
   private static final Pattern TIME =
       Pattern.compile("\\s*(\\d+(?:\\.\\d*)?|\\.\\d+)\\s*(us|ms|s|min|h|d)?\\s*");
   private long idleSessionMillis;
@@ -86,6 +91,7 @@ final class SessionSettings {
     defaults.put("integer_datetimes", "on");
     defaults.put("IntervalStyle", "postgres");
     defaults.put("is_superuser", "off");
+    defaults.put(LOCK_TIMEOUT, "0");
     defaults.put("max_identifier_length", "63");
     defaults.put("search_path", "\"$user\", public");
     defaults.put("server_encoding", "UTF8");
@@ -240,6 +246,8 @@ final class SessionSettings {
     } else if (name.equalsIgnoreCase(IDLE_IN_TRANSACTION)) {
       idleInTransactionMillis = millis(IDLE_IN_TRANSACTION, value);
       value = showMillis(idleInTransactionMillis);
+    } else if (name.equalsIgnoreCase(LOCK_TIMEOUT)) {
+      value = showMillis(millis(LOCK_TIMEOUT, value));
     }
     String previous = values.put(name, value);
     String canonical = canonicalName(name);
@@ -249,18 +257,31 @@ final class SessionSettings {
   }
 
   private void reset(String sql, QuerySink sink) throws HeliosSqlException {
-    Matcher m = RESET.matcher(sql.strip());
-    if (!m.matches()) {
+    Command c = Command.parse(sql);
+    if (c.type() == Command.Type.RESET_ALL) {
+      resetAll(sink::parameterStatus);
+    } else if (c.type() == Command.Type.RESET) {
+      assign(c.name(), quote(defaults.getOrDefault(c.name(), "")), sink::parameterStatus);
+    } else {
       throw new HeliosSqlException(SqlState.SYNTAX_ERROR, "syntax error in RESET: " + sql);
     }
-    if (m.group(1).equalsIgnoreCase("ALL")) {
-      for (String name : defaults.keySet()) {
-        assign(name, quote(defaults.get(name)), sink::parameterStatus);
-      }
-    } else {
-      assign(m.group(1), quote(defaults.getOrDefault(m.group(1), "")), sink::parameterStatus);
-    }
     sink.commandComplete("RESET");
+  }
+
+  /**
+   * RESET ALL (and DISCARD ALL's): every parameter back to its session default, a changed reported
+   * one told to {@code report}; a parameter without a default (one only SET made) is left empty, as
+   * PostgreSQL leaves a custom one.
+   */
+  void resetAll(BiConsumer<String, String> report) throws HeliosSqlException {
+    for (String name : new ArrayList<>(values.keySet())) {
+      if (!defaults.containsKey(name)) {
+        values.put(name, "");
+      }
+    }
+    for (String name : defaults.keySet()) {
+      assign(name, quote(defaults.get(name)), report);
+    }
   }
 
   private void show(String sql, QuerySink sink) throws HeliosSqlException {

@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * psycopg2, psycopg 3 and node-postgres against a real server: typed rows, and notifications with
- * the sender's pid. Each client is a script under src/test/resources/clients printing one JSON
- * line. A missing client skips the test, except under {@code CI=true}, where it fails: CI installs
- * them (.ci/run).
+ * psycopg2, psycopg 3, asyncpg and node-postgres against a real server: typed rows, notifications
+ * with the sender's pid, and the housekeeping SQL drivers and pools send on their own. Each client
+ * is a script under src/test/resources/clients printing one JSON line. A missing client skips the
+ * test, except under {@code CI=true}, where it fails: CI installs them (.ci/run).
  */
 class ExternalClientsTest {
-  /** Debian's python, where apt installs python3-psycopg2 and python3-psycopg. */
+  /** Debian's python, where apt installs python3-psycopg2, python3-psycopg and python3-asyncpg. */
   static final String PYTHON = "/usr/bin/python3";
 
   private static final Path NODE_MODULES = repoRoot().resolve(".ci/node/node_modules");
@@ -64,6 +64,43 @@ class ExternalClientsTest {
                 + " \"notifications\": [{\"channel\": \"py3_events\", \"payload\":"
                 + " \"hello\", \"from_sender\": true}, {\"channel\": \"py3_events\", \"payload\":"
                 + " \"\", \"from_sender\": true}]}");
+  }
+
+  /**
+   * Issue 13: psycopg 3's DEALLOCATE name (past its 100 prepared statements) and DEALLOCATE ALL
+   * (after a rollback, a DROP), and a Rollback() inside conn.transaction(). The same script gives
+   * the same line against PostgreSQL 15 (with dbname and user changed), the error after DISCARD ALL
+   * included: psycopg does not know that its statements are gone.
+   */
+  @Test
+  void psycopg3Housekeeping() throws Exception {
+    requirePython("psycopg");
+    assertThat(run(List.of(PYTHON, script("psycopg3_housekeeping.py")), null))
+        .isEqualTo(
+            "{\"after_discard_all\": \"InvalidSqlStatementName 26000\", \"after_rollback\":"
+                + " \"one\", \"after_rollback_block\": \"still running\", \"distinct_120\":"
+                + " [\"one\"], \"ids\": [1, 3], \"lock_free_after_discard_all\": true,"
+                + " \"prepared_after_120\": 100, \"prepared_after_discard_all\": 1,"
+                + " \"prepared_after_drop\": 0, \"prepared_after_rollback\": 0,"
+                + " \"prepared_after_ten\": 1, \"ten_runs\": [\"one\"], \"try_lock\": true}");
+  }
+
+  /**
+   * Issue 13: asyncpg's Pool resets a connection on release with "SELECT pg_advisory_unlock_all();
+   * CLOSE ALL; UNLISTEN *; RESET ALL;": five rounds on one connection, each leaving a lock, a
+   * LISTEN and a setting behind. Parameters are text only: asyncpg refuses a Python int for a
+   * parameter described as text (issue 13, item 2). PostgreSQL 15 prints the same line.
+   */
+  @Test
+  void asyncpgPool() throws Exception {
+    requirePython("asyncpg");
+    assertThat(run(List.of(PYTHON, script("asyncpg_pool.py")), null))
+        .isEqualTo(
+            "{\"application_name\": \"\", \"free_after_release\": [true, true, true, true,"
+                + " true], \"listening\": 0, \"one_connection\": true, \"rounds\": [[\"round"
+                + " 0\", false], [\"round 1\", false], [\"round 2\", false], [\"round 3\","
+                + " false], [\"round 4\", false]], \"xact_lock_after_commit\": true,"
+                + " \"xact_lock_held\": true}");
   }
 
   @Test

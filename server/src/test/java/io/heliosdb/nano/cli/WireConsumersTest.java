@@ -153,14 +153,21 @@ class WireConsumersTest {
 
   @Test
   void theClaimsOfAKilledServerAreTakenAtOnceAfterItsRestart() throws Exception {
-    try (Connection c = pg();
-        Statement s = c.createStatement()) {
+    // The worker's connection stays open until the server dies: a session that closes first gives
+    // its claims back, which is the other case (a worker that stops).
+    Connection worker = pg();
+    try (Statement s = worker.createStatement()) {
       for (int i = 1; i <= 3; i++) {
         s.execute("SELECT pg_notify('order_created', 'o" + i + "')");
       }
-      assertThat(JSON.readTree(claim(c, "payment_processing", 10))).hasSize(3); // 30 s leases
+      assertThat(JSON.readTree(claim(worker, "payment_processing", 10))).hasSize(3); // 30 s leases
     }
     serve.kill();
+    try {
+      worker.close();
+    } catch (java.sql.SQLException gone) {
+      // the server is dead
+    }
     serve = serve();
     try (Connection c = pg()) {
       JsonNode batch = JSON.readTree(claim(c, "payment_processing", 10));

@@ -18,7 +18,7 @@ shift || true
 targets=${*:-core:io.heliosdb.nano.session.SqlTextFuzzTest#splitClassifyAndRewrite \
   core:io.heliosdb.nano.config.TomlConfigFuzzTest#load \
   server:io.heliosdb.nano.wire.WireDecodersFuzzTest#frames \
-  server:io.heliosdb.nano.wire.WireDecodersFuzzTest#scramExchange \
+  server:io.heliosdb.nano.wire.auth.ScramExchangeFuzzTest#scramExchange \
   server:io.heliosdb.nano.wire.WireDecodersFuzzTest#authentication \
   server:io.heliosdb.nano.http.HttpParsersFuzzTest#requests \
   server:io.heliosdb.nano.http.HttpParsersFuzzTest#webSocketRequests}

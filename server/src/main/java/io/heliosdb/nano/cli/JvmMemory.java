@@ -1,7 +1,7 @@
 package io.heliosdb.nano.cli;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
-import io.heliosdb.nano.wire.MemoryBudget;
+import io.heliosdb.nano.wire.limits.MemoryBudget;
 import java.lang.management.ManagementFactory;
 
 /**

@@ -1,6 +1,6 @@
 package io.heliosdb.nano.cli;
 
-import io.heliosdb.nano.wire.Scram;
+import io.heliosdb.nano.wire.auth.Scram;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.heliosdb.nano.cli;
 
-import io.heliosdb.nano.wire.PgText;
+import io.heliosdb.nano.wire.types.PgText;
 import java.io.PrintWriter;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;

@@ -1,5 +1,6 @@
 package io.heliosdb.nano.wire;
 
+import io.heliosdb.nano.wire.messages.PgFrameDecoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 

@@ -2,6 +2,10 @@ package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.Notification;
 import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.wire.messages.BackendMessages;
+import io.heliosdb.nano.wire.messages.Severity;
+import io.heliosdb.nano.wire.messages.TransactionStatus;
+import io.heliosdb.nano.wire.types.PgColumn;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

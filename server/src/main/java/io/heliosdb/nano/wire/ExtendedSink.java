@@ -1,5 +1,6 @@
 package io.heliosdb.nano.wire;
 
+import io.heliosdb.nano.wire.types.PgColumn;
 import java.util.List;
 
 /**

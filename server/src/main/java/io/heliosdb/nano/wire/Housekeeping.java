@@ -4,6 +4,7 @@ import io.heliosdb.nano.HeliosConnection;
 import io.heliosdb.nano.error.HeliosSqlException;
 import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.session.Command;
+import io.heliosdb.nano.wire.messages.Severity;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;

@@ -1,6 +1,7 @@
 package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.wire.messages.TransactionStatus;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.ScheduledFuture;

@@ -1,6 +1,10 @@
 package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.session.CommandTags;
+import io.heliosdb.nano.wire.messages.BackendMessages;
+import io.heliosdb.nano.wire.types.PgColumn;
+import io.heliosdb.nano.wire.types.PgType;
+import io.heliosdb.nano.wire.types.PgValues;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,6 +1,10 @@
 package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.wire.limits.BytePool;
+import io.heliosdb.nano.wire.limits.MemoryBudget;
+import io.heliosdb.nano.wire.messages.HintedSqlException;
+import io.heliosdb.nano.wire.types.PgColumn;
 import java.util.List;
 
 /**

@@ -2,6 +2,11 @@ package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.config.DidYouMean;
+import io.heliosdb.nano.wire.auth.Authentication;
+import io.heliosdb.nano.wire.auth.Scram;
+import io.heliosdb.nano.wire.auth.Tls;
+import io.heliosdb.nano.wire.limits.MemoryBudget;
+import io.heliosdb.nano.wire.limits.SessionLimits;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -8,6 +8,8 @@ import static io.heliosdb.nano.config.TomlFiles.string;
 import io.heliosdb.nano.config.ConfigException;
 import io.heliosdb.nano.config.DidYouMean;
 import io.heliosdb.nano.config.TomlFiles;
+import io.heliosdb.nano.wire.auth.Scram;
+import io.heliosdb.nano.wire.limits.SessionLimits;
 import java.nio.file.Path;
 import java.util.List;
 import org.tomlj.TomlParseResult;

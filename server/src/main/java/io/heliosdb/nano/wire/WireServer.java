@@ -3,6 +3,12 @@ package io.heliosdb.nano.wire;
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.net.AuthThrottle;
+import io.heliosdb.nano.wire.auth.Authentication;
+import io.heliosdb.nano.wire.limits.MemoryBudget;
+import io.heliosdb.nano.wire.limits.MessageMemory;
+import io.heliosdb.nano.wire.limits.SessionCeiling;
+import io.heliosdb.nano.wire.limits.SessionLimits;
+import io.heliosdb.nano.wire.messages.PgFrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -220,7 +226,8 @@ public final class WireServer implements AutoCloseable {
 
   private WireServer(HeliosDB db, Options options) {
     this.db = db;
-    SessionCeiling ceiling = SessionCeiling.of(options, !db.config().inMemory());
+    SessionCeiling ceiling =
+        SessionCeiling.of(options.maxConnections(), options.memory(), !db.config().inMemory());
     this.descriptorWarning = ceiling.warning();
     this.registry = new SessionRegistry(ceiling.sessions(), ceiling.reason());
     this.messages =

@@ -1,5 +1,7 @@
 package io.heliosdb.nano.wire;
 
+import io.heliosdb.nano.wire.messages.Severity;
+import io.heliosdb.nano.wire.types.PgColumn;
 import java.util.List;
 
 /**

@@ -3,7 +3,7 @@ package io.heliosdb.nano.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.heliosdb.nano.wire.MemoryBudget;
+import io.heliosdb.nano.wire.limits.MemoryBudget;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package io.heliosdb.nano.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -68,6 +69,53 @@ class ServerArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("io.heliosdb.nano.cli..");
+
+  /**
+   * The wire server's subpackages (messages, types, auth, sql, limits) are below the server and its
+   * sessions in {@code io.heliosdb.nano.wire}: they never use it, so a change to a session cannot
+   * reach into how bytes, types or logins are handled.
+   */
+  @ArchTest
+  static final ArchRule wireSubpackagesDoNotUseTheServer =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              "io.heliosdb.nano.wire.messages..",
+              "io.heliosdb.nano.wire.types..",
+              "io.heliosdb.nano.wire.auth..",
+              "io.heliosdb.nano.wire.sql..",
+              "io.heliosdb.nano.wire.limits..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.heliosdb.nano.wire");
+
+  /** Types and limits are the bottom of the wire server: they use no other part of it. */
+  @ArchTest
+  static final ArchRule wireTypesAndLimitsUseNoOtherWirePackage =
+      noClasses()
+          .that()
+          .resideInAnyPackage("io.heliosdb.nano.wire.types..", "io.heliosdb.nano.wire.limits..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.heliosdb.nano.wire",
+              "io.heliosdb.nano.wire.messages..",
+              "io.heliosdb.nano.wire.auth..",
+              "io.heliosdb.nano.wire.sql..");
+
+  /** Messages know no login and no SQL: auth and sql use them, not the reverse. */
+  @ArchTest
+  static final ArchRule wireMessagesUseNeitherAuthNorSql =
+      noClasses()
+          .that()
+          .resideInAPackage("io.heliosdb.nano.wire.messages..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.heliosdb.nano.wire.auth..", "io.heliosdb.nano.wire.sql..");
+
+  @ArchTest
+  static final ArchRule wireSubpackagesAreFreeOfCycles =
+      slices().matching("io.heliosdb.nano.wire.(*)..").should().beFreeOfCycles();
 
   @ArchTest
   static final ArchRule noConsolePrintingOutsideMain =

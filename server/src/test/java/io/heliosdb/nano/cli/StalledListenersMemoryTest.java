@@ -2,7 +2,7 @@ package io.heliosdb.nano.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heliosdb.nano.wire.MemoryBudget;
+import io.heliosdb.nano.wire.limits.MemoryBudget;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.HeliosConnection;
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.wire.messages.Frames;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.wire.auth.Authentication;
+import io.heliosdb.nano.wire.auth.Scram;
+import io.heliosdb.nano.wire.limits.SessionLimits;
+import io.heliosdb.nano.wire.messages.Frames;
+import io.heliosdb.nano.wire.messages.MessageTypes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioChannelOption;

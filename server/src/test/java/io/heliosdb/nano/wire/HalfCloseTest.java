@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.HeliosDB;
-import io.heliosdb.nano.wire.Frames.Backend;
+import io.heliosdb.nano.wire.messages.Frames;
+import io.heliosdb.nano.wire.messages.Frames.Backend;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

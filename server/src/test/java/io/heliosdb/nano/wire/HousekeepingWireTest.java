@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.wire.messages.Frames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,6 +3,8 @@ package io.heliosdb.nano.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.wire.limits.SessionLimits;
+import io.heliosdb.nano.wire.messages.Frames;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

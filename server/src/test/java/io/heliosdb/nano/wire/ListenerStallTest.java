@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.wire.limits.SessionLimits;
+import io.heliosdb.nano.wire.messages.Frames;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

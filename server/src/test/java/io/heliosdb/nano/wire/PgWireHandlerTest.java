@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.config.HeliosConfig;
-import io.heliosdb.nano.wire.Frames.Backend;
+import io.heliosdb.nano.wire.auth.Authentication;
+import io.heliosdb.nano.wire.messages.Frames;
+import io.heliosdb.nano.wire.messages.Frames.Backend;
+import io.heliosdb.nano.wire.messages.MessageTypes;
+import io.heliosdb.nano.wire.messages.PgFrameDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.wire.limits.MemoryBudget;
+import io.heliosdb.nano.wire.messages.Frames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -3,6 +3,10 @@ package io.heliosdb.nano.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heliosdb.nano.wire.limits.MemoryBudget;
+import io.heliosdb.nano.wire.messages.HintedSqlException;
+import io.heliosdb.nano.wire.types.PgColumn;
+import io.heliosdb.nano.wire.types.PgType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

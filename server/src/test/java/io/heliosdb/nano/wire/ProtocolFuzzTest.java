@@ -3,7 +3,10 @@ package io.heliosdb.nano.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heliosdb.nano.HeliosDB;
-import io.heliosdb.nano.wire.Frames.Backend;
+import io.heliosdb.nano.wire.auth.Authentication;
+import io.heliosdb.nano.wire.messages.Frames;
+import io.heliosdb.nano.wire.messages.Frames.Backend;
+import io.heliosdb.nano.wire.messages.PgFrameDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -1,5 +1,6 @@
 package io.heliosdb.nano.wire;
 
+import io.heliosdb.nano.wire.messages.Frames;
 import io.netty.buffer.ByteBuf;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

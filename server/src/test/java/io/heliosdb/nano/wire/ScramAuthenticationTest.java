@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.wire.auth.Authentication;
+import io.heliosdb.nano.wire.auth.Scram;
+import io.heliosdb.nano.wire.limits.SessionLimits;
+import io.heliosdb.nano.wire.messages.Frames;
+import io.heliosdb.nano.wire.messages.PgFrameDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.InputStream;

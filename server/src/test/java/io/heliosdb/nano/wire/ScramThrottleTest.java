@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.net.AuthThrottle;
+import io.heliosdb.nano.wire.auth.Authentication;
+import io.heliosdb.nano.wire.auth.Scram;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heliosdb.nano.config.ConfigException;
+import io.heliosdb.nano.wire.auth.Authentication;
+import io.heliosdb.nano.wire.auth.Scram;
+import io.heliosdb.nano.wire.limits.SessionLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.config.HeliosConfig;
+import io.heliosdb.nano.wire.limits.SessionLimits;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.net.AuthThrottle;
+import io.heliosdb.nano.wire.messages.Frames;
+import io.heliosdb.nano.wire.messages.MessageTypes;
+import io.heliosdb.nano.wire.messages.PgFrameDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

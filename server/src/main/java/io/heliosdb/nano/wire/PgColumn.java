@@ -1,4 +1,0 @@
-package io.heliosdb.nano.wire;
-
-/** A result column as RowDescription describes it: its label and PostgreSQL type. */
-public record PgColumn(String name, PgType type) {}

@@ -1,9 +1,0 @@
-package io.heliosdb.nano.wire;
-
-/** The severities this server sends in ErrorResponse and NoticeResponse. */
-public enum Severity {
-  FATAL,
-  ERROR,
-  WARNING,
-  NOTICE
-}

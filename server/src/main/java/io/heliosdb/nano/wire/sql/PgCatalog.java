@@ -1,0 +1,176 @@
+package io.heliosdb.nano.wire.sql;
+
+import io.heliosdb.nano.error.HeliosSqlException;
+import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.session.SqlTokens;
+import io.heliosdb.nano.session.SqlTokens.Token;
+import io.heliosdb.nano.wire.messages.HintedSqlException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The part of PostgreSQL's system catalog that drivers read for type information, for statements on
+ * their way to SQLite. {@code pg_catalog.pg_type} and {@code pg_catalog.pg_namespace} (also
+ * unqualified, as on PostgreSQL's search path) become common table expressions put in front of the
+ * statement ({@link PgCatalogTables}); {@code pg_catalog.} before a function name is dropped
+ * ({@code pg_catalog.version()}). Any other relation of {@code pg_catalog} or {@code
+ * information_schema} fails at once with 42P01 and a hint that says what to use instead, before
+ * SQLite sees PostgreSQL syntax it would misreport.
+ *
+ * <p>In statements that read the emulated tables, three PostgreSQL forms that pgjdbc's
+ * TypeInfoCache uses are rewritten (nothing else): {@code = ANY (current_schemas(b))} becomes
+ * {@code IN ('pg_catalog', 'public')} (or {@code IN ('public')} without the implicit schemas);
+ * {@code 'pg_catalog.array_in'::regproc} becomes {@code 'array_in'}; and pgjdbc's ranking of
+ * schemas on the search path ({@code LEFT JOIN (select ns.oid as nspoid ... generate_series ...) as
+ * sp ON sp.nspoid = typnamespace}) becomes a plain join on pg_namespace, every type here being in
+ * pg_catalog. If such a statement still fails in SQLite on syntax or an unknown function or column,
+ * the error is 0A000 saying that the catalog query is not supported.
+ */
+final class PgCatalog {
+  /** The hint of every catalog error: what is emulated, and what psql users can use instead. */
+  static final String HINT =
+      "HeliosDB Nano emulates only pg_catalog.pg_type and pg_catalog.pg_namespace, for drivers'"
+          + " type look-ups; psql's \\d commands and other catalog queries do not work here."
+          + " List tables with SELECT name, type FROM sqlite_schema; a table's columns with"
+          + " SELECT * FROM pragma_table_info('table_name').";
+
+  private static final Pattern MAY_REFER =
+      Pattern.compile("(?i)pg_(?:type|namespace|catalog)|information_schema");
+  private static final Pattern ANY_SCHEMAS =
+      Pattern.compile(
+          "(?i)=\\s*ANY\\s*\\(\\s*current_schemas\\s*\\(\\s*(true|false)\\s*\\)\\s*\\)");
+  private static final Pattern REGPROC = Pattern.compile("(?i)'(?:pg_catalog\\.)?(\\w+)'::regproc");
+  private static final Pattern SCHEMA_RANK =
+      Pattern.compile(
+          "(?is)LEFT\\s+JOIN\\s*\\(\\s*select\\s+ns\\.oid\\s+as\\s+nspoid\\b.*?\\)\\s*as\\s+sp\\s+"
+              + "ON\\s+sp\\.nspoid\\s*=\\s*typnamespace");
+  private static final String SCHEMA_RANK_SQLITE =
+      "LEFT JOIN (SELECT oid AS nspoid, nspname, 1 AS r FROM pg_namespace) AS sp"
+          + " ON sp.nspoid = typnamespace";
+
+  private static final Set<String> TABLES = Set.of("pg_type", "pg_namespace");
+
+  private PgCatalog() {}
+
+  /** A statement for SQLite; {@code catalog} when it reads an emulated table. */
+  record Rewritten(String sql, boolean catalog) {}
+
+  /**
+   * {@code sql} with its catalog references resolved.
+   *
+   * @throws HeliosSqlException 42P01 for a relation of pg_catalog or information_schema that is not
+   *     emulated
+   */
+  static Rewritten rewrite(String sql) throws HeliosSqlException {
+    if (!MAY_REFER.matcher(sql).find()) {
+      return new Rewritten(sql, false);
+    }
+    List<Token> tokens = SqlTokens.of(sql);
+    Set<String> used = new TreeSet<>();
+    StringBuilder out = new StringBuilder(sql.length() + 64);
+    int copied = 0;
+    for (int i = 0; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
+      if (isName(t)
+          && i + 2 < tokens.size()
+          && tokens.get(i + 1).is('.')
+          && isName(tokens.get(i + 2))) {
+        String schema = t.name().toLowerCase(Locale.ROOT);
+        String name = tokens.get(i + 2).name().toLowerCase(Locale.ROOT);
+        boolean call = i + 3 < tokens.size() && tokens.get(i + 3).is('(');
+        if (schema.equals("pg_catalog") && (call || TABLES.contains(name))) {
+          out.append(sql, copied, t.start()); // drop "pg_catalog."
+          copied = tokens.get(i + 2).start();
+          if (!call) {
+            used.add(name);
+          }
+          i += 2;
+        } else if ((schema.equals("pg_catalog") || schema.equals("information_schema")) && !call) {
+          throw new HintedSqlException(
+              SqlState.UNDEFINED_TABLE,
+              "relation \"" + schema + "." + name + "\" does not exist",
+              HINT,
+              null);
+        }
+      } else if (t.kind() == SqlTokens.Kind.WORD
+          && TABLES.contains(t.text().toLowerCase(Locale.ROOT))
+          && (i == 0 || !tokens.get(i - 1).is('.'))
+          && (i + 1 == tokens.size() || !tokens.get(i + 1).is('('))) {
+        used.add(t.text().toLowerCase(Locale.ROOT));
+      }
+    }
+    String text = out.append(sql, copied, sql.length()).toString();
+    if (used.isEmpty()) {
+      return new Rewritten(text, false);
+    }
+    text = SCHEMA_RANK.matcher(text).replaceAll(SCHEMA_RANK_SQLITE);
+    text = REGPROC.matcher(text).replaceAll("'$1'");
+    Matcher any = ANY_SCHEMAS.matcher(text);
+    StringBuilder b = new StringBuilder();
+    while (any.find()) {
+      boolean implicit = any.group(1).equalsIgnoreCase("true");
+      any.appendReplacement(b, implicit ? "IN ('pg_catalog', 'public')" : "IN ('public')");
+    }
+    text = any.appendTail(b).toString();
+    return new Rewritten(withTables(text, used), true);
+  }
+
+  /**
+   * The error to report for a statement that failed in SQLite: for a catalog statement, SQL that
+   * SQLite could not read is 0A000; a missing table named like a catalog one ({@code pg_class})
+   * says what is emulated.
+   */
+  static SQLException explain(SQLException e, boolean catalog) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    String state = e.getSQLState();
+    if (catalog
+        && (SqlState.SYNTAX_ERROR.code().equals(state)
+            || SqlState.UNDEFINED_FUNCTION.code().equals(state)
+            || SqlState.UNDEFINED_COLUMN.code().equals(state))) {
+      return new HintedSqlException(
+          SqlState.FEATURE_NOT_SUPPORTED,
+          "this query on the PostgreSQL catalog is not supported: " + message,
+          HINT,
+          e);
+    }
+    int at = message.indexOf("no such table: ");
+    if (at >= 0) {
+      String table = message.substring(at + "no such table: ".length()).strip();
+      String lower = table.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("pg_") || lower.startsWith("information_schema")) {
+        return new HintedSqlException(
+            SqlState.UNDEFINED_TABLE, "relation \"" + table + "\" does not exist", HINT, e);
+      }
+    }
+    return e;
+  }
+
+  private static boolean isName(Token t) {
+    return t.kind() == SqlTokens.Kind.WORD || t.kind() == SqlTokens.Kind.QUOTED_IDENT;
+  }
+
+  /** Puts the used tables' CTEs in front, inside the statement's own WITH if it has one. */
+  private static String withTables(String sql, Set<String> used) {
+    StringBuilder ctes = new StringBuilder();
+    if (used.contains("pg_namespace")) {
+      ctes.append(PgCatalogTables.PG_NAMESPACE);
+    }
+    if (used.contains("pg_type")) {
+      ctes.append(ctes.length() > 0 ? ", " : "").append(PgCatalogTables.PG_TYPE);
+    }
+    List<Token> tokens = SqlTokens.of(sql);
+    if (!tokens.isEmpty() && tokens.get(0).isWord("WITH")) {
+      int after = tokens.get(0).end();
+      if (tokens.size() > 1 && tokens.get(1).isWord("RECURSIVE")) {
+        after = tokens.get(1).end();
+      }
+      return sql.substring(0, after) + " " + ctes + ", " + sql.substring(after);
+    }
+    return "WITH " + ctes + " " + sql;
+  }
+}

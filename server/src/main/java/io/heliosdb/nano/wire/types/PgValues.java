@@ -1,0 +1,237 @@
+package io.heliosdb.nano.wire.types;
+
+import io.heliosdb.nano.error.HeliosSqlException;
+import io.heliosdb.nano.error.SqlState;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Values of the extended protocol: Bind's parameters (text or binary, read by their declared type
+ * OID) to the Java values SQLite binds, and result values to binary format. Text-format results
+ * stay with {@link PgType#encode}.
+ */
+public final class PgValues {
+  private PgValues() {}
+
+  public static final int OID_UNSPECIFIED = 0;
+  static final int OID_BOOL = 16;
+  static final int OID_BYTEA = 17;
+  static final int OID_INT8 = 20;
+  static final int OID_INT2 = 21;
+  static final int OID_INT4 = 23;
+  public static final int OID_TEXT = 25;
+  static final int OID_FLOAT4 = 700;
+  static final int OID_FLOAT8 = 701;
+  static final int OID_NUMERIC = 1700;
+
+  private static final Set<String> TRUE = Set.of("t", "true", "y", "yes", "on", "1");
+  private static final Set<String> FALSE = Set.of("f", "false", "n", "no", "off", "0");
+
+  /**
+   * Result types with a binary encoding here (json's is its text, as in PostgreSQL); a binary
+   * request for another (numeric) is refused.
+   */
+  private static final Set<PgType> BINARY =
+      Set.of(
+          PgType.INT8,
+          PgType.FLOAT8,
+          PgType.BOOL,
+          PgType.BYTEA,
+          PgType.TEXT,
+          PgType.VARCHAR,
+          PgType.JSON,
+          PgType.DATE,
+          PgType.TIMESTAMP,
+          PgType.UUID);
+
+  /** PostgreSQL's epoch for date and timestamp: 2000-01-01. */
+  private static final LocalDate EPOCH = LocalDate.of(2000, 1, 1);
+
+  public static boolean hasBinary(PgType type) {
+    return BINARY.contains(type);
+  }
+
+  /**
+   * A Bind parameter as the value to bind: integers as Long, floats as Double, bool as 1/0, bytea
+   * as bytes, anything else (and an unspecified type) as String for SQLite's affinity to convert.
+   */
+  public static Object parameter(int oid, boolean binary, byte[] bytes) throws SQLException {
+    if (bytes == null) {
+      return null;
+    }
+    return binary ? binaryParameter(oid, bytes) : textParameter(oid, text(bytes));
+  }
+
+  private static Object textParameter(int oid, String s) throws SQLException {
+    try {
+      return switch (oid) {
+        case OID_INT2, OID_INT4, OID_INT8 -> Long.parseLong(s.strip());
+        case OID_FLOAT4, OID_FLOAT8 -> Double.parseDouble(s.strip());
+        case OID_NUMERIC -> numeric(s.strip());
+        case OID_BOOL -> bool(s);
+        case OID_BYTEA -> bytea(s);
+        default -> s;
+      };
+    } catch (IllegalArgumentException e) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_TEXT_REPRESENTATION,
+          "invalid input syntax for type " + typeName(oid) + ": \"" + s + "\"");
+    }
+  }
+
+  private static Object binaryParameter(int oid, byte[] b) throws SQLException {
+    ByteBuffer buf = ByteBuffer.wrap(b);
+    int expected =
+        switch (oid) {
+          case OID_INT2 -> 2;
+          case OID_INT4, OID_FLOAT4 -> 4;
+          case OID_INT8, OID_FLOAT8 -> 8;
+          case OID_BOOL -> 1;
+          default -> b.length;
+        };
+    if (b.length != expected) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_BINARY_REPRESENTATION,
+          "incorrect binary data format in bind parameter of type " + typeName(oid));
+    }
+    return switch (oid) {
+      case OID_INT2 -> (long) buf.getShort();
+      case OID_INT4 -> (long) buf.getInt();
+      case OID_INT8 -> buf.getLong();
+      case OID_FLOAT4 -> Double.parseDouble(Float.toString(buf.getFloat()));
+      case OID_FLOAT8 -> buf.getDouble();
+      case OID_BOOL -> b[0] != 0 ? 1L : 0L;
+      case OID_BYTEA -> b;
+      case OID_UNSPECIFIED, OID_TEXT, 1042, 1043, 19, 114 -> text(b);
+      default ->
+          throw new HeliosSqlException(
+              SqlState.FEATURE_NOT_SUPPORTED,
+              "binary format is not supported for parameters of type oid " + oid);
+    };
+  }
+
+  /** A result value in binary format; null for NULL. */
+  public static byte[] binary(PgType type, Object v) throws SQLException {
+    if (v == null) {
+      return null;
+    }
+    try {
+      return switch (type) {
+        case INT8 -> ByteBuffer.allocate(8).putLong(longValue(v)).array();
+        case FLOAT8 -> ByteBuffer.allocate(8).putDouble(doubleValue(v)).array();
+        case BOOL -> new byte[] {(byte) (isTrue(v) ? 1 : 0)};
+        case BYTEA -> v instanceof byte[] b ? b : PgText.of(v).getBytes(StandardCharsets.UTF_8);
+        case DATE -> ByteBuffer.allocate(4).putInt((int) daysSinceEpoch(PgText.of(v))).array();
+        case TIMESTAMP -> ByteBuffer.allocate(8).putLong(microsSinceEpoch(PgText.of(v))).array();
+        case UUID -> uuid(v);
+        default -> type.encode(v).getBytes(StandardCharsets.UTF_8);
+      };
+    } catch (IllegalArgumentException | DateTimeException e) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_TEXT_REPRESENTATION,
+          "cannot send value \"" + PgText.of(v) + "\" as binary " + type.name().toLowerCase());
+    }
+  }
+
+  /** date: int32 days since 2000-01-01, from SQLite's {@code YYYY-MM-DD} (time part ignored). */
+  private static long daysSinceEpoch(String s) {
+    String d = s.strip();
+    return ChronoUnit.DAYS.between(
+        EPOCH, LocalDate.parse(d.length() > 10 ? d.substring(0, 10) : d));
+  }
+
+  /**
+   * timestamp: int64 microseconds since 2000-01-01 00:00, from SQLite's {@code YYYY-MM-DD
+   * HH:MM[:SS[.fff]]} (a {@code T} separator and a date alone read as well).
+   */
+  private static long microsSinceEpoch(String s) {
+    String t = s.strip().replace(' ', 'T');
+    LocalDateTime ts =
+        t.length() == 10 ? LocalDate.parse(t).atStartOfDay() : LocalDateTime.parse(t);
+    return ChronoUnit.MICROS.between(EPOCH.atStartOfDay(), ts);
+  }
+
+  /** uuid: 16 bytes, from a 16-byte blob or the text form. */
+  private static byte[] uuid(Object v) {
+    if (v instanceof byte[] b && b.length == 16) {
+      return b;
+    }
+    java.util.UUID u = java.util.UUID.fromString(PgText.of(v).strip());
+    return ByteBuffer.allocate(16)
+        .putLong(u.getMostSignificantBits())
+        .putLong(u.getLeastSignificantBits())
+        .array();
+  }
+
+  private static long longValue(Object v) {
+    if (v instanceof Number n) {
+      return n instanceof Double || n instanceof Float
+          ? Math.round(n.doubleValue())
+          : n.longValue();
+    }
+    return Long.parseLong(PgText.of(v).strip());
+  }
+
+  private static double doubleValue(Object v) {
+    return v instanceof Number n ? n.doubleValue() : Double.parseDouble(PgText.of(v).strip());
+  }
+
+  private static boolean isTrue(Object v) {
+    return v instanceof Number n ? n.doubleValue() != 0 : bool(PgText.of(v)) == 1L;
+  }
+
+  private static Object numeric(String s) {
+    BigDecimal d = new BigDecimal(s);
+    try {
+      return d.longValueExact();
+    } catch (ArithmeticException e) {
+      return d.doubleValue();
+    }
+  }
+
+  private static long bool(String s) {
+    String b = s.strip().toLowerCase(Locale.ROOT);
+    if (TRUE.contains(b)) {
+      return 1L;
+    }
+    if (FALSE.contains(b)) {
+      return 0L;
+    }
+    throw new IllegalArgumentException(s);
+  }
+
+  /** bytea's hex input format ({@code \x0102}); other text is taken as its UTF-8 bytes. */
+  private static byte[] bytea(String s) {
+    if (s.startsWith("\\x")) {
+      return HexFormat.of().parseHex(s.substring(2));
+    }
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String text(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static String typeName(int oid) {
+    return switch (oid) {
+      case OID_INT2 -> "smallint";
+      case OID_INT4 -> "integer";
+      case OID_INT8 -> "bigint";
+      case OID_FLOAT4 -> "real";
+      case OID_FLOAT8 -> "double precision";
+      case OID_NUMERIC -> "numeric";
+      case OID_BOOL -> "boolean";
+      case OID_BYTEA -> "bytea";
+      default -> "oid " + oid;
+    };
+  }
+}

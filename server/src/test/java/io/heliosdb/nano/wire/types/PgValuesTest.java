@@ -1,0 +1,76 @@
+package io.heliosdb.nano.wire.types;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+class PgValuesTest {
+
+  private static Object text(int oid, String value) throws SQLException {
+    return PgValues.parameter(oid, false, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void textParametersAreTypedByTheirDeclaredOid() throws SQLException {
+    assertThat(text(PgValues.OID_INT4, " 42 ")).isEqualTo(42L);
+    assertThat(text(PgValues.OID_INT8, "-9007199254740993")).isEqualTo(-9007199254740993L);
+    assertThat(text(PgValues.OID_FLOAT8, "0.5")).isEqualTo(0.5);
+    assertThat(text(PgValues.OID_NUMERIC, "12")).isEqualTo(12L);
+    assertThat(text(PgValues.OID_NUMERIC, "1.25")).isEqualTo(1.25);
+    assertThat(text(PgValues.OID_BOOL, "true")).isEqualTo(1L);
+    assertThat(text(PgValues.OID_BOOL, "f")).isEqualTo(0L);
+    assertThat((byte[]) text(PgValues.OID_BYTEA, "\\x00ff")).containsExactly(0, 0xff);
+    assertThat(text(PgValues.OID_UNSPECIFIED, "12")).isEqualTo("12");
+    assertThat(PgValues.parameter(PgValues.OID_INT4, false, null)).isNull();
+  }
+
+  @Test
+  void binaryParametersAreReadByTheirDeclaredOid() throws SQLException {
+    assertThat(PgValues.parameter(PgValues.OID_INT2, true, new byte[] {0, 7})).isEqualTo(7L);
+    assertThat(PgValues.parameter(PgValues.OID_FLOAT4, true, float4(1.1f))).isEqualTo(1.1);
+    assertThat(PgValues.parameter(PgValues.OID_BOOL, true, new byte[] {1})).isEqualTo(1L);
+    SQLException e =
+        catchThrowableOfType(
+            SQLException.class,
+            () -> PgValues.parameter(PgValues.OID_INT4, true, new byte[] {1, 2}));
+    assertThat(e.getSQLState()).isEqualTo("22P03");
+    e =
+        catchThrowableOfType(
+            SQLException.class, () -> PgValues.parameter(1082, true, new byte[] {0, 0, 0, 1}));
+    assertThat(e.getSQLState()).isEqualTo("0A000");
+  }
+
+  @Test
+  void dateAndTimestampAreCountedFromTheYear2000() throws SQLException {
+    assertThat(ByteBuffer.wrap(PgValues.binary(PgType.DATE, "2000-01-02")).getInt()).isEqualTo(1);
+    assertThat(ByteBuffer.wrap(PgValues.binary(PgType.DATE, "1999-12-31")).getInt()).isEqualTo(-1);
+    assertThat(
+            ByteBuffer.wrap(PgValues.binary(PgType.TIMESTAMP, "2000-01-01 00:00:01.5")).getLong())
+        .isEqualTo(1_500_000L);
+    assertThat(ByteBuffer.wrap(PgValues.binary(PgType.TIMESTAMP, "2000-01-02")).getLong())
+        .isEqualTo(86_400_000_000L);
+    SQLException e =
+        catchThrowableOfType(SQLException.class, () -> PgValues.binary(PgType.DATE, "yesterday"));
+    assertThat(e.getSQLState()).isEqualTo("22P02");
+  }
+
+  @Test
+  void binaryResultsOfNumbersBoolsAndUuids() throws SQLException {
+    assertThat(ByteBuffer.wrap(PgValues.binary(PgType.INT8, 5)).getLong()).isEqualTo(5);
+    assertThat(ByteBuffer.wrap(PgValues.binary(PgType.FLOAT8, 2L)).getDouble()).isEqualTo(2.0);
+    assertThat(PgValues.binary(PgType.BOOL, "t")).containsExactly(1);
+    assertThat(PgValues.binary(PgType.UUID, "00000000-0000-0000-0000-0000000000ff"))
+        .hasSize(16)
+        .endsWith((byte) 0xff);
+    assertThat(PgValues.binary(PgType.TEXT, null)).isNull();
+    assertThat(PgValues.hasBinary(PgType.NUMERIC)).isFalse();
+  }
+
+  private static byte[] float4(float f) {
+    return ByteBuffer.allocate(4).putFloat(f).array();
+  }
+}

@@ -50,4 +50,4 @@ out["notifications"] = [
     for n in got
     if n.channel != "sentinel"
 ]
-print(json.dumps(out))
+print(json.dumps(out, default=float))  # numeric (2.5) is a Decimal, as on PostgreSQL

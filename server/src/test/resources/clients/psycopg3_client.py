@@ -37,4 +37,4 @@ with psycopg.connect(conninfo, autocommit=True) as listener, \
             gen.close()
     signal.alarm(0)
     out["notifications"] = got
-print(json.dumps(out))
+print(json.dumps(out, default=float))  # numeric (2.5) is a Decimal, as on PostgreSQL

@@ -11,7 +11,6 @@ import io.heliosdb.nano.wire.messages.FrontendMessage;
 import io.heliosdb.nano.wire.messages.MessageTypes;
 import io.heliosdb.nano.wire.messages.TransactionStatus;
 import io.heliosdb.nano.wire.sql.PgDialect;
-import io.heliosdb.nano.wire.sql.PgKeywords;
 import io.heliosdb.nano.wire.types.PgColumn;
 import io.heliosdb.nano.wire.types.PgType;
 import io.heliosdb.nano.wire.types.PgValues;
@@ -41,8 +40,8 @@ import java.util.Set;
  * </pre>
  *
  * Each method returns false after reporting an error; the session then discards until Sync. Result
- * columns are typed without running the statement, from their declared types; a column without one
- * (an expression) is text.
+ * columns are typed without running the statement ({@link ResultColumns}): from declared types, and
+ * expressions from their text where it shows their type; other expressions are text.
  */
 final class ExtendedQuery {
   /** Statements run from their text, never prepared by SQLite (it cannot parse SET or SHOW). */
@@ -106,7 +105,7 @@ final class ExtendedQuery {
         columns = settings.showColumns(r.sql());
       } else if (verb != null && !TEXT_ONLY.contains(verb) && !Housekeeping.handles(verb)) {
         ps = PgDialect.run(r.sql(), conn::prepareStatement);
-        columns = SESSION_STATEMENTS.contains(verb) ? null : columns(ps);
+        columns = SESSION_STATEMENTS.contains(verb) ? null : columns(r.sql(), ps);
       }
       long bytes = PreparedMemory.statementBytes(r.sql(), types.length, columns);
       try {
@@ -364,8 +363,11 @@ final class ExtendedQuery {
     }
   }
 
-  /** The result columns of a prepared statement, from declared types; null when it has none. */
-  private static List<PgColumn> columns(PreparedStatement ps) throws SQLException {
+  /**
+   * The result columns of a prepared statement, before it runs ({@link ResultColumns}); null when
+   * it has none.
+   */
+  private List<PgColumn> columns(String sql, PreparedStatement ps) throws SQLException {
     ResultSetMetaData md = ps.getMetaData();
     int n;
     try {
@@ -376,14 +378,7 @@ final class ExtendedQuery {
     if (n == 0) {
       return null;
     }
-    List<PgColumn> columns = new ArrayList<>(n);
-    for (int i = 1; i <= n; i++) {
-      columns.add(
-          new PgColumn(
-              PgKeywords.label(md.getColumnLabel(i)),
-              PgType.forColumn(md.getColumnTypeName(i), null)));
-    }
-    return columns;
+    return ResultColumns.of(conn, sql, md, null);
   }
 
   private PreparedQuery statement(String name) throws SQLException {

@@ -9,7 +9,6 @@ import io.heliosdb.nano.wire.messages.HintedSqlException;
 import io.heliosdb.nano.wire.messages.Severity;
 import io.heliosdb.nano.wire.messages.TransactionStatus;
 import io.heliosdb.nano.wire.sql.PgDialect;
-import io.heliosdb.nano.wire.sql.PgKeywords;
 import io.heliosdb.nano.wire.types.PgColumn;
 import io.heliosdb.nano.wire.types.PgType;
 import java.sql.ResultSet;
@@ -289,7 +288,7 @@ final class QueryRunner {
     long count;
     if (rows) {
       try (ResultSet rs = st.getResultSet()) {
-        count = sendRows(rs, sink);
+        count = sendRows(sql, rs, sink);
       }
     } else {
       count = Math.max(0, st.getUpdateCount());
@@ -311,19 +310,19 @@ final class QueryRunner {
     st.clearWarnings();
   }
 
-  /** RowDescription (typed from the first row) and every row; returns the row count. */
-  private static long sendRows(ResultSet rs, QuerySink sink) throws SQLException {
+  /** RowDescription ({@link ResultColumns}, with the first row) and every row; the row count. */
+  private long sendRows(String sql, ResultSet rs, QuerySink sink) throws SQLException {
     ResultSetMetaData md = rs.getMetaData();
     int n = md.getColumnCount();
     Object[] values = new Object[n];
     boolean more = rs.next();
-    PgType[] types = new PgType[n];
-    List<PgColumn> columns = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       values[i] = more ? rs.getObject(i + 1) : null;
-      // While on the first row: without a declared type sqlite-jdbc names the value's type.
-      types[i] = PgType.forColumn(md.getColumnTypeName(i + 1), values[i]);
-      columns.add(new PgColumn(PgKeywords.label(md.getColumnLabel(i + 1)), types[i]));
+    }
+    List<PgColumn> columns = ResultColumns.of(conn, sql, md, values);
+    PgType[] types = new PgType[n];
+    for (int i = 0; i < n; i++) {
+      types[i] = columns.get(i).type();
     }
     sink.rowDescription(columns);
     long count = 0;

@@ -49,7 +49,7 @@ class ExternalClientsTest {
     requirePython("psycopg2");
     assertThat(run(List.of(PYTHON, script("psycopg2_client.py")), null))
         .isEqualTo(
-            "{\"row\": [42, 2.5, \"text\", null], \"types\": [\"int\", \"float\", \"str\","
+            "{\"row\": [42, 2.5, \"text\", null], \"types\": [\"int\", \"Decimal\", \"str\","
                 + " \"NoneType\"], \"notifications\": [{\"channel\": \"py2_orders\", \"payload\":"
                 + " \"{\\\"id\\\":1}\", \"from_sender\": true}]}");
   }
@@ -59,7 +59,7 @@ class ExternalClientsTest {
     requirePython("psycopg");
     assertThat(run(List.of(PYTHON, script("psycopg3_client.py")), null))
         .isEqualTo(
-            "{\"row\": [42, 2.5, \"text\", null], \"types\": [\"int\", \"float\", \"str\","
+            "{\"row\": [42, 2.5, \"text\", null], \"types\": [\"int\", \"Decimal\", \"str\","
                 + " \"NoneType\"], \"params\": [[1, \"x\"], [2, \"it's %s\"]],"
                 + " \"notifications\": [{\"channel\": \"py3_events\", \"payload\":"
                 + " \"hello\", \"from_sender\": true}, {\"channel\": \"py3_events\", \"payload\":"

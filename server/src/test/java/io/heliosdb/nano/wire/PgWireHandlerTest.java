@@ -427,7 +427,7 @@ class PgWireHandlerTest {
   @Test
   void binaryForATypeWithoutBinaryEncodingIsRefusedAtBind() {
     EmbeddedChannel ch = session();
-    send(ch, Frames.query("CREATE TABLE d(amount DECIMAL(10, 2))"));
+    send(ch, Frames.query("CREATE TABLE d(amount JSONB)"));
     List<Backend> got =
         send(
             ch,

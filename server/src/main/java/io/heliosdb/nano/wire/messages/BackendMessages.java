@@ -93,8 +93,9 @@ public final class BackendMessages {
 
   /**
    * RowDescription: {@code 'T', int32 length, int16 column count}, then per column: {@code cstring
-   * name, int32 table oid (0), int16 column number (0), int32 type oid, int16 type size (-1 for
-   * variable length), int32 type modifier (-1), int16 format code (0 = text, 1 = binary)}.
+   * name, int32 table oid (0 for an expression), int16 column number (attnum, 0 for an expression),
+   * int32 type oid, int16 type size (-1 for variable length), int32 type modifier (-1), int16
+   * format code (0 = text, 1 = binary)}.
    */
   public static void rowDescription(ByteBuf out, List<PgColumn> columns) {
     rowDescription(out, columns, new short[0]);
@@ -107,7 +108,7 @@ public final class BackendMessages {
     for (int i = 0; i < columns.size(); i++) {
       PgColumn c = columns.get(i);
       cstring(out, c.name());
-      out.writeInt(0).writeShort(0);
+      out.writeInt(c.tableOid()).writeShort(c.attnum());
       out.writeInt(c.type().oid()).writeShort(c.type().size()).writeInt(-1);
       out.writeShort(formatCode(formats, i));
     }

@@ -12,14 +12,17 @@ public enum PgType {
   BOOL(16, 1),
   BYTEA(17, -1),
   INT8(20, 8),
+  INT4(23, 4),
   TEXT(25, -1),
   JSON(114, -1),
   FLOAT8(701, 8),
+  BPCHAR(1042, -1),
   VARCHAR(1043, -1),
   DATE(1082, 4),
   TIMESTAMP(1114, 8),
   NUMERIC(1700, -1),
-  UUID(2950, 16);
+  UUID(2950, 16),
+  JSONB(3802, -1);
 
   private static final Set<String> TRUE = Set.of("t", "true", "y", "yes", "on", "1");
   private static final Set<String> FALSE = Set.of("f", "false", "n", "no", "off", "0");
@@ -43,7 +46,9 @@ public enum PgType {
   }
 
   /**
-   * The type of a result column.
+   * The type of a result column from its declared type. {@code INTEGER} (any declared type with
+   * INT, SQLite's integer affinity) is int8, not PostgreSQL's int4: a SQLite integer holds 64 bits
+   * whatever the column says, and an int4 column would fail clients on the first large value.
    *
    * @param typeName the column's declared type as sqlite-jdbc reports it ({@code
    *     ResultSetMetaData.getColumnTypeName}, read while on the first row): without a declared
@@ -55,6 +60,16 @@ public enum PgType {
     if (t.isEmpty() || (t.equals("NUMERIC") && firstValue == null)) {
       return forValue(firstValue);
     }
+    PgType declared = forDeclared(t);
+    return declared == null ? forValue(firstValue) : declared;
+  }
+
+  /**
+   * The type of a declared column type ({@code pragma_table_info}'s), as PostgreSQL names it; null
+   * when the name says nothing SQLite's affinity rules read (SQLite's NUMERIC affinity, no type).
+   */
+  public static PgType forDeclared(String typeName) {
+    String t = typeName == null ? "" : typeName.toUpperCase(Locale.ROOT);
     if (t.contains("BOOL")) {
       return BOOL;
     }
@@ -63,6 +78,9 @@ public enum PgType {
     }
     if (t.contains("DATE")) {
       return DATE;
+    }
+    if (t.contains("JSONB")) {
+      return JSONB;
     }
     if (t.contains("JSON")) {
       return JSON;
@@ -77,6 +95,9 @@ public enum PgType {
     if (t.contains("VARCHAR") || t.contains("VARYING")) {
       return VARCHAR;
     }
+    if (t.startsWith("CHAR(") || t.startsWith("CHARACTER(") || t.equals("BPCHAR")) {
+      return BPCHAR; // char(n): SQLite keeps no padding, PostgreSQL's text form is the same
+    }
     if (t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT")) {
       return TEXT;
     }
@@ -89,7 +110,7 @@ public enum PgType {
     if (t.contains("NUMERIC") || t.contains("DECIMAL")) {
       return NUMERIC;
     }
-    return forValue(firstValue);
+    return null;
   }
 
   /** The type of a value without a declared column type. */

@@ -38,16 +38,19 @@ public final class PgValues {
 
   /**
    * Result types with a binary encoding here (json's is its text, as in PostgreSQL); a binary
-   * request for another (numeric) is refused.
+   * request for another (jsonb) is refused.
    */
   private static final Set<PgType> BINARY =
       Set.of(
           PgType.INT8,
+          PgType.INT4,
+          PgType.NUMERIC,
           PgType.FLOAT8,
           PgType.BOOL,
           PgType.BYTEA,
           PgType.TEXT,
           PgType.VARCHAR,
+          PgType.BPCHAR,
           PgType.JSON,
           PgType.DATE,
           PgType.TIMESTAMP,
@@ -127,14 +130,18 @@ public final class PgValues {
     try {
       return switch (type) {
         case INT8 -> ByteBuffer.allocate(8).putLong(longValue(v)).array();
+        case INT4 -> ByteBuffer.allocate(4).putInt(Math.toIntExact(longValue(v))).array();
         case FLOAT8 -> ByteBuffer.allocate(8).putDouble(doubleValue(v)).array();
         case BOOL -> new byte[] {(byte) (isTrue(v) ? 1 : 0)};
         case BYTEA -> v instanceof byte[] b ? b : PgText.of(v).getBytes(StandardCharsets.UTF_8);
         case DATE -> ByteBuffer.allocate(4).putInt((int) daysSinceEpoch(PgText.of(v))).array();
         case TIMESTAMP -> ByteBuffer.allocate(8).putLong(microsSinceEpoch(PgText.of(v))).array();
         case UUID -> uuid(v);
+        case NUMERIC -> numeric(v);
         default -> type.encode(v).getBytes(StandardCharsets.UTF_8);
       };
+    } catch (ArithmeticException e) {
+      throw new HeliosSqlException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "integer out of range");
     } catch (IllegalArgumentException | DateTimeException e) {
       throw new HeliosSqlException(
           SqlState.INVALID_TEXT_REPRESENTATION,
@@ -158,6 +165,52 @@ public final class PgValues {
     LocalDateTime ts =
         t.length() == 10 ? LocalDate.parse(t).atStartOfDay() : LocalDateTime.parse(t);
     return ChronoUnit.MICROS.between(EPOCH.atStartOfDay(), ts);
+  }
+
+  /**
+   * numeric: int16 ndigits, int16 weight (of the first base-10000 digit), int16 sign (0x0000,
+   * 0x4000 negative, 0xC000 NaN), int16 display scale, then the base-10000 digits. A REAL value
+   * goes as its shortest exact decimal ({@link PgText#float8}), as in text format.
+   */
+  private static byte[] numeric(Object v) {
+    if (v instanceof Double d && d.isNaN()) {
+      return ByteBuffer.allocate(8)
+          .putShort((short) 0)
+          .putShort((short) 0)
+          .putShort((short) 0xC000)
+          .putShort((short) 0)
+          .array();
+    }
+    BigDecimal d =
+        v instanceof Long l ? BigDecimal.valueOf(l) : new BigDecimal(PgText.of(v).strip());
+    short sign = (short) (d.signum() < 0 ? 0x4000 : 0);
+    d = d.abs();
+    int dscale = Math.max(d.scale(), 0);
+    String plain = d.toPlainString();
+    int dot = plain.indexOf('.');
+    String whole = dot < 0 ? plain : plain.substring(0, dot);
+    String fraction = dot < 0 ? "" : plain.substring(dot + 1);
+    whole = "0".repeat((4 - whole.length() % 4) % 4) + whole;
+    fraction = fraction + "0".repeat((4 - fraction.length() % 4) % 4);
+    String all = whole + fraction;
+    int groups = all.length() / 4;
+    int weight = whole.length() / 4 - 1;
+    int first = 0;
+    while (first < groups && all.startsWith("0000", first * 4)) {
+      first++;
+    }
+    int last = groups;
+    while (last > first && all.startsWith("0000", (last - 1) * 4)) {
+      last--;
+    }
+    int ndigits = last - first;
+    ByteBuffer b = ByteBuffer.allocate(8 + 2 * ndigits);
+    b.putShort((short) ndigits).putShort((short) (ndigits == 0 ? 0 : weight - first));
+    b.putShort(sign).putShort((short) dscale);
+    for (int i = first; i < last; i++) {
+      b.putShort(Short.parseShort(all.substring(i * 4, i * 4 + 4)));
+    }
+    return b.array();
   }
 
   /** uuid: 16 bytes, from a 16-byte blob or the text form. */

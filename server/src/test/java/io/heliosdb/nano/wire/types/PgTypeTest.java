@@ -30,7 +30,11 @@ class PgTypeTest {
     "DATETIME, TIMESTAMP",
     "TIMESTAMP, TIMESTAMP",
     "JSON, JSON",
-    "uuid, UUID"
+    "uuid, UUID",
+    "JSONB, JSONB",
+    "CHAR(3), BPCHAR",
+    "VARCHAR(20), VARCHAR",
+    "'NUMERIC(10,2)', NUMERIC"
   })
   void declaredTypesFollowSqliteAffinityWithPostgresNames(String declared, PgType expected) {
     assertThat(PgType.forColumn(declared, 1)).isEqualTo(expected);

@@ -67,10 +67,56 @@ class PgValuesTest {
         .hasSize(16)
         .endsWith((byte) 0xff);
     assertThat(PgValues.binary(PgType.TEXT, null)).isNull();
-    assertThat(PgValues.hasBinary(PgType.NUMERIC)).isFalse();
+    assertThat(PgValues.hasBinary(PgType.NUMERIC)).isTrue();
+    assertThat(PgValues.hasBinary(PgType.JSONB)).isFalse();
   }
 
   private static byte[] float4(float f) {
     return ByteBuffer.allocate(4).putFloat(f).array();
+  }
+
+  @Test
+  void numericInBinaryReadsBackThroughPgjdbc() throws SQLException {
+    for (Object v :
+        new Object[] {
+          0L,
+          1L,
+          -1L,
+          10000L,
+          123456789012L,
+          Long.MIN_VALUE,
+          1.5,
+          -0.25,
+          0.0001,
+          1e20,
+          12.5e-7,
+          "3.14159265358979323846",
+          "-1000.00",
+          "0.000"
+        }) {
+      java.math.BigDecimal expected = new java.math.BigDecimal(PgText.of(v));
+      java.math.BigDecimal got =
+          (java.math.BigDecimal)
+              org.postgresql.util.ByteConverter.numeric(PgValues.binary(PgType.NUMERIC, v));
+      assertThat(got).as("%s", v).isEqualByComparingTo(expected);
+      assertThat(got.scale()).as("%s", v).isEqualTo(Math.max(expected.scale(), 0));
+    }
+  }
+
+  @Test
+  void int4InBinaryRefusesValuesPastItsRange() {
+    assertThat(ByteBuffer.wrap(bin(PgType.INT4, 42L)).getInt()).isEqualTo(42);
+    SQLException e =
+        catchThrowableOfType(
+            SQLException.class, () -> PgValues.binary(PgType.INT4, 1L + Integer.MAX_VALUE));
+    assertThat(e.getSQLState()).isEqualTo("22003");
+  }
+
+  private static byte[] bin(PgType t, Object v) {
+    try {
+      return PgValues.binary(t, v);
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 }

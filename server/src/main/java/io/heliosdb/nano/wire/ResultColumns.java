@@ -1,0 +1,127 @@
+package io.heliosdb.nano.wire;
+
+import io.heliosdb.nano.wire.sql.PgKeywords;
+import io.heliosdb.nano.wire.types.PgColumn;
+import io.heliosdb.nano.wire.types.PgType;
+import io.heliosdb.nano.wire.types.SelectList;
+import io.heliosdb.nano.wire.types.TableOids;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The columns of a result as RowDescription reports them, the same in both protocols:
+ *
+ * <ol>
+ *   <li>A column that comes from a table (SQLite knows its origin: {@code
+ *       sqlite3_column_table_name}, which sqlite-jdbc's {@code getTableName} returns) is typed by
+ *       its declared type, read from {@code pragma_table_info} ({@link PgType#forColumn}); it
+ *       carries the table's OID ({@link TableOids}) and its attnum (cid + 1), once {@link
+ *       #reportOrigins} is on. A table column without a declared type is typed by its first value
+ *       in the simple protocol and text in the extended one.
+ *   <li>An expression is typed as PostgreSQL types it where the statement's text shows it ({@link
+ *       SelectList}: {@code 41 + 1} int4, {@code count(*)} int8, {@code 1 = 1} bool, ...).
+ *   <li>Otherwise, in the simple protocol, by the storage class of the first row's value (INTEGER
+ *       int8, REAL float8, BLOB bytea, TEXT and NULL text); in the extended protocol, whose
+ *       Describe comes before any row, text.
+ * </ol>
+ */
+final class ResultColumns {
+  /**
+   * Whether RowDescription carries table OIDs and column numbers. Off until the catalog emulation
+   * answers pgjdbc's field-metadata query (pg_class, pg_attribute, pg_attrdef by these OIDs): given
+   * a table OID, pgjdbc's {@code ResultSetMetaData.getColumnTypeName}, {@code isNullable} and
+   * {@code getTableName} run that query, and it fails here today (42P01) where with OID 0 pgjdbc
+   * answers without asking. The catalog work switches this on (and its tests with it).
+   */
+  static volatile boolean reportOrigins = false;
+
+  private ResultColumns() {}
+
+  /**
+   * The columns of a result.
+   *
+   * @param firstRow the first row's values (simple protocol), or null before execution (Describe)
+   */
+  static List<PgColumn> of(Connection conn, String sql, ResultSetMetaData md, Object[] firstRow)
+      throws SQLException {
+    int n = md.getColumnCount();
+    List<SelectList.Item> items = SelectList.of(sql);
+    if (items.size() != n) {
+      items = List.of();
+    }
+    Map<String, Map<String, Declared>> tables = new HashMap<>();
+    List<PgColumn> columns = new ArrayList<>(n);
+    for (int i = 1; i <= n; i++) {
+      String label = PgKeywords.label(md.getColumnLabel(i));
+      Object first = firstRow == null ? null : firstRow[i - 1];
+      SelectList.Item item = items.isEmpty() ? null : items.get(i - 1);
+      String table = md.getTableName(i);
+      if (table != null && !table.isEmpty()) {
+        String name = item != null && item.column() != null ? item.column() : md.getColumnName(i);
+        Declared d = tables.computeIfAbsent(table, t -> declared(conn, t)).get(lower(name));
+        if (d != null) {
+          PgType type = PgType.forDeclared(d.type);
+          if (type == null) {
+            // No declared type (or one without affinity to go by): as an untyped expression.
+            type = firstRow == null ? PgType.TEXT : PgType.forValue(first);
+          }
+          columns.add(
+              reportOrigins
+                  ? new PgColumn(label, type, TableOids.of(table), (short) d.attnum)
+                  : new PgColumn(label, type));
+          continue;
+        }
+      }
+      PgType type = item == null ? null : item.type();
+      if (type == null) {
+        type =
+            firstRow == null
+                ? PgType.forColumn(declaredOrNull(md.getColumnTypeName(i)), null)
+                : PgType.forValue(first);
+      }
+      columns.add(new PgColumn(label, type));
+    }
+    return columns;
+  }
+
+  /**
+   * Before a row, sqlite-jdbc names the declared type of a column, or NUMERIC for one without
+   * (SQLite's NULL): only a declared type is a type here.
+   */
+  private static String declaredOrNull(String typeName) {
+    return typeName == null || typeName.equals("NUMERIC") ? null : typeName;
+  }
+
+  private record Declared(String type, int attnum) {}
+
+  /** A table's columns by lower-case name: declared type and attnum; empty when unreadable. */
+  private static Map<String, Declared> declared(Connection conn, String table) {
+    Map<String, Declared> columns = new HashMap<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement("SELECT cid, name, type FROM pragma_table_info(?)")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String type = rs.getString(3);
+          columns.put(
+              lower(rs.getString(2)), new Declared(type == null ? "" : type, rs.getInt(1) + 1));
+        }
+      }
+    } catch (SQLException e) {
+      // a table we cannot read (a temp table of another schema): no origin, typed as an expression
+    }
+    return columns;
+  }
+
+  private static String lower(String s) {
+    return s == null ? "" : s.toLowerCase(Locale.ROOT);
+  }
+}

@@ -3,7 +3,8 @@ package io.heliosdb.nano.session;
 /**
  * A minimal SQL token scanner: enough to find statement boundaries and read the few statements
  * HeliosDB handles itself. Knows SQLite's and PostgreSQL's quoting: 'strings' with '' escapes,
- * "identifiers", `identifiers`, [identifiers], -- and /* *&#47; comments.
+ * "identifiers", `identifiers`, [identifiers], -- and /* *&#47; comments; in PostgreSQL mode (for
+ * the wire server's translation) also $tag$dollar-quoted$tag$ and E'escape' strings.
  */
 final class SqlScanner {
   enum Kind {

@@ -77,31 +77,54 @@ final class PgCasts {
 
   private PgCasts() {}
 
-  /** {@code sql} with its casts written for SQLite. */
+  /** One {@code ::} cast: tokens [start, end), "::" at colon; the casts inside its operand. */
+  private record Cast(int start, int colon, int end, PgCastType type, List<Cast> inner) {}
+
+  /** {@code sql} with its casts written for SQLite (one pass over the tokens). */
   static String rewrite(String sql) throws HeliosSqlException {
     String text = explicitCasts(sql);
-    int skipped = 0; // "::" left in place (reg* types, for the catalog layer)
-    for (int guard = 0; guard < 10_000; guard++) {
-      List<Token> t = SqlTokens.ofPostgres(text);
-      int at = doubleColon(t, skipped);
-      if (at < 0) {
-        return text;
-      }
-      if (at == 0) {
-        throw syntaxError();
-      }
-      int from = operandStart(t, at - 1);
-      PgCastType type = PgCastType.parse(t, at + 2, true);
-      if (type.leftAlone()) {
-        skipped++;
+    if (!text.contains("::")) {
+      return text;
+    }
+    List<Token> t = SqlTokens.ofPostgres(text);
+    List<Cast> top = new ArrayList<>();
+    for (int i = 0; i + 1 < t.size(); i++) {
+      if (!t.get(i).is(':') || !t.get(i + 1).is(':') || t.get(i).end() != t.get(i + 1).start()) {
         continue;
       }
-      int start = t.get(from).start();
-      String operand = text.substring(start, t.get(at - 1).end());
-      String cast = sqlite(operand, t.subList(from, at), type);
-      text = text.substring(0, start) + cast + text.substring(t.get(type.end() - 1).end());
+      if (i == 0) {
+        throw syntaxError();
+      }
+      Cast last = top.isEmpty() ? null : top.get(top.size() - 1);
+      int from = last != null && last.end() == i ? last.start() : operandStart(t, i - 1);
+      PgCastType type = PgCastType.parse(t, i + 2, true);
+      List<Cast> inner = new ArrayList<>();
+      while (!top.isEmpty() && top.get(top.size() - 1).start() >= from) {
+        inner.add(0, top.remove(top.size() - 1));
+      }
+      top.add(new Cast(from, i, type.end(), type, inner));
+      i = type.end() - 1;
     }
-    return text;
+    return render(text, t, 0, text.length(), top);
+  }
+
+  /** The text from {@code from} to {@code to} with {@code casts} (in order, inside) rewritten. */
+  private static String render(String text, List<Token> t, int from, int to, List<Cast> casts)
+      throws HeliosSqlException {
+    StringBuilder out = new StringBuilder(to - from + 16 * casts.size());
+    int copied = from;
+    for (Cast c : casts) {
+      out.append(text, copied, t.get(c.start()).start());
+      String operand =
+          render(text, t, t.get(c.start()).start(), t.get(c.colon() - 1).end(), c.inner());
+      if (c.type().leftAlone()) {
+        out.append(operand).append(text, t.get(c.colon()).start(), t.get(c.end() - 1).end());
+      } else {
+        out.append(sqlite(operand, SqlTokens.ofPostgres(operand), c.type()));
+      }
+      copied = t.get(c.end() - 1).end();
+    }
+    return out.append(text, copied, to).toString();
   }
 
   /** {@code CAST(e AS type)} as a client writes it, with a PostgreSQL type name mapped. */
@@ -139,19 +162,6 @@ final class PgCasts {
       i = close;
     }
     return copied == 0 ? sql : out.append(sql, copied, sql.length()).toString();
-  }
-
-  /** The index of the first "::" after {@code skip} others, or -1. */
-  private static int doubleColon(List<Token> t, int skip) {
-    for (int i = 0; i + 1 < t.size(); i++) {
-      if (t.get(i).is(':') && t.get(i + 1).is(':') && t.get(i).end() == t.get(i + 1).start()) {
-        if (skip-- == 0) {
-          return i;
-        }
-        i++;
-      }
-    }
-    return -1;
   }
 
   /** The first token of the primary that ends at token {@code i}. */

@@ -126,6 +126,7 @@ class PgSyntaxWireTest {
     String t = "uniq" + (++tables);
     try (Connection c = connect(mode);
         Statement st = c.createStatement()) {
+      st.execute("SET search_path TO public"); // accepted; public is the main database anyway
       st.execute("CREATE TABLE " + t + " (id integer, code text)");
       st.execute("ALTER TABLE public." + t + " ADD CONSTRAINT " + t + "_code UNIQUE (code)");
       st.execute("INSERT INTO " + t + " VALUES (1, 'a')");

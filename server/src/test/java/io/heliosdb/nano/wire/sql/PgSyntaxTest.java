@@ -79,6 +79,12 @@ class PgSyntaxTest {
         "SELECT CAST(CAST(x AS varchar) AS bigint)|SELECT CAST(CAST(x AS TEXT) AS INTEGER)",
         "SELECT 'x'::regclass|SELECT 'x'::regclass",
         "SELECT ?1::int|SELECT CAST(?1 AS INTEGER)",
+        "SELECT \"a::b\"::text, '$1::x'::text, $1::text -- c::int|SELECT CAST(\"a::b\" AS TEXT), CAST('$1::x' AS TEXT), CAST($1 AS TEXT) -- c::int",
+        "SELECT $$a::b$$::text /* x::int */|SELECT CAST($$a::b$$ AS TEXT) /* x::int */",
+        "SELECT f(g(a::int)::text)::varchar(2)|SELECT substr(CAST(f(CAST(g(CAST(CASE WHEN typeof(a) = 'real' THEN round(a) ELSE a END AS INTEGER)) AS TEXT)) AS TEXT), 1, 2)",
+        "SELECT (a::text + 'x')::text|SELECT CAST(CAST(a AS TEXT) + 'x' AS TEXT)",
+        "SELECT 'x'::regclass::oid|SELECT CAST(CASE WHEN typeof('x'::regclass) = 'real' THEN round('x'::regclass) ELSE 'x'::regclass END AS INTEGER)",
+        "SELECT x::\"char\", x::character varying(5)|SELECT CAST(x AS TEXT), substr(CAST(x AS TEXT), 1, 5)",
       })
   void casts(String pg, String sqlite) throws Exception {
     assertThat(tr(pg)).isEqualTo(sqlite);
@@ -164,5 +170,71 @@ class PgSyntaxTest {
     HeliosSqlException e = catchThrowableOfType(() -> tr(sql), HeliosSqlException.class);
     assertThat(e.getSQLState()).isEqualTo("0A000");
     assertThat(e.getMessage()).contains("ADD CONSTRAINT");
+  }
+
+  /** Any text: a translation or a HeliosSqlException, never another exception. */
+  @Test
+  void arbitraryTokenSoupNeverBreaksTheTranslator() {
+    String[] parts = {
+      "::",
+      ":",
+      "int",
+      "(",
+      ")",
+      "[",
+      "]",
+      "'a'",
+      "\"b\"",
+      "$1",
+      "$$",
+      "E'\\'",
+      "CASE",
+      "END",
+      "CAST",
+      "AS",
+      "ALTER",
+      "TABLE",
+      "ADD",
+      "CONSTRAINT",
+      "UNIQUE",
+      "CREATE",
+      "serial",
+      ",",
+      "PRIMARY",
+      "KEY",
+      "public",
+      ".",
+      "now",
+      "ILIKE",
+      "~",
+      "~~",
+      "!",
+      "*",
+      "1",
+      "-",
+      "e",
+      "ARRAY",
+      "numeric",
+      "double",
+      "--",
+      "/*",
+      ";",
+      " "
+    };
+    java.util.Random random = new java.util.Random(13);
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder b = new StringBuilder();
+      for (int k = random.nextInt(12); k >= 0; k--) {
+        b.append(parts[random.nextInt(parts.length)]).append(random.nextBoolean() ? " " : "");
+      }
+      String sql = b.toString();
+      try {
+        tr(sql);
+      } catch (HeliosSqlException expected) {
+        // fine: a PostgreSQL error
+      } catch (RuntimeException e) {
+        throw new AssertionError("on: " + sql, e);
+      }
+    }
   }
 }

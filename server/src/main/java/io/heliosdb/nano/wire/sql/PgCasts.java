@@ -4,9 +4,7 @@ import io.heliosdb.nano.error.HeliosSqlException;
 import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.session.SqlTokens;
 import io.heliosdb.nano.session.SqlTokens.Token;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -277,7 +275,10 @@ final class PgCasts {
               ? "substr(CAST(" + unwrapped + " AS TEXT), 1, " + type.length() + ")"
               : "CAST(" + unwrapped + " AS TEXT)";
       case BOOLEAN -> bool(operand, ot, string);
-      case BLOB -> string ? blob(literal(only.text())) : "CAST(" + unwrapped + " AS BLOB)";
+      case BLOB ->
+          string
+              ? PgLiterals.blob(PgLiterals.value(only.text()))
+              : "CAST(" + unwrapped + " AS BLOB)";
     };
   }
 
@@ -326,14 +327,16 @@ final class PgCasts {
   private static String bool(String operand, List<Token> ot, boolean string)
       throws HeliosSqlException {
     if (string) {
-      String v = literal(ot.get(0).text()).strip().toLowerCase(Locale.ROOT);
+      String v = PgLiterals.value(ot.get(0).text()).strip().toLowerCase(Locale.ROOT);
       return switch (v) {
         case "t", "true", "y", "yes", "on", "1" -> "1";
         case "f", "false", "n", "no", "off", "0" -> "0";
         default ->
             throw new HeliosSqlException(
                 SqlState.INVALID_TEXT_REPRESENTATION,
-                "invalid input syntax for type boolean: \"" + literal(ot.get(0).text()) + "\"");
+                "invalid input syntax for type boolean: \""
+                    + PgLiterals.value(ot.get(0).text())
+                    + "\"");
       };
     }
     if (!pure(ot)) {
@@ -348,78 +351,6 @@ final class PgCasts {
         + " <> 0 ELSE lower(trim("
         + unwrap(operand)
         + ")) IN ('t', 'true', 'y', 'yes', 'on', '1') END)";
-  }
-
-  /** A bytea literal as a blob literal: hex format (\x0102) or escape format (ab\000). */
-  private static String blob(String value) throws HeliosSqlException {
-    byte[] bytes;
-    try {
-      if (value.startsWith("\\x")) {
-        bytes = HexFormat.of().parseHex(value.substring(2).replaceAll("\\s", ""));
-      } else {
-        bytes = escapeFormat(value);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new HeliosSqlException(
-          SqlState.INVALID_TEXT_REPRESENTATION, "invalid input syntax for type bytea");
-    }
-    return "X'" + HexFormat.of().formatHex(bytes) + "'";
-  }
-
-  private static byte[] escapeFormat(String value) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-    for (int i = 0; i < utf8.length; i++) {
-      if (utf8[i] != '\\') {
-        out.write(utf8[i]);
-      } else if (i + 1 < utf8.length && utf8[i + 1] == '\\') {
-        out.write('\\');
-        i++;
-      } else if (i + 3 < utf8.length) {
-        out.write(Integer.parseInt(new String(utf8, i + 1, 3, StandardCharsets.US_ASCII), 8));
-        i += 3;
-      } else {
-        throw new IllegalArgumentException("bad escape");
-      }
-    }
-    return out.toByteArray();
-  }
-
-  /** A string literal's value: 'a''b', E'a\'b' (simple escapes), $$a$$. */
-  static String literal(String text) {
-    if (text.startsWith("$")) {
-      int tag = text.indexOf('$', 1) + 1;
-      return text.substring(tag, text.length() - tag);
-    }
-    if (text.startsWith("'")) {
-      return text.substring(1, text.length() - 1).replace("''", "'");
-    }
-    if (text.length() < 3 || text.charAt(1) != '\'') {
-      return text;
-    }
-    String inner = text.substring(2, text.length() - 1);
-    StringBuilder b = new StringBuilder(inner.length());
-    for (int i = 0; i < inner.length(); i++) {
-      char c = inner.charAt(i);
-      if (c == '\\' && i + 1 < inner.length()) {
-        char n = inner.charAt(++i);
-        b.append(
-            switch (n) {
-              case 'n' -> '\n';
-              case 't' -> '\t';
-              case 'r' -> '\r';
-              case 'b' -> '\b';
-              case 'f' -> '\f';
-              default -> n;
-            });
-      } else if (c == '\'' && i + 1 < inner.length() && inner.charAt(i + 1) == '\'') {
-        b.append('\'');
-        i++;
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
   }
 
   /** Whether evaluating the operand twice is harmless: no calls but deterministic ones. */

@@ -3,7 +3,8 @@ package io.heliosdb.nano.session;
 /**
  * A minimal SQL token scanner: enough to find statement boundaries and read the few statements
  * HeliosDB handles itself. Knows SQLite's and PostgreSQL's quoting: 'strings' with '' escapes,
- * "identifiers", `identifiers`, [identifiers], -- and /* *&#47; comments.
+ * "identifiers", `identifiers`, [identifiers], -- and /* *&#47; comments; in PostgreSQL mode (for
+ * the wire server's translation) also $tag$dollar-quoted$tag$ and E'escape' strings.
  */
 final class SqlScanner {
   enum Kind {
@@ -16,6 +17,7 @@ final class SqlScanner {
   }
 
   private final String sql;
+  private final boolean postgres;
   private int pos;
   private Kind kind;
   private int start;
@@ -23,7 +25,16 @@ final class SqlScanner {
   private String error;
 
   SqlScanner(String sql) {
+    this(sql, false);
+  }
+
+  /**
+   * With {@code postgres}, also PostgreSQL's $tag$dollar-quoted$tag$ strings and E'escape' strings
+   * (with backslash escapes) are single STRING tokens.
+   */
+  SqlScanner(String sql, boolean postgres) {
     this.sql = sql;
+    this.postgres = postgres;
   }
 
   /** Advances to the next token and returns its kind. */
@@ -52,6 +63,28 @@ final class SqlScanner {
       pos = close < 0 ? sql.length() : close + 1;
       end = pos;
       return kind = Kind.QUOTED_IDENT;
+    }
+    if (postgres && c == '$') {
+      int close = dollarTagEnd(pos);
+      if (close > 0) {
+        String tag = sql.substring(pos, close);
+        int endTag = sql.indexOf(tag, close);
+        if (endTag < 0) {
+          error = "unterminated dollar-quoted string";
+          pos = sql.length();
+        } else {
+          pos = endTag + tag.length();
+        }
+        end = pos;
+        return kind = Kind.STRING;
+      }
+    }
+    if (postgres
+        && (c == 'e' || c == 'E')
+        && pos + 1 < sql.length()
+        && sql.charAt(pos + 1) == '\''
+        && (pos == 0 || !isWordChar(sql.charAt(pos - 1)))) {
+      return kind = escapeString();
     }
     if (isWordChar(c)) {
       while (pos < sql.length() && isWordChar(sql.charAt(pos))) {
@@ -82,6 +115,43 @@ final class SqlScanner {
     error = "unterminated quoted " + (k == Kind.STRING ? "string" : "identifier");
     end = pos;
     return k;
+  }
+
+  /** Where a $tag$ starting at {@code at} ends (after its second $), or -1 when there is none. */
+  private int dollarTagEnd(int at) {
+    int i = at + 1;
+    if (i < sql.length() && Character.isDigit(sql.charAt(i))) {
+      return -1; // $1: a parameter
+    }
+    while (i < sql.length() && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) {
+      i++;
+    }
+    return i < sql.length() && sql.charAt(i) == '$' ? i + 1 : -1;
+  }
+
+  /** An E'...' string: a backslash escapes the next character. */
+  private Kind escapeString() {
+    pos += 2;
+    while (pos < sql.length()) {
+      char c = sql.charAt(pos);
+      if (c == '\\') {
+        pos += 2;
+      } else if (c == '\'') {
+        if (pos + 1 < sql.length() && sql.charAt(pos + 1) == '\'') {
+          pos += 2;
+          continue;
+        }
+        pos++;
+        end = pos;
+        return Kind.STRING;
+      } else {
+        pos++;
+      }
+    }
+    pos = Math.min(pos, sql.length());
+    error = "unterminated quoted string";
+    end = pos;
+    return Kind.STRING;
   }
 
   private void skipSpaceAndComments() {

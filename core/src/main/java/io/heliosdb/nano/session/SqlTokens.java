@@ -49,7 +49,18 @@ public final class SqlTokens {
 
   /** The tokens of {@code sql} in order; a semicolon is an {@link Kind#OTHER} token. */
   public static List<Token> of(String sql) {
-    SqlScanner s = new SqlScanner(sql);
+    return scan(new SqlScanner(sql), sql);
+  }
+
+  /**
+   * The tokens of {@code sql} read as PostgreSQL reads it: also $tag$dollar-quoted$tag$ and
+   * E'escape' strings are single {@link Kind#STRING} tokens.
+   */
+  public static List<Token> ofPostgres(String sql) {
+    return scan(new SqlScanner(sql, true), sql);
+  }
+
+  private static List<Token> scan(SqlScanner s, String sql) {
     List<Token> tokens = new ArrayList<>();
     for (SqlScanner.Kind k = s.next(); k != SqlScanner.Kind.END; k = s.next()) {
       Kind kind =

@@ -11,6 +11,7 @@ import io.heliosdb.nano.wire.messages.FrontendMessage;
 import io.heliosdb.nano.wire.messages.MessageTypes;
 import io.heliosdb.nano.wire.messages.TransactionStatus;
 import io.heliosdb.nano.wire.sql.PgDialect;
+import io.heliosdb.nano.wire.sql.PgSyntax;
 import io.heliosdb.nano.wire.types.PgColumn;
 import io.heliosdb.nano.wire.types.PgType;
 import io.heliosdb.nano.wire.types.PgValues;
@@ -89,14 +90,17 @@ final class ExtendedQuery {
             SqlState.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement");
       }
       closeStatement(m.name());
-      ParameterRewriter.Rewritten r =
-          ParameterRewriter.rewrite(split.isEmpty() ? "" : split.get(0));
+      String text = split.isEmpty() ? "" : split.get(0);
+      String verb = CommandTags.of(ParameterRewriter.rewrite(text).sql(), 0, false);
+      if (verb != null && !TEXT_ONLY.contains(verb) && !Housekeeping.handles(verb)) {
+        text = PgSyntax.translate(text); // before $n become ?NNN: $1::int is a cast of $1
+      }
+      ParameterRewriter.Rewritten r = ParameterRewriter.rewrite(text);
       if (r.parameterCount() > MAX_PARAMETER) {
         // Before the parameter types are sized by it: "$99999" would be a 400 KB array.
         throw new HeliosSqlException(
             SqlState.UNDEFINED_PARAMETER, "there is no parameter $" + r.parameterCount());
       }
-      String verb = CommandTags.of(r.sql(), 0, false);
       int[] types = new int[Math.max(r.parameterCount(), m.parameterTypes().length)];
       System.arraycopy(m.parameterTypes(), 0, types, 0, m.parameterTypes().length);
       PreparedStatement ps = null;
@@ -104,7 +108,7 @@ final class ExtendedQuery {
       if (verb != null && verb.equals("SHOW")) {
         columns = settings.showColumns(r.sql());
       } else if (verb != null && !TEXT_ONLY.contains(verb) && !Housekeeping.handles(verb)) {
-        ps = PgDialect.run(r.sql(), conn::prepareStatement);
+        ps = PgDialect.runTranslated(r.sql(), conn::prepareStatement);
         columns = SESSION_STATEMENTS.contains(verb) ? null : columns(r.sql(), ps);
       }
       long bytes = PreparedMemory.statementBytes(r.sql(), types.length, columns);

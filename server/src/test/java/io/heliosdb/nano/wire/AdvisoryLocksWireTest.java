@@ -77,10 +77,10 @@ class AdvisoryLocksWireTest {
     }
   }
 
-  /** Extended only: pgjdbc's simple mode inlines parameters as '...'::int8 (issue 13, item 4). */
-  @Test
-  void tryLocksWithParametersAndBothKeyForms() throws Exception {
-    String mode = "extended";
+  /** Both modes: pgjdbc's simple mode inlines parameters as '...'::int8 (issue 13, item 4). */
+  @ParameterizedTest
+  @ValueSource(strings = {"extended", "simple"})
+  void tryLocksWithParametersAndBothKeyForms(String mode) throws Exception {
     try (Connection a = connect(mode);
         Connection b = connect(mode);
         PreparedStatement tryBig = b.prepareStatement("SELECT pg_try_advisory_lock(?)");

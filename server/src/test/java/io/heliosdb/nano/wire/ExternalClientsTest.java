@@ -54,6 +54,20 @@ class ExternalClientsTest {
                 + " \"{\\\"id\\\":1}\", \"from_sender\": true}]}");
   }
 
+  /**
+   * Issue 13 item 4: psycopg2 sends datetime, date, time, bytes, Decimal and timedelta parameters
+   * inline with casts ('...'::timestamp, ...); SERIAL key, "public".t, DEFAULT now().
+   */
+  @Test
+  void psycopg2Syntax() throws Exception {
+    requirePython("psycopg2");
+    assertThat(run(List.of(PYTHON, script("psycopg2_syntax.py")), null))
+        .isEqualTo(
+            "{\"at\": \"2026-12-04 18:00:00.123456\", \"count\": 1, \"created_form\": true,"
+                + " \"data\": \"0001ff27\", \"day\": \"2026-12-04\", \"hex\": \"0001FF27\","
+                + " \"id\": 1, \"ok\": true, \"price\": \"12.5\", \"t\": \"18:30:00\"}");
+  }
+
   @Test
   void psycopg3() throws Exception {
     requirePython("psycopg");

@@ -5,7 +5,9 @@ import java.sql.SQLException;
 
 /**
  * Hands one statement's text to SQLite with what PostgreSQL clients send that SQLite does not read:
- * catalog references ({@link PgCatalog}) and bare value keywords ({@link PgKeywords}).
+ * PostgreSQL syntax ({@link PgSyntax}: casts, SERIAL, the public schema, now(), ILIKE, ALTER TABLE
+ * ... ADD CONSTRAINT), catalog references ({@link PgCatalog}) and bare value keywords ({@link
+ * PgKeywords}).
  */
 public final class PgDialect {
   /** At most this many keywords are turned into functions, one per refusal. */
@@ -25,6 +27,14 @@ public final class PgDialect {
    * does anything, so the call is repeated with the keyword turned into its function.
    */
   public static <T> T run(String sql, SqliteCall<T> call) throws SQLException {
+    return runTranslated(PgSyntax.translate(sql), call);
+  }
+
+  /**
+   * {@link #run} for text that has been through {@link PgSyntax#translate} already (the extended
+   * protocol translates before it numbers parameters for SQLite).
+   */
+  public static <T> T runTranslated(String sql, SqliteCall<T> call) throws SQLException {
     PgCatalog.Rewritten r = PgCatalog.rewrite(sql);
     String text = r.sql();
     SQLException first = null;

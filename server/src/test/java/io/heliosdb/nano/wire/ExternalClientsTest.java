@@ -117,6 +117,10 @@ class ExternalClientsTest {
                 + " \"xact_lock_held\": true}");
   }
 
+  /**
+   * node-postgres decodes by type: {@code 42} is int4 (a number) and {@code 2.5} numeric (a
+   * string), as with PostgreSQL; {@code $2::int} is an int8 here (SQLite's INTEGER), a string.
+   */
   @Test
   void nodePostgres() throws Exception {
     require(
@@ -124,7 +128,7 @@ class ExternalClientsTest {
         "node and the npm package pg in " + NODE_MODULES);
     assertThat(run(List.of("node", script("node_pg_client.js")), NODE_MODULES))
         .isEqualTo(
-            "{\"row\":[\"42\",2.5,\"text\",null],\"types\":[\"string\",\"number\",\"string\","
+            "{\"row\":[42,\"2.5\",\"text\",null],\"types\":[\"number\",\"string\",\"string\","
                 + "\"null\"],\"params\":{\"t\":\"a\",\"i\":\"2\",\"tt\":\"aa\"},"
                 + "\"notifications\":[{\"channel\":\"node_events\",\"payload\":\"one\","
                 + "\"from_sender\":true},{\"channel\":\"node_events\",\"payload\":\"two\","

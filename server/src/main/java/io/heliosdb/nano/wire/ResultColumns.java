@@ -41,7 +41,7 @@ final class ResultColumns {
    * {@code getTableName} run that query, and it fails here today (42P01) where with OID 0 pgjdbc
    * answers without asking. The catalog work switches this on (and its tests with it).
    */
-  static volatile boolean reportOrigins = false;
+  static volatile boolean reportOrigins = true;
 
   private ResultColumns() {}
 

@@ -68,6 +68,7 @@ public final class SqliteOpener {
       CompatFunctions.register(conn, config, session);
       ConsumerFunctions.register(conn, session);
       AdvisoryLockFunctions.register(conn, session);
+      CatalogFunctions.register(conn, session);
       return engine;
     } catch (SQLException | RuntimeException e) {
       conn.close();

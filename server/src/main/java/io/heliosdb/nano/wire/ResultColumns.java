@@ -35,13 +35,12 @@ import java.util.Map;
  */
 final class ResultColumns {
   /**
-   * Whether RowDescription carries table OIDs and column numbers. Off until the catalog emulation
-   * answers pgjdbc's field-metadata query (pg_class, pg_attribute, pg_attrdef by these OIDs): given
-   * a table OID, pgjdbc's {@code ResultSetMetaData.getColumnTypeName}, {@code isNullable} and
-   * {@code getTableName} run that query, and it fails here today (42P01) where with OID 0 pgjdbc
-   * answers without asking. The catalog work switches this on (and its tests with it).
+   * Whether RowDescription carries table OIDs and column numbers. On since the catalog emulation
+   * answers pgjdbc's field-metadata query (pg_class, pg_attribute, pg_attrdef by these OIDs), which
+   * pgjdbc runs for {@code ResultSetMetaData.getTableName}, {@code isNullable} and {@code
+   * getColumnTypeName}; a switch so that it can be turned off again should a client's query fail.
    */
-  static volatile boolean reportOrigins = false;
+  static volatile boolean reportOrigins = true;
 
   private ResultColumns() {}
 

@@ -310,11 +310,10 @@ class CatalogQueriesTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "SELECT relname FROM pg_catalog.pg_class",
+        "SELECT rolname FROM pg_catalog.pg_roles",
         "SELECT * FROM information_schema.tables",
-        "SELECT datname FROM pg_database",
-        "SELECT c.relname FROM pg_catalog.pg_class c"
-            + " WHERE c.relname OPERATOR(pg_catalog.~) '^(t)$' COLLATE pg_catalog.default"
+        "SELECT conname FROM pg_constraint",
+        "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_am am ON am.oid = c.relam"
       })
   void catalogTablesThatAreNotEmulatedAreUndefinedAndSayWhatToUse(String sql) throws Exception {
     for (String mode : new String[] {"", "preferQueryMode=simple"}) {
@@ -324,7 +323,7 @@ class CatalogQueriesTest {
         assertThat(e.getSQLState()).isEqualTo("42P01");
         assertThat(e.getMessage())
             .contains("does not exist")
-            .contains("emulates only pg_catalog.pg_type")
+            .contains("emulates pg_catalog's pg_class")
             .contains("SELECT name, type FROM sqlite_schema");
         assertOneRow(s);
       }
@@ -338,7 +337,7 @@ class CatalogQueriesTest {
       c.setAutoCommit(false);
       SQLException e =
           catchThrowableOfType(
-              () -> s.executeQuery("SELECT typname FROM pg_type WHERE typname !~ '^_'"),
+              () -> s.executeQuery("SELECT array_agg(typname) FROM pg_type WHERE typname !~ '^_'"),
               SQLException.class);
       assertThat(e.getSQLState()).isEqualTo("0A000");
       assertThat(e.getMessage()).contains("query on the PostgreSQL catalog is not supported");
@@ -348,15 +347,33 @@ class CatalogQueriesTest {
   }
 
   @Test
-  void databaseMetaDataThatNeedsPgClassFailsClearly() throws Exception {
+  void databaseMetaDataThatNeedsPgConstraintFailsClearly() throws Exception {
     try (Connection c = connect("")) {
       SQLException e =
           catchThrowableOfType(
-              () -> c.getMetaData().getTables(null, null, "%", null), SQLException.class);
+              () -> c.getMetaData().getPrimaryKeys(null, null, "t"), SQLException.class);
       assertThat(e.getSQLState()).isEqualTo("42P01");
-      assertThat(e.getMessage()).contains("pg_catalog.pg_class");
+      assertThat(e.getMessage()).contains("pg_catalog.pg_constraint");
       try (Statement s = c.createStatement()) {
         assertOneRow(s);
+      }
+    }
+  }
+
+  @Test
+  void regexOperatorsOnTheCatalog() throws Exception {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t(a INTEGER)");
+      s.execute("CREATE TABLE tt(a INTEGER)");
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relname"
+                  + " OPERATOR(pg_catalog.~) '^(t)$' AND c.relname !~* '^T{2}$'"
+                  + " AND c.relname ~* '^T' AND c.relname !~ 'x~'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("t");
+        assertThat(rs.next()).isFalse();
       }
     }
   }

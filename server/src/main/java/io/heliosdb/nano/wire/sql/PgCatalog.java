@@ -5,10 +5,14 @@ import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.session.SqlTokens;
 import io.heliosdb.nano.session.SqlTokens.Token;
 import io.heliosdb.nano.wire.messages.HintedSqlException;
+import io.heliosdb.nano.wire.types.TableOids;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,13 +38,23 @@ import java.util.regex.Pattern;
 final class PgCatalog {
   /** The hint of every catalog error: what is emulated, and what psql users can use instead. */
   static final String HINT =
-      "HeliosDB Nano emulates only pg_catalog.pg_type and pg_catalog.pg_namespace, for drivers'"
-          + " type look-ups; psql's \\d commands and other catalog queries do not work here."
+      "HeliosDB Nano emulates pg_catalog's pg_class, pg_attribute, pg_attrdef, pg_namespace,"
+          + " pg_type, pg_database and pg_description (empty), no other catalog table."
           + " List tables with SELECT name, type FROM sqlite_schema; a table's columns with"
           + " SELECT * FROM pragma_table_info('table_name').";
 
   private static final Pattern MAY_REFER =
-      Pattern.compile("(?i)pg_(?:type|namespace|catalog)|information_schema");
+      Pattern.compile(
+          "(?i)pg_(?:type|namespace|catalog|class|attribute|attrdef|database|description)"
+              + "|information_schema");
+  private static final Pattern OPERATOR =
+      Pattern.compile("(?i)OPERATOR\\s*\\(\\s*(?:pg_catalog\\s*\\.\\s*)?(!?~\\*?)\\s*\\)");
+  private static final Pattern REGEX_OP = Pattern.compile("(!?)~(\\*?)");
+  private static final Pattern REGCLASS =
+      Pattern.compile("(?i)'(?:pg_catalog\\.)?(\\w+)'::regclass");
+  private static final Pattern FIRST_SCHEMA =
+      Pattern.compile(
+          "(?i)\\(\\s*current_schemas\\s*\\(\\s*(?:true|false)\\s*\\)\\s*\\)\\s*\\[\\s*1\\s*\\]");
   private static final Pattern ANY_SCHEMAS =
       Pattern.compile(
           "(?i)=\\s*ANY\\s*\\(\\s*current_schemas\\s*\\(\\s*(true|false)\\s*\\)\\s*\\)");
@@ -53,7 +67,18 @@ final class PgCatalog {
       "LEFT JOIN (SELECT oid AS nspoid, nspname, 1 AS r FROM pg_namespace) AS sp"
           + " ON sp.nspoid = typnamespace";
 
-  private static final Set<String> TABLES = Set.of("pg_type", "pg_namespace");
+  /** The emulated tables, in the order their CTEs are put in front. */
+  private static final Map<String, String> TABLES = new LinkedHashMap<>();
+
+  static {
+    TABLES.put("pg_namespace", PgCatalogTables.PG_NAMESPACE);
+    TABLES.put("pg_type", PgCatalogTables.PG_TYPE);
+    TABLES.put("pg_class", PgCatalogTables.PG_CLASS);
+    TABLES.put("pg_attribute", PgCatalogTables.PG_ATTRIBUTE);
+    TABLES.put("pg_attrdef", PgCatalogTables.PG_ATTRDEF);
+    TABLES.put("pg_database", PgCatalogTables.PG_DATABASE);
+    TABLES.put("pg_description", PgCatalogTables.PG_DESCRIPTION);
+  }
 
   private PgCatalog() {}
 
@@ -83,7 +108,7 @@ final class PgCatalog {
         String schema = t.name().toLowerCase(Locale.ROOT);
         String name = tokens.get(i + 2).name().toLowerCase(Locale.ROOT);
         boolean call = i + 3 < tokens.size() && tokens.get(i + 3).is('(');
-        if (schema.equals("pg_catalog") && (call || TABLES.contains(name))) {
+        if (schema.equals("pg_catalog") && (call || TABLES.containsKey(name))) {
           out.append(sql, copied, t.start()); // drop "pg_catalog."
           copied = tokens.get(i + 2).start();
           if (!call) {
@@ -98,7 +123,7 @@ final class PgCatalog {
               null);
         }
       } else if (t.kind() == SqlTokens.Kind.WORD
-          && TABLES.contains(t.text().toLowerCase(Locale.ROOT))
+          && TABLES.containsKey(t.text().toLowerCase(Locale.ROOT))
           && (i == 0 || !tokens.get(i - 1).is('.'))
           && (i + 1 == tokens.size() || !tokens.get(i + 1).is('('))) {
         used.add(t.text().toLowerCase(Locale.ROOT));
@@ -110,6 +135,9 @@ final class PgCatalog {
     }
     text = SCHEMA_RANK.matcher(text).replaceAll(SCHEMA_RANK_SQLITE);
     text = REGPROC.matcher(text).replaceAll("'$1'");
+    text = FIRST_SCHEMA.matcher(text).replaceAll("'pg_catalog'");
+    text = regclass(text);
+    text = regexOperators(OPERATOR.matcher(text).replaceAll("$1"));
     Matcher any = ANY_SCHEMAS.matcher(text);
     StringBuilder b = new StringBuilder();
     while (any.find()) {
@@ -150,18 +178,78 @@ final class PgCatalog {
     return e;
   }
 
+  /** {@code 'name'::regclass}: the OID of a catalog table PostgreSQL has, or of a user table. */
+  private static String regclass(String text) {
+    Matcher m = REGCLASS.matcher(text);
+    StringBuilder b = new StringBuilder();
+    while (m.find()) {
+      String name = m.group(1).toLowerCase(Locale.ROOT);
+      Integer oid = CATALOG_OIDS.get(name);
+      m.appendReplacement(b, String.valueOf(oid != null ? oid : TableOids.of(name)));
+    }
+    return m.appendTail(b).toString();
+  }
+
+  private static final Map<String, Integer> CATALOG_OIDS =
+      Map.of(
+          "pg_class",
+          1259,
+          "pg_type",
+          1247,
+          "pg_attribute",
+          1249,
+          "pg_proc",
+          1255,
+          "pg_namespace",
+          2615,
+          "pg_constraint",
+          2606,
+          "pg_database",
+          1262);
+
+  /**
+   * PostgreSQL's regular-expression operators outside string literals: {@code a ~ b} becomes {@code
+   * a REGEXP b}, {@code !~} {@code NOT REGEXP}, the {@code *} forms match without case.
+   */
+  private static String regexOperators(String text) {
+    if (text.indexOf('~') < 0) {
+      return text;
+    }
+    StringBuilder b = new StringBuilder(text.length() + 16);
+    int copied = 0;
+    for (Token t : SqlTokens.of(text)) {
+      if (t.kind() == SqlTokens.Kind.STRING || t.kind() == SqlTokens.Kind.QUOTED_IDENT) {
+        b.append(regexOperatorsIn(text.substring(copied, t.start())));
+        b.append(text, t.start(), t.end());
+        copied = t.end();
+      }
+    }
+    return b.append(regexOperatorsIn(text.substring(copied))).toString();
+  }
+
+  private static String regexOperatorsIn(String part) {
+    Matcher m = REGEX_OP.matcher(part);
+    StringBuilder p = new StringBuilder();
+    while (m.find()) {
+      String op =
+          (m.group(1).isEmpty() ? " REGEXP " : " NOT REGEXP ")
+              + (m.group(2).isEmpty() ? "" : "'(?i)' || ");
+      m.appendReplacement(p, Matcher.quoteReplacement(op));
+    }
+    return m.appendTail(p).toString();
+  }
+
   private static boolean isName(Token t) {
     return t.kind() == SqlTokens.Kind.WORD || t.kind() == SqlTokens.Kind.QUOTED_IDENT;
   }
 
   /** Puts the used tables' CTEs in front, inside the statement's own WITH if it has one. */
   private static String withTables(String sql, Set<String> used) {
-    StringBuilder ctes = new StringBuilder();
-    if (used.contains("pg_namespace")) {
-      ctes.append(PgCatalogTables.PG_NAMESPACE);
-    }
-    if (used.contains("pg_type")) {
-      ctes.append(ctes.length() > 0 ? ", " : "").append(PgCatalogTables.PG_TYPE);
+    StringJoiner ctes = new StringJoiner(", ");
+    for (Map.Entry<String, String> e : TABLES.entrySet()) {
+      if (used.contains(e.getKey())) {
+        ctes.add(e.getValue());
+      }
     }
     List<Token> tokens = SqlTokens.of(sql);
     if (!tokens.isEmpty() && tokens.get(0).isWord("WITH")) {

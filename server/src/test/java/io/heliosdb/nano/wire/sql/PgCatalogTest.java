@@ -59,7 +59,7 @@ class PgCatalogTest {
     assertThat((Object) PgCatalog.explain(plain, false)).isSameAs(plain);
     SQLException e = PgCatalog.explain(new SQLException("no such table: pg_roles", "42P01"), false);
     assertThat(e.getMessage()).isEqualTo("relation \"pg_roles\" does not exist");
-    assertThat(((HintedSqlException) e).hint()).startsWith("HeliosDB Nano emulates only");
+    assertThat(((HintedSqlException) e).hint()).startsWith("HeliosDB Nano emulates pg_catalog's");
   }
 
   @Test

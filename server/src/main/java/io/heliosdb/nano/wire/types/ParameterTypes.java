@@ -27,8 +27,8 @@ import java.util.Set;
  * </ul>
  *
  * A parameter nothing tells about is 0 (unspecified: described as text, bound as text). A column is
- * found by its qualifier (table name or alias, {@code excluded} for an upsert's target) or, bare, in
- * the tables of the statement nearest in parenthesis depth. The first inference of a parameter
+ * found by its qualifier (table name or alias, {@code excluded} for an upsert's target) or, bare,
+ * in the tables of the statement nearest in parenthesis depth. The first inference of a parameter
  * used several times wins.
  */
 public final class ParameterTypes {
@@ -79,10 +79,36 @@ public final class ParameterTypes {
   /** Words that end a table reference rather than alias it. */
   private static final Set<String> NOT_ALIAS =
       Set.of(
-          "WHERE", "ON", "USING", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL",
-          "OUTER", "GROUP", "ORDER", "LIMIT", "OFFSET", "HAVING", "UNION", "EXCEPT", "INTERSECT",
-          "WINDOW", "SET", "VALUES", "DEFAULT", "SELECT", "RETURNING", "DO", "INDEXED", "NOT",
-          "WITH", "AS");
+          "WHERE",
+          "ON",
+          "USING",
+          "JOIN",
+          "INNER",
+          "LEFT",
+          "RIGHT",
+          "FULL",
+          "CROSS",
+          "NATURAL",
+          "OUTER",
+          "GROUP",
+          "ORDER",
+          "LIMIT",
+          "OFFSET",
+          "HAVING",
+          "UNION",
+          "EXCEPT",
+          "INTERSECT",
+          "WINDOW",
+          "SET",
+          "VALUES",
+          "DEFAULT",
+          "SELECT",
+          "RETURNING",
+          "DO",
+          "INDEXED",
+          "NOT",
+          "WITH",
+          "AS");
 
   private static final Set<String> COMPARISONS =
       Set.of("=", "==", "<>", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%");

@@ -21,9 +21,26 @@ class ParameterTypesTest {
       Map.of(
           "items",
           columns(
-              "id", "INTEGER", "name", "TEXT", "price", "REAL", "flag", "BOOLEAN", "data", "BLOB",
-              "amount", "NUMERIC(10,2)", "label", "VARCHAR(20)", "x", "", "my col", "INTEGER",
-              "at", "TIMESTAMP"),
+              "id",
+              "INTEGER",
+              "name",
+              "TEXT",
+              "price",
+              "REAL",
+              "flag",
+              "BOOLEAN",
+              "data",
+              "BLOB",
+              "amount",
+              "NUMERIC(10,2)",
+              "label",
+              "VARCHAR(20)",
+              "x",
+              "",
+              "my col",
+              "INTEGER",
+              "at",
+              "TIMESTAMP"),
           "orders",
           columns("id", "INTEGER", "item_id", "BIGINT", "note", "TEXT", "total", "DOUBLE"));
 
@@ -99,7 +116,8 @@ class ParameterTypesTest {
     assertThat(infer("SELECT * FROM \"items\" WHERE \"my col\" = $1 AND \"ID\" = $2", 2))
         .containsExactly(INT8, INT8);
     assertThat(
-            infer("SELECT * FROM items WHERE id IN (SELECT item_id FROM orders WHERE note = $1)", 1))
+            infer(
+                "SELECT * FROM items WHERE id IN (SELECT item_id FROM orders WHERE note = $1)", 1))
         .containsExactly(TEXT);
   }
 
@@ -110,8 +128,7 @@ class ParameterTypesTest {
     assertThat(infer("SELECT * FROM items WHERE x = $1", 1)).containsExactly(0);
     assertThat(infer("SELECT $1, 'a' || $2", 2)).containsExactly(0, 0);
     assertThat(infer("SELECT * FROM items WHERE abs(id) = $1", 1)).containsExactly(0);
-    assertThat(infer("SELECT * FROM items WHERE name = '$1' AND id = $1", 1))
-        .containsExactly(INT8);
+    assertThat(infer("SELECT * FROM items WHERE name = '$1' AND id = $1", 1)).containsExactly(INT8);
     assertThat(infer("SELECT 1 WHERE 1 = 1 AND $1", 1)).containsExactly(0);
   }
 

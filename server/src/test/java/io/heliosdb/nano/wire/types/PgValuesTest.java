@@ -38,9 +38,7 @@ class PgValuesTest {
             SQLException.class,
             () -> PgValues.parameter(PgValues.OID_INT4, true, new byte[] {1, 2}));
     assertThat(e.getSQLState()).isEqualTo("22P03");
-    e =
-        catchThrowableOfType(
-            SQLException.class, () -> PgValues.parameter(1184, true, new byte[8]));
+    e = catchThrowableOfType(SQLException.class, () -> PgValues.parameter(1184, true, new byte[8]));
     assertThat(e.getSQLState()).isEqualTo("0A000");
   }
 
@@ -51,7 +49,8 @@ class PgValuesTest {
         .isEqualTo("2000-01-01 00:00:01.5");
     assertThat(PgValues.parameter(1114, true, ByteBuffer.allocate(8).putLong(0).array()))
         .isEqualTo("2000-01-01 00:00:00");
-    assertThat(PgValues.parameter(2950, true, ByteBuffer.allocate(16).putLong(1).putLong(2).array()))
+    assertThat(
+            PgValues.parameter(2950, true, ByteBuffer.allocate(16).putLong(1).putLong(2).array()))
         .isEqualTo("00000000-0000-0001-0000-000000000002");
     byte[] jsonb = {1, '[', ']'};
     assertThat(PgValues.parameter(3802, true, jsonb)).isEqualTo("[]");
@@ -60,8 +59,7 @@ class PgValuesTest {
         .isEqualTo(-12345.678);
     assertThat(PgValues.parameter(1700, true, PgValues.binary(PgType.NUMERIC, 1000000L)))
         .isEqualTo(1000000L);
-    assertThat(PgValues.parameter(1700, true, PgValues.binary(PgType.NUMERIC, "0")))
-        .isEqualTo(0L);
+    assertThat(PgValues.parameter(1700, true, PgValues.binary(PgType.NUMERIC, "0"))).isEqualTo(0L);
   }
 
   @Test
@@ -84,8 +82,7 @@ class PgValuesTest {
     assertThat(e.getMessage()).isEqualTo("invalid input syntax for type integer: \"1.5\"");
     e = catchThrowableOfType(SQLException.class, () -> text(PgValues.OID_INT4, "3000000000"));
     assertThat(e.getSQLState()).isEqualTo("22003");
-    assertThat(e.getMessage())
-        .isEqualTo("value \"3000000000\" is out of range for type integer");
+    assertThat(e.getMessage()).isEqualTo("value \"3000000000\" is out of range for type integer");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.heliosdb.nano.wire.messages.MessageTypes;
 import io.heliosdb.nano.wire.messages.TransactionStatus;
 import io.heliosdb.nano.wire.sql.PgDialect;
 import io.heliosdb.nano.wire.sql.PgSyntax;
+import io.heliosdb.nano.wire.types.ParameterTypes;
 import io.heliosdb.nano.wire.types.PgColumn;
 import io.heliosdb.nano.wire.types.PgType;
 import io.heliosdb.nano.wire.types.PgValues;
@@ -33,7 +34,8 @@ import java.util.Set;
  *
  * <pre>
  * Parse(name, sql, oids)      -> ParseComplete           ($n rewritten to ?n, prepared by SQLite)
- * Bind(portal, stmt, values)  -> BindComplete            (values typed by the declared oids)
+ * Bind(portal, stmt, values)  -> BindComplete            (values typed by the declared or
+ *                                                        inferred oids: ParameterTypes)
  * Describe('S', stmt)         -> ParameterDescription, RowDescription | NoData
  * Describe('P', portal)       -> RowDescription (with the result formats) | NoData
  * Execute(portal, maxRows)    -> DataRow* CommandComplete | DataRow{maxRows} PortalSuspended
@@ -92,7 +94,9 @@ final class ExtendedQuery {
       closeStatement(m.name());
       String text = split.isEmpty() ? "" : split.get(0);
       String verb = CommandTags.of(ParameterRewriter.rewrite(text).sql(), 0, false);
-      if (verb != null && !TEXT_ONLY.contains(verb) && !Housekeeping.handles(verb)) {
+      String written = text;
+      boolean prepared = verb != null && !TEXT_ONLY.contains(verb) && !Housekeeping.handles(verb);
+      if (prepared) {
         text = PgSyntax.translate(text); // before $n become ?NNN: $1::int is a cast of $1
       }
       ParameterRewriter.Rewritten r = ParameterRewriter.rewrite(text);
@@ -103,6 +107,9 @@ final class ExtendedQuery {
       }
       int[] types = new int[Math.max(r.parameterCount(), m.parameterTypes().length)];
       System.arraycopy(m.parameterTypes(), 0, types, 0, m.parameterTypes().length);
+      if (prepared && r.parameterCount() > 0) {
+        inferTypes(written, r.parameterCount(), types);
+      }
       PreparedStatement ps = null;
       List<PgColumn> columns = null;
       if (verb != null && verb.equals("SHOW")) {
@@ -383,6 +390,20 @@ final class ExtendedQuery {
       return null;
     }
     return ResultColumns.of(conn, sql, md, null);
+  }
+
+  /**
+   * Fills the parameter types the client left unspecified with those the statement shows ({@link
+   * ParameterTypes}, read from the text as the client wrote it); the rest stay unspecified (text).
+   */
+  private void inferTypes(String sql, int count, int[] types) {
+    int[] inferred =
+        ParameterTypes.infer(sql, count, table -> ResultColumns.declaredTypes(conn, table));
+    for (int i = 0; i < inferred.length; i++) {
+      if (types[i] == PgValues.OID_UNSPECIFIED) {
+        types[i] = inferred[i];
+      }
+    }
   }
 
   private PreparedQuery statement(String name) throws SQLException {

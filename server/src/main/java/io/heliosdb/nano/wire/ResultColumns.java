@@ -12,6 +12,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -118,6 +119,27 @@ final class ResultColumns {
       // a table we cannot read (a temp table of another schema): no origin, typed as an expression
     }
     return columns;
+  }
+
+  /**
+   * A table's declared column types by lower-case name, in column order, for parameter inference
+   * ({@link io.heliosdb.nano.wire.types.ParameterTypes}); empty when unreadable.
+   */
+  static Map<String, String> declaredTypes(Connection conn, String table) {
+    Map<String, String> types = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        conn.prepareStatement("SELECT name, type FROM pragma_table_info(?) ORDER BY cid")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String type = rs.getString(2);
+          types.putIfAbsent(lower(rs.getString(1)), type == null ? "" : type);
+        }
+      }
+    } catch (SQLException e) {
+      // unreadable: nothing inferred from it
+    }
+    return types;
   }
 
   private static String lower(String s) {

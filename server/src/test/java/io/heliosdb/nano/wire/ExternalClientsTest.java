@@ -118,6 +118,23 @@ class ExternalClientsTest {
   }
 
   /**
+   * Issue 13 item 2: asyncpg encodes parameters by the types the server describes; with the
+   * column's type inferred it takes Python ints, floats, bools and bytes (before: "expected str,
+   * got int"), and refuses a str for an integer parameter on the client side, as with PostgreSQL.
+   */
+  @Test
+  void asyncpgTypedParameters() throws Exception {
+    requirePython("asyncpg");
+    assertThat(run(List.of(PYTHON, script("asyncpg_types.py")), null))
+        .isEqualTo(
+            "{\"after_error\": \"n1\", \"below_10\": 9, \"by_data\": 3, \"by_id\": [7, \"n7\","
+                + " 10.5, false, \"0700\"], \"cast\": 6, \"flagged\": 5, \"in_list\": [2, 9],"
+                + " \"insert_types\": [\"int8\", \"text\", \"float8\", \"bool\", \"bytea\"],"
+                + " \"limit\": 2, \"notify\": true, \"price_over\": 5, \"str_for_int\":"
+                + " \"DataError\", \"updated\": [0.25, false]}");
+  }
+
+  /**
    * node-postgres decodes by type: {@code 42} is int4 (a number) and {@code 2.5} numeric (a
    * string), as with PostgreSQL; {@code $2::int} is an int8 here (SQLite's INTEGER), a string.
    */

@@ -32,6 +32,14 @@ public final class PgValues {
   static final int OID_FLOAT4 = 700;
   static final int OID_FLOAT8 = 701;
   static final int OID_NUMERIC = 1700;
+  static final int OID_NAME = 19;
+  static final int OID_JSON = 114;
+  static final int OID_BPCHAR = 1042;
+  static final int OID_VARCHAR = 1043;
+  static final int OID_DATE = 1082;
+  static final int OID_TIMESTAMP = 1114;
+  static final int OID_UUID = 2950;
+  static final int OID_JSONB = 3802;
 
   private static final Set<String> TRUE = Set.of("t", "true", "y", "yes", "on", "1");
   private static final Set<String> FALSE = Set.of("f", "false", "n", "no", "off", "0");
@@ -77,7 +85,7 @@ public final class PgValues {
   private static Object textParameter(int oid, String s) throws SQLException {
     try {
       return switch (oid) {
-        case OID_INT2, OID_INT4, OID_INT8 -> Long.parseLong(s.strip());
+        case OID_INT2, OID_INT4, OID_INT8 -> integer(oid, s);
         case OID_FLOAT4, OID_FLOAT8 -> Double.parseDouble(s.strip());
         case OID_NUMERIC -> numeric(s.strip());
         case OID_BOOL -> bool(s);
@@ -91,6 +99,35 @@ public final class PgValues {
     }
   }
 
+  /**
+   * An integer parameter in text: PostgreSQL's input (spaces around, a sign); out of the type's
+   * range 22003 as in PostgreSQL.
+   */
+  private static long integer(int oid, String s) throws SQLException {
+    String v = s.strip();
+    if (v.isEmpty() || !v.matches("[+-]?[0-9]+")) {
+      throw new NumberFormatException(s);
+    }
+    long min = oid == OID_INT2 ? Short.MIN_VALUE : oid == OID_INT4 ? Integer.MIN_VALUE : 0;
+    long max = oid == OID_INT2 ? Short.MAX_VALUE : oid == OID_INT4 ? Integer.MAX_VALUE : 0;
+    long n;
+    try {
+      n = Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw outOfRange(oid, s);
+    }
+    if (max != 0 && (n < min || n > max)) {
+      throw outOfRange(oid, s);
+    }
+    return n;
+  }
+
+  private static HeliosSqlException outOfRange(int oid, String s) {
+    return new HeliosSqlException(
+        SqlState.NUMERIC_VALUE_OUT_OF_RANGE,
+        "value \"" + s + "\" is out of range for type " + typeName(oid));
+  }
+
   private static Object binaryParameter(int oid, byte[] b) throws SQLException {
     ByteBuffer buf = ByteBuffer.wrap(b);
     int expected =
@@ -99,6 +136,9 @@ public final class PgValues {
           case OID_INT4, OID_FLOAT4 -> 4;
           case OID_INT8, OID_FLOAT8 -> 8;
           case OID_BOOL -> 1;
+          case OID_DATE -> 4;
+          case OID_TIMESTAMP -> 8;
+          case OID_UUID -> 16;
           default -> b.length;
         };
     if (b.length != expected) {
@@ -114,12 +154,62 @@ public final class PgValues {
       case OID_FLOAT8 -> buf.getDouble();
       case OID_BOOL -> b[0] != 0 ? 1L : 0L;
       case OID_BYTEA -> b;
-      case OID_UNSPECIFIED, OID_TEXT, 1042, 1043, 19, 114 -> text(b);
+      case OID_UNSPECIFIED, OID_TEXT, OID_BPCHAR, OID_VARCHAR, OID_NAME, OID_JSON -> text(b);
+      case OID_JSONB -> jsonb(b);
+      case OID_NUMERIC -> binaryNumeric(buf);
+      case OID_DATE -> EPOCH.plusDays(buf.getInt()).toString();
+      case OID_TIMESTAMP -> timestamp(buf.getLong());
+      case OID_UUID -> new java.util.UUID(buf.getLong(), buf.getLong()).toString();
       default ->
           throw new HeliosSqlException(
               SqlState.FEATURE_NOT_SUPPORTED,
               "binary format is not supported for parameters of type oid " + oid);
     };
+  }
+
+  /** jsonb in binary: a version byte (1), then the text. */
+  private static String jsonb(byte[] b) throws SQLException {
+    if (b.length == 0 || b[0] != 1) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_BINARY_REPRESENTATION, "unsupported jsonb version number");
+    }
+    return new String(b, 1, b.length - 1, StandardCharsets.UTF_8);
+  }
+
+  /** numeric in binary (see {@link #numeric(Object)}): an integer as Long, else a Double. */
+  private static Object binaryNumeric(ByteBuffer buf) throws SQLException {
+    if (buf.remaining() < 8) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_BINARY_REPRESENTATION,
+          "incorrect binary data format in bind parameter of type numeric");
+    }
+    int ndigits = buf.getShort();
+    int weight = buf.getShort();
+    int sign = buf.getShort() & 0xFFFF;
+    buf.getShort(); // display scale
+    if (sign == 0xC000) {
+      return Double.NaN;
+    }
+    if (ndigits < 0 || buf.remaining() != 2 * ndigits) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_BINARY_REPRESENTATION,
+          "incorrect binary data format in bind parameter of type numeric");
+    }
+    BigDecimal d = BigDecimal.ZERO;
+    for (int i = 0; i < ndigits; i++) {
+      d = d.add(BigDecimal.valueOf(buf.getShort()).scaleByPowerOfTen(4 * (weight - i)));
+    }
+    return numeric((sign == 0x4000 ? d.negate() : d).toPlainString());
+  }
+
+  /** timestamp in binary: microseconds since 2000-01-01, as SQLite's text form. */
+  private static String timestamp(long micros) {
+    LocalDateTime ts = EPOCH.atStartOfDay().plus(micros, ChronoUnit.MICROS);
+    String s = ts.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+    if (ts.getNano() != 0) {
+      s += "." + String.format("%06d", ts.getNano() / 1000).replaceAll("0+$", "");
+    }
+    return s;
   }
 
   /** A result value in binary format; null for NULL. */
@@ -251,12 +341,24 @@ public final class PgValues {
     }
   }
 
+  /**
+   * boolean input as PostgreSQL reads it: {@code t/true, y/yes, on, 1} and {@code f/false, n/no,
+   * off, 0}, any case, around spaces, and any unique prefix of the words ({@code tr}, {@code of}).
+   */
   private static long bool(String s) {
     String b = s.strip().toLowerCase(Locale.ROOT);
     if (TRUE.contains(b)) {
       return 1L;
     }
     if (FALSE.contains(b)) {
+      return 0L;
+    }
+    if (!b.isEmpty() && ("true".startsWith(b) || "yes".startsWith(b))
+        || b.length() >= 2 && "on".startsWith(b)) {
+      return 1L;
+    }
+    if (!b.isEmpty() && ("false".startsWith(b) || "no".startsWith(b))
+        || b.length() >= 2 && "off".startsWith(b)) {
       return 0L;
     }
     throw new IllegalArgumentException(s);
@@ -284,6 +386,10 @@ public final class PgValues {
       case OID_NUMERIC -> "numeric";
       case OID_BOOL -> "boolean";
       case OID_BYTEA -> "bytea";
+      case OID_DATE -> "date";
+      case OID_TIMESTAMP -> "timestamp without time zone";
+      case OID_UUID -> "uuid";
+      case OID_JSONB -> "jsonb";
       default -> "oid " + oid;
     };
   }

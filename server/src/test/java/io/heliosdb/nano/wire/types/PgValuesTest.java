@@ -38,10 +38,51 @@ class PgValuesTest {
             SQLException.class,
             () -> PgValues.parameter(PgValues.OID_INT4, true, new byte[] {1, 2}));
     assertThat(e.getSQLState()).isEqualTo("22P03");
-    e =
-        catchThrowableOfType(
-            SQLException.class, () -> PgValues.parameter(1082, true, new byte[] {0, 0, 0, 1}));
+    e = catchThrowableOfType(SQLException.class, () -> PgValues.parameter(1184, true, new byte[8]));
     assertThat(e.getSQLState()).isEqualTo("0A000");
+  }
+
+  @Test
+  void binaryParametersOfTheInferredTypes() throws SQLException {
+    assertThat(PgValues.parameter(1082, true, new byte[] {0, 0, 0, 1})).isEqualTo("2000-01-02");
+    assertThat(PgValues.parameter(1114, true, ByteBuffer.allocate(8).putLong(1_500_000L).array()))
+        .isEqualTo("2000-01-01 00:00:01.5");
+    assertThat(PgValues.parameter(1114, true, ByteBuffer.allocate(8).putLong(0).array()))
+        .isEqualTo("2000-01-01 00:00:00");
+    assertThat(
+            PgValues.parameter(2950, true, ByteBuffer.allocate(16).putLong(1).putLong(2).array()))
+        .isEqualTo("00000000-0000-0001-0000-000000000002");
+    byte[] jsonb = {1, '[', ']'};
+    assertThat(PgValues.parameter(3802, true, jsonb)).isEqualTo("[]");
+    // numeric: the round trip of the binary result encoding
+    assertThat(PgValues.parameter(1700, true, PgValues.binary(PgType.NUMERIC, "-12345.678")))
+        .isEqualTo(-12345.678);
+    assertThat(PgValues.parameter(1700, true, PgValues.binary(PgType.NUMERIC, 1000000L)))
+        .isEqualTo(1000000L);
+    assertThat(PgValues.parameter(1700, true, PgValues.binary(PgType.NUMERIC, "0"))).isEqualTo(0L);
+  }
+
+  @Test
+  void booleanAndIntegerInputAsPostgresReadsIt() throws SQLException {
+    for (String t : new String[] {"t", "TRUE", " tr ", "y", "yes", "on", "1"}) {
+      assertThat(text(PgValues.OID_BOOL, t)).as(t).isEqualTo(1L);
+    }
+    for (String f : new String[] {"f", "False", "n", "no", "of", "off", "0"}) {
+      assertThat(text(PgValues.OID_BOOL, f)).as(f).isEqualTo(0L);
+    }
+    for (String bad : new String[] {"o", "", "2", "yess"}) {
+      SQLException e = catchThrowableOfType(SQLException.class, () -> text(PgValues.OID_BOOL, bad));
+      assertThat(e.getSQLState()).as(bad).isEqualTo("22P02");
+    }
+    assertThat(text(PgValues.OID_INT8, "+7")).isEqualTo(7L);
+    SQLException e = catchThrowableOfType(SQLException.class, () -> text(PgValues.OID_INT8, "abc"));
+    assertThat(e.getSQLState()).isEqualTo("22P02");
+    assertThat(e.getMessage()).isEqualTo("invalid input syntax for type bigint: \"abc\"");
+    e = catchThrowableOfType(SQLException.class, () -> text(PgValues.OID_INT4, "1.5"));
+    assertThat(e.getMessage()).isEqualTo("invalid input syntax for type integer: \"1.5\"");
+    e = catchThrowableOfType(SQLException.class, () -> text(PgValues.OID_INT4, "3000000000"));
+    assertThat(e.getSQLState()).isEqualTo("22003");
+    assertThat(e.getMessage()).isEqualTo("value \"3000000000\" is out of range for type integer");
   }
 
   @Test

@@ -3,8 +3,7 @@
 On every release the pool resets the connection with one simple query,
 "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;", which failed before
 ('no such function: pg_advisory_unlock_all'): the first release broke the pool. Parameters here
-are text: asyncpg refuses Python ints while the server describes every parameter as text (issue 13,
-item 2).
+are text (the script predates inferred parameter types; asyncpg_types.py covers those).
 Usage: python3 asyncpg_pool.py HOST PORT. Prints one JSON object.
 """
 import asyncio

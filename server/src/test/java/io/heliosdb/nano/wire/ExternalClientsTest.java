@@ -102,8 +102,8 @@ class ExternalClientsTest {
   /**
    * Issue 13: asyncpg's Pool resets a connection on release with "SELECT pg_advisory_unlock_all();
    * CLOSE ALL; UNLISTEN *; RESET ALL;": five rounds on one connection, each leaving a lock, a
-   * LISTEN and a setting behind. Parameters are text only: asyncpg refuses a Python int for a
-   * parameter described as text (issue 13, item 2). PostgreSQL 15 prints the same line.
+   * LISTEN and a setting behind. Its parameters are text (written before parameter types were
+   * inferred; {@link #asyncpgTypedParameters} covers those). PostgreSQL 15 prints the same line.
    */
   @Test
   void asyncpgPool() throws Exception {
@@ -135,8 +135,8 @@ class ExternalClientsTest {
   }
 
   /**
-   * node-postgres decodes by type: {@code 42} is int4 (a number) and {@code 2.5} numeric (a
-   * string), as with PostgreSQL; {@code $2::int} is an int8 here (SQLite's INTEGER), a string.
+   * node-postgres decodes by type: {@code 42} and {@code $2::int} are int4 (numbers) and {@code
+   * 2.5} numeric (a string), as with PostgreSQL.
    */
   @Test
   void nodePostgres() throws Exception {
@@ -146,7 +146,7 @@ class ExternalClientsTest {
     assertThat(run(List.of("node", script("node_pg_client.js")), NODE_MODULES))
         .isEqualTo(
             "{\"row\":[42,\"2.5\",\"text\",null],\"types\":[\"number\",\"string\",\"string\","
-                + "\"null\"],\"params\":{\"t\":\"a\",\"i\":\"2\",\"tt\":\"aa\"},"
+                + "\"null\"],\"params\":{\"t\":\"a\",\"i\":2,\"tt\":\"aa\"},"
                 + "\"notifications\":[{\"channel\":\"node_events\",\"payload\":\"one\","
                 + "\"from_sender\":true},{\"channel\":\"node_events\",\"payload\":\"two\","
                 + "\"from_sender\":true}]}");

@@ -64,6 +64,7 @@ final class ExtendedQuery {
   private final Map<String, PreparedQuery> statements = new HashMap<>();
   private final Map<String, Portal> portals = new HashMap<>();
   private final PreparedMemory.Holdings memory;
+  private final SchemaReader schema;
 
   /** The portal an Execute runs now, which CLOSE ALL leaves open; null between Executes. */
   private Portal executing;
@@ -72,11 +73,13 @@ final class ExtendedQuery {
       HeliosConnection conn,
       QueryRunner runner,
       SessionSettings settings,
-      PreparedMemory.Holdings memory) {
+      PreparedMemory.Holdings memory,
+      SchemaReader schema) {
     this.conn = conn;
     this.runner = runner;
     this.settings = settings;
     this.memory = memory;
+    this.schema = schema;
   }
 
   boolean parse(FrontendMessage.Parse m, ExtendedSink sink) {
@@ -389,16 +392,18 @@ final class ExtendedQuery {
     if (n == 0) {
       return null;
     }
-    return ResultColumns.of(conn, sql, md, null);
+    return schema.read(c -> ResultColumns.of(c, sql, md, null), null);
   }
 
   /**
    * Fills the parameter types the client left unspecified with those the statement shows ({@link
    * ParameterTypes}, read from the text as the client wrote it); the rest stay unspecified (text).
    */
-  private void inferTypes(String sql, int count, int[] types) {
+  private void inferTypes(String sql, int count, int[] types) throws SQLException {
     int[] inferred =
-        ParameterTypes.infer(sql, count, table -> ResultColumns.declaredTypes(conn, table));
+        schema.read(
+            c -> ParameterTypes.infer(sql, count, table -> ResultColumns.declaredTypes(c, table)),
+            new int[count]);
     for (int i = 0; i < inferred.length; i++) {
       if (types[i] == PgValues.OID_UNSPECIFIED) {
         types[i] = inferred[i];

@@ -124,7 +124,9 @@ final class PgSession {
             return;
           }
           runner = new QueryRunner(conn, settings);
-          extended = new ExtendedQuery(conn, runner, settings, prepared.session());
+          extended =
+              new ExtendedQuery(
+                  conn, runner, settings, prepared.session(), registry.schemaReader(db));
           runner.housekeeping(new Housekeeping(conn, settings, extended));
           pid = conn.getBackendPID();
           secret = RANDOM.nextInt();

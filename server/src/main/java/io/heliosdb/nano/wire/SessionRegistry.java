@@ -6,14 +6,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The server's sessions: admission against max_connections, and lookup by process id for
- * CancelRequest. Thread-safe.
+ * The server's sessions: admission against max_connections, lookup by process id for CancelRequest,
+ * and the {@link SchemaReader} they share. Thread-safe.
  */
 final class SessionRegistry {
   private final int maxConnections;
   private final String limitReason;
   private final Map<Integer, PgSession> byPid = new ConcurrentHashMap<>();
   private int admitted;
+  private SchemaReader schema;
 
   /**
    * @param limitReason why the limit is lower than max_connections, or null when it is not
@@ -25,6 +26,21 @@ final class SessionRegistry {
 
   SessionRegistry(int maxConnections) {
     this(maxConnections, null);
+  }
+
+  /** The server's schema reader on {@code db}, created at first use. */
+  synchronized SchemaReader schemaReader(io.heliosdb.nano.HeliosDB db) {
+    if (schema == null) {
+      schema = new SchemaReader(db);
+    }
+    return schema;
+  }
+
+  /** Closes the schema reader's connection (the server stops). */
+  synchronized void closeSchemaReader() {
+    if (schema != null) {
+      schema.close();
+    }
   }
 
   int maxConnections() {

@@ -395,6 +395,7 @@ public final class WireServer implements AutoCloseable {
     } finally {
       loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
       workers.shutdown();
+      registry.closeSchemaReader();
       db.close();
     }
   }

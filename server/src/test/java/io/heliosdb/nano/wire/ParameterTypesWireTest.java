@@ -62,6 +62,29 @@ class ParameterTypesWireTest {
     }
   }
 
+  /**
+   * The types are read at Parse on a connection of the server's: read on the session's, inside an
+   * open transaction, they took its snapshot before its first write, and another session's commit
+   * in between made that write fail with "database is locked" (found by ServeCrashTest).
+   */
+  @Test
+  void inferringTypesInsideATransactionTakesNoSnapshotOfIt() throws SQLException {
+    try (Connection a = connect("");
+        Connection b = connect("")) {
+      a.setAutoCommit(false);
+      a.createStatement().execute("SELECT 1"); // BEGIN sent; nothing of the file read yet
+      try (PreparedStatement insert =
+          a.prepareStatement("INSERT INTO items(id, name) VALUES (?, ?)")) {
+        assertThat(insert.getParameterMetaData().getParameterTypeName(1)).isEqualTo("int8");
+        b.createStatement().execute("INSERT INTO items(id, name) VALUES (100, 'other')");
+        insert.setLong(1, 101);
+        insert.setString(2, "mine");
+        assertThat(insert.executeUpdate()).isEqualTo(1);
+      }
+      a.commit();
+    }
+  }
+
   @Test
   void parameterMetaDataInTheDefaultMode() throws SQLException {
     try (Connection c = connect("")) {

@@ -47,7 +47,9 @@ start_redis() {
 }
 stop_redis() { redis-cli -p $redisport shutdown nosave >/dev/null 2>&1 || true; }
 start_heliosdb() { # --db argument, memory budget in MiB (default 1536: 1,000 sessions)
-  rm -f /tmp/benchwire-heliosdb.db*
+  # The log too: the redirection below truncates it only after $(...) has run, and the port loop
+  # would meanwhile read the previous server's port from it.
+  rm -f /tmp/benchwire-heliosdb.db* /tmp/benchwire-heliosdb.log
   local args=(--db "$1" --port 0 --no-http --max-connections 11000 --memory-limit-mb "${2:-1536}")
   # As ./heliosdb serve runs it: the JVM sized by the memory budget (heap, direct memory).
   # shellcheck disable=SC2046

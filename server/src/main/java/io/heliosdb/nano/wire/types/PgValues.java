@@ -195,9 +195,19 @@ public final class PgValues {
           SqlState.INVALID_BINARY_REPRESENTATION,
           "incorrect binary data format in bind parameter of type numeric");
     }
+    if (sign != 0 && sign != 0x4000) {
+      throw new HeliosSqlException(
+          SqlState.INVALID_BINARY_REPRESENTATION, "invalid sign in external \"numeric\" value");
+    }
     BigDecimal d = BigDecimal.ZERO;
     for (int i = 0; i < ndigits; i++) {
-      d = d.add(BigDecimal.valueOf(buf.getShort()).scaleByPowerOfTen(4 * (weight - i)));
+      short digit = buf.getShort();
+      if (digit < 0 || digit > 9999) {
+        // PostgreSQL's check: each digit is base 10000.
+        throw new HeliosSqlException(
+            SqlState.INVALID_BINARY_REPRESENTATION, "invalid digit in external \"numeric\" value");
+      }
+      d = d.add(BigDecimal.valueOf(digit).scaleByPowerOfTen(4 * (weight - i)));
     }
     return numeric((sign == 0x4000 ? d.negate() : d).toPlainString());
   }

@@ -116,6 +116,37 @@ class PgValuesTest {
     return ByteBuffer.allocate(4).putFloat(f).array();
   }
 
+  /** PostgreSQL's checks on a binary numeric parameter: each digit base 10000, a known sign. */
+  @Test
+  void aBinaryNumericWithABadDigitOrSignIsRefused() {
+    byte[] badDigit =
+        ByteBuffer.allocate(10)
+            .putShort((short) 1)
+            .putShort((short) 0)
+            .putShort((short) 0)
+            .putShort((short) 0)
+            .putShort((short) 10000)
+            .array();
+    SQLException e =
+        catchThrowableOfType(
+            () -> PgValues.parameter(PgValues.OID_NUMERIC, true, badDigit), SQLException.class);
+    assertThat(e.getSQLState()).isEqualTo("22P03");
+    assertThat(e.getMessage()).isEqualTo("invalid digit in external \"numeric\" value");
+    byte[] badSign =
+        ByteBuffer.allocate(10)
+            .putShort((short) 1)
+            .putShort((short) 0)
+            .putShort((short) 0x1234)
+            .putShort((short) 0)
+            .putShort((short) 7)
+            .array();
+    e =
+        catchThrowableOfType(
+            () -> PgValues.parameter(PgValues.OID_NUMERIC, true, badSign), SQLException.class);
+    assertThat(e.getSQLState()).isEqualTo("22P03");
+    assertThat(e.getMessage()).isEqualTo("invalid sign in external \"numeric\" value");
+  }
+
   @Test
   void numericInBinaryReadsBackThroughPgjdbc() throws SQLException {
     for (Object v :

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In push mode a listener runs on the caller's executor, one notification at a time, in order.
  *
- * <p>The queue is lock-free ({@link ConcurrentLinkedQueue} and a counter for the bound): the hub
- * offers with one CAS and takes the lock only to wake a poller that is waiting. A {@code
+ * <p>The queue is lock-free ({@link ConcurrentLinkedQueue} and {@link QueueCounts} for the bound):
+ * the hub offers with one CAS and takes the lock only to wake a poller that is waiting. A {@code
  * LinkedBlockingQueue} took two locks per hand-over and held fan-out well below target.
  */
 public final class Mailbox {
@@ -54,20 +54,8 @@ public final class Mailbox {
   private final long byteCapacity;
   private final ConcurrentLinkedQueue<Message> queue = new ConcurrentLinkedQueue<>();
 
-  /**
-   * The entries queued (the high {@code 64 - COUNT_SHIFT} bits) and their {@link #bytesOf} (the low
-   * {@code COUNT_SHIFT}), in one word: an offer and a take each cost one atomic add, as the count
-   * alone did (a second counter for the bytes cost the fastest hand-over a tenth). Raised before an
-   * entry is queued, lowered after it is taken: never below what is in the queue.
-   */
-  private final AtomicLong state = new AtomicLong();
-
-  private static final int COUNT_SHIFT = 39;
-  private static final long BYTES_MASK = (1L << COUNT_SHIFT) - 1;
-  private static final long ONE_ENTRY = 1L << COUNT_SHIFT;
-
-  /** The most entries {@link #state} counts (2^25 - 1; notification_queue_size allows 2^24). */
-  private static final int MAX_CAPACITY = (int) ((1L << (64 - COUNT_SHIFT)) - 1);
+  /** The entries and bytes queued, as the hub's and the readers' running totals. */
+  private final QueueCounts counts = new QueueCounts();
 
   private final ReentrantLock waitLock = new ReentrantLock();
   private final Condition arrived = waitLock.newCondition();
@@ -106,9 +94,9 @@ public final class Mailbox {
     this.id = id;
     this.verbose = hub.notificationLog.on;
     this.total = hub.totalQueueBytes;
-    // Within what the state word holds, so that neither half carries into the other.
-    this.capacity = Math.min(capacity, MAX_CAPACITY);
-    this.byteCapacity = Math.min(byteCapacity, BYTES_MASK);
+    // Within what the running totals tell apart.
+    this.capacity = Math.min(capacity, QueueCounts.MAX_ENTRIES);
+    this.byteCapacity = Math.min(byteCapacity, QueueCounts.MAX_BYTES);
     this.metrics = hub.metrics();
     this.listener = listener;
     this.executor = executor;
@@ -149,17 +137,14 @@ public final class Mailbox {
 
   /** Why {@code entries} more entries of {@code size} bytes in all do not fit; null if they do. */
   private DropReason fullFor(int entries, long size) {
-    long now = state.get();
-    if ((now >>> COUNT_SHIFT) + entries > capacity) {
-      return DropReason.QUEUE_FULL;
+    switch (counts.fits(entries, size, capacity, byteCapacity)) {
+      case ENTRIES:
+        return DropReason.QUEUE_FULL;
+      case BYTES:
+        return DropReason.QUEUE_BYTES;
+      default:
+        return total.fits(size) ? null : DropReason.TOTAL_QUEUE_BYTES;
     }
-    if ((now & BYTES_MASK) + size > byteCapacity) {
-      return DropReason.QUEUE_BYTES;
-    }
-    if (!total.fits(size)) {
-      return DropReason.TOTAL_QUEUE_BYTES;
-    }
-    return null;
   }
 
   /**
@@ -226,7 +211,7 @@ public final class Mailbox {
 
   /** Queues an entry that fits: counted first, so that a consumer never sees it uncounted. */
   private void enqueue(Message m, long size) {
-    state.addAndGet(ONE_ENTRY + size);
+    counts.offered(size);
     total.add(size);
     queue.offer(m);
   }
@@ -235,7 +220,7 @@ public final class Mailbox {
     Message m = queue.poll();
     if (m != null) {
       long size = bytesOf(m);
-      state.addAndGet(-(ONE_ENTRY + size));
+      counts.taken(size);
       total.add(-size);
     }
     return m;
@@ -282,6 +267,9 @@ public final class Mailbox {
 
   private Message delivered(Message m) {
     if (m == null) {
+      if (droppedPending.get() == 0) {
+        return null; // a read first: a reader spinning on an empty queue writes nothing shared
+      }
       long d = droppedPending.getAndSet(0);
       m = d > 0 && !closed ? Message.overflow(d) : null;
       if (verbose && m != null) {
@@ -313,7 +301,7 @@ public final class Mailbox {
   }
 
   public int size() {
-    return (int) (state.get() >>> COUNT_SHIFT);
+    return counts.entries();
   }
 
   public int capacity() {
@@ -322,7 +310,7 @@ public final class Mailbox {
 
   /** {@link #bytesOf} the notifications queued. */
   public long queuedBytes() {
-    return state.get() & BYTES_MASK;
+    return counts.bytes();
   }
 
   public long byteCapacity() {
@@ -340,9 +328,7 @@ public final class Mailbox {
 
   /** Fraction of the capacity in use, in notifications or in bytes, whichever is more. */
   double usage() {
-    long now = state.get();
-    return Math.max(
-        (double) (now >>> COUNT_SHIFT) / capacity, (double) (now & BYTES_MASK) / byteCapacity);
+    return Math.max((double) counts.entries() / capacity, (double) counts.bytes() / byteCapacity);
   }
 
   public boolean isClosed() {
@@ -394,7 +380,7 @@ public final class Mailbox {
     } finally {
       drainScheduled.set(false);
     }
-    if (!closed && (state.get() != 0 || droppedPending.get() > 0)) {
+    if (!closed && (counts.entries() > 0 || droppedPending.get() > 0)) {
       scheduleDrain();
     }
   }

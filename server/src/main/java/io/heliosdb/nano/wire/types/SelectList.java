@@ -83,6 +83,16 @@ public final class SelectList {
   private static final Set<String> INT4_FUNCTIONS =
       Set.of("length", "char_length", "character_length", "octet_length", "instr", "unicode");
 
+  /** The advisory-lock functions that return boolean in PostgreSQL (0/1 here). */
+  private static final Set<String> BOOL_FUNCTIONS =
+      Set.of(
+          "pg_try_advisory_lock",
+          "pg_try_advisory_lock_shared",
+          "pg_try_advisory_xact_lock",
+          "pg_try_advisory_xact_lock_shared",
+          "pg_advisory_unlock",
+          "pg_advisory_unlock_shared");
+
   private SelectList() {}
 
   /** The items of {@code sql}'s SELECT list; empty when it is no SELECT or has a {@code *}. */
@@ -283,6 +293,9 @@ public final class SelectList {
     }
     if (INT4_FUNCTIONS.contains(name)) {
       return PgType.INT4;
+    }
+    if (BOOL_FUNCTIONS.contains(name)) {
+      return PgType.BOOL;
     }
     return null;
   }

@@ -41,6 +41,8 @@ class SelectListTest {
         "SELECT total(x) FROM t#FLOAT8",
         "SELECT length(name) FROM t#INT4",
         "SELECT upper(name) u FROM t#TEXT",
+        "SELECT pg_try_advisory_xact_lock(77433833903597)#BOOL",
+        "SELECT pg_advisory_unlock(1, 2) AS released#BOOL",
         "SELECT json_object('a', 1)#JSON",
         "SELECT CAST(x AS INTEGER) FROM t#INT4",
         "SELECT CAST(x AS BIGINT) FROM t#INT8",

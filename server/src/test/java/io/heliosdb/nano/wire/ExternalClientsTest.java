@@ -68,6 +68,24 @@ class ExternalClientsTest {
                 + " \"id\": 1, \"ok\": true, \"price\": \"12.5\", \"t\": \"18:30:00\"}");
   }
 
+  /**
+   * Issue 13 client matrix: SQLAlchemy 1.4's ORM over psycopg2. create_all twice (the second finds
+   * the tables through pg_class and creates nothing), a SERIAL key, Boolean, DateTime, LargeBinary,
+   * Numeric(10,2), String; add, query, update, delete, rollback. PostgreSQL 15 prints the same line
+   * except {@code "12.50"}: a NUMERIC is stored as a double here.
+   */
+  @Test
+  void sqlalchemyOrm() throws Exception {
+    requirePython("sqlalchemy");
+    requirePython("psycopg2");
+    assertThat(run(List.of(PYTHON, script("sqlalchemy_orm.py")), null))
+        .isEqualTo(
+            "{\"after_delete\": [\"ann\"], \"after_rollback\": 1, \"first\": [true, \"2026-12-04"
+                + " 18:00:00.250000\", \"0001ff\", \"12.5\", \"ann\"], \"ids\": [1, 2], \"types\":"
+                + " [\"int\", \"bool\", \"datetime\", \"bytes\", \"Decimal\", \"str\"], \"unpaid\": 2,"
+                + " \"updated_paid\": false}");
+  }
+
   @Test
   void psycopg3() throws Exception {
     requirePython("psycopg");

@@ -87,6 +87,8 @@ class AdvisoryLocksWireTest {
             s.executeQuery("SELECT pg_try_advisory_xact_lock(5), pg_advisory_unlock(1, 2)")) {
       assertThat(rs.getMetaData().getColumnTypeName(1)).isEqualTo("bool");
       assertThat(rs.getMetaData().getColumnTypeName(2)).isEqualTo("bool");
+      // labelled as in PostgreSQL: Flyway reads rs.getBoolean("pg_try_advisory_xact_lock")
+      assertThat(rs.getMetaData().getColumnLabel(1)).isEqualTo("pg_try_advisory_xact_lock");
       rs.next();
       assertThat(rs.getObject(1)).isEqualTo(true);
       assertThat(rs.getObject(2)).isEqualTo(false);

@@ -84,6 +84,19 @@ class SelectListTest {
         .containsExactly("id", "name", "Q", "x");
   }
 
+  /** PostgreSQL labels an unaliased call by the function's name; SQLite by the call's text. */
+  @Test
+  void unaliasedCallsAreLabelledByTheFunctionsName() {
+    assertThat(
+            SelectList.of(
+                "SELECT pg_try_advisory_xact_lock(77433833903597), count(*), pg_catalog.version(),"
+                    + " \"Upper\"(x), count(*) AS n, max(x) m, count(*) + 1, count(*) OVER (), x"
+                    + " FROM t"))
+        .extracting(SelectList.Item::label)
+        .containsExactly(
+            "pg_try_advisory_xact_lock", "count", "version", "Upper", null, null, null, null, null);
+  }
+
   @Test
   void starsAndOtherStatementsAreNotRead() {
     assertThat(SelectList.of("SELECT * FROM t")).isEmpty();

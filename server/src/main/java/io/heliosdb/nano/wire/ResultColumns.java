@@ -77,9 +77,12 @@ final class ResultColumns {
             type = firstRow == null ? PgType.TEXT : PgType.forValue(first);
           }
           columns.add(
-              reportOrigins
-                  ? new PgColumn(label, type, TableOids.of(table), (short) d.attnum)
-                  : new PgColumn(label, type));
+              PgColumn.ofTable(
+                  label,
+                  type,
+                  reportOrigins ? TableOids.of(table) : 0,
+                  reportOrigins ? (short) d.attnum : 0,
+                  d.type));
           continue;
         }
       }

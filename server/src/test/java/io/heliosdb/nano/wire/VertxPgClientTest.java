@@ -106,7 +106,7 @@ class VertxPgClientTest {
     assertThat(r.getLocalDate("day")).isEqualTo(LocalDate.of(2026, 12, 4));
     assertThat(r.getLocalDateTime("at")).isEqualTo(at);
     assertThat(r.getBuffer("data").getBytes()).containsExactly(0, 1, 0xff);
-    assertThat(r.getBigDecimal("price")).isEqualByComparingTo("12.50");
+    assertThat(r.getBigDecimal("price")).isEqualTo(new BigDecimal("12.50"));
 
     Row sum = await(c.preparedQuery("SELECT 41 + 1").execute()).iterator().next();
     assertThat(sum.getValue(0)).isInstanceOf(Integer.class).isEqualTo(42);

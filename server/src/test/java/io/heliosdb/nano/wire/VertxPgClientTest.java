@@ -11,6 +11,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgNotification;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -23,6 +24,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +144,27 @@ class VertxPgClientTest {
     assertThat(first.getProcessId()).isEqualTo(sender.processId());
     await(sender.close());
     await(listener.close());
+  }
+
+  /** PgSubscriber sends LISTEN "Name" quoted, so a mixed-case channel keeps its case. */
+  @Test
+  void subscriberGetsPayloadsOfItsChannel() throws Exception {
+    PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options);
+    await(subscriber.connect());
+    BlockingQueue<String> payloads = new LinkedBlockingQueue<>();
+    CompletableFuture<Void> subscribed = new CompletableFuture<>();
+    subscriber
+        .channel("OrderEvents")
+        .subscribeHandler(v -> subscribed.complete(null))
+        .handler(payloads::add);
+    subscribed.get(10, SECONDS);
+    PgConnection sender = await(PgConnection.connect(vertx, options));
+    await(sender.query("SELECT pg_notify('orderevents', 'other channel')").execute());
+    await(sender.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of("OrderEvents", "42")));
+    assertThat(payloads.poll(10, SECONDS)).isEqualTo("42");
+    await(sender.close());
+    await(subscriber.close());
+    assertThat(payloads).isEmpty();
   }
 
   @Test

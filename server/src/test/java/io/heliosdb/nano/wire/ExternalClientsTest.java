@@ -86,6 +86,25 @@ class ExternalClientsTest {
                 + " \"updated_paid\": false}");
   }
 
+  /**
+   * Issue 13 client matrix: SQLAlchemy 1.4's {@code inspect(engine)} on the ORM test's tables, read
+   * from the emulated pg_catalog. PostgreSQL 15 prints the same line except {@code "INTEGER"} for
+   * the key: an INTEGER column is int8 here (docs/server.md, "Result column types").
+   */
+  @Test
+  void sqlalchemyInspect() throws Exception {
+    requirePython("sqlalchemy");
+    requirePython("psycopg2");
+    assertThat(run(List.of(PYTHON, script("sqlalchemy_inspect.py")), null))
+        .isEqualTo(
+            "{\"columns\": [[\"id\", \"BIGINT\", false], [\"paid\", \"BOOLEAN\", false],"
+                + " [\"placed\", \"TIMESTAMP\", true], [\"receipt\", \"BYTEA\", true], [\"total\","
+                + " \"NUMERIC(10, 2)\", true], [\"customer\", \"VARCHAR(40)\", true]], \"fks\":"
+                + " [[[\"order_id\"], \"orders\", [\"id\"]]], \"has_table\": [true, false],"
+                + " \"indexes\": [[\"ix_orders_customer\", [\"customer\"], false]], \"pk\":"
+                + " [\"id\"], \"tables\": [\"lines\", \"orders\"]}");
+  }
+
   @Test
   void psycopg3() throws Exception {
     requirePython("psycopg");

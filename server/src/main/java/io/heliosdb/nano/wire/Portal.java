@@ -44,8 +44,9 @@ final class Portal {
         return;
       }
       for (int i = 0; i < n; i++) {
-        PgType type = columns != null && i < columns.size() ? columns.get(i).type() : PgType.TEXT;
-        Object v = rows.getObject(i + 1);
+        PgColumn column = columns != null && i < columns.size() ? columns.get(i) : null;
+        PgType type = column != null ? column.type() : PgType.TEXT;
+        Object v = column != null ? column.value(rows.getObject(i + 1)) : rows.getObject(i + 1);
         if (BackendMessages.formatCode(formats, i) == 1) {
           values[i] = PgValues.binary(type, v);
         } else {

@@ -330,7 +330,7 @@ final class QueryRunner {
     while (more) {
       for (int i = 0; i < n; i++) {
         Object v = count == 0 ? values[i] : rs.getObject(i + 1);
-        text[i] = types[i].encode(v);
+        text[i] = types[i].encode(columns.get(i).value(v));
       }
       sink.dataRow(text);
       count++;

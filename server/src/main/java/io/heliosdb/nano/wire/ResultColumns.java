@@ -60,9 +60,12 @@ final class ResultColumns {
     Map<String, Map<String, Declared>> tables = new HashMap<>();
     List<PgColumn> columns = new ArrayList<>(n);
     for (int i = 1; i <= n; i++) {
-      String label = PgKeywords.label(md.getColumnLabel(i));
-      Object first = firstRow == null ? null : firstRow[i - 1];
       SelectList.Item item = items.isEmpty() ? null : items.get(i - 1);
+      String label =
+          item != null && item.label() != null
+              ? item.label()
+              : PgKeywords.label(md.getColumnLabel(i));
+      Object first = firstRow == null ? null : firstRow[i - 1];
       String table = md.getTableName(i);
       if (table != null && !table.isEmpty()) {
         String name = item != null && item.column() != null ? item.column() : md.getColumnName(i);
@@ -74,9 +77,12 @@ final class ResultColumns {
             type = firstRow == null ? PgType.TEXT : PgType.forValue(first);
           }
           columns.add(
-              reportOrigins
-                  ? new PgColumn(label, type, TableOids.of(table), (short) d.attnum)
-                  : new PgColumn(label, type));
+              PgColumn.ofTable(
+                  label,
+                  type,
+                  reportOrigins ? TableOids.of(table) : 0,
+                  reportOrigins ? (short) d.attnum : 0,
+                  d.type));
           continue;
         }
       }

@@ -77,6 +77,24 @@ class AdvisoryLocksWireTest {
     }
   }
 
+  /** As in PostgreSQL, the try and unlock functions are bool: Vert.x and R2DBC decode by type. */
+  @ParameterizedTest
+  @ValueSource(strings = {"extended", "simple"})
+  void tryAndUnlockResultsAreTypedBool(String mode) throws Exception {
+    try (Connection a = connect(mode);
+        Statement s = a.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT pg_try_advisory_xact_lock(5), pg_advisory_unlock(1, 2)")) {
+      assertThat(rs.getMetaData().getColumnTypeName(1)).isEqualTo("bool");
+      assertThat(rs.getMetaData().getColumnTypeName(2)).isEqualTo("bool");
+      // labelled as in PostgreSQL: Flyway reads rs.getBoolean("pg_try_advisory_xact_lock")
+      assertThat(rs.getMetaData().getColumnLabel(1)).isEqualTo("pg_try_advisory_xact_lock");
+      rs.next();
+      assertThat(rs.getObject(1)).isEqualTo(true);
+      assertThat(rs.getObject(2)).isEqualTo(false);
+    }
+  }
+
   /** Both modes: pgjdbc's simple mode inlines parameters as '...'::int8 (issue 13, item 4). */
   @ParameterizedTest
   @ValueSource(strings = {"extended", "simple"})

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DifferentialResultTypesTest {
   private static final String SCHEMA =
       "CREATE TABLE items(id INTEGER PRIMARY KEY, flag BOOLEAN, born DATE, price NUMERIC,"
-          + " name VARCHAR(20), code CHAR(3), note TEXT, ratio DOUBLE PRECISION);"
-          + " INSERT INTO items VALUES (1, TRUE, '2024-01-02', 1.5, 'a', 'abc', 'x', 0.25),"
-          + " (2, FALSE, '2024-02-03', 2, 'b', 'def', NULL, 2)";
+          + " name VARCHAR(20), code CHAR(3), note TEXT, ratio DOUBLE PRECISION, cost NUMERIC(10, 2));"
+          + " INSERT INTO items VALUES (1, TRUE, '2024-01-02', 1.5, 'a', 'abc', 'x', 0.25, 12.5),"
+          + " (2, FALSE, '2024-02-03', 2, 'b', 'def', NULL, 2, 3)";
 
   static final List<String> CORPUS =
       List.of(
@@ -61,6 +61,7 @@ class DifferentialResultTypesTest {
           "SELECT id, flag, born, price, name, code, note, ratio FROM items ORDER BY id",
           "SELECT * FROM items WHERE id = 2",
           "SELECT i.id AS k, i.name FROM items i WHERE id = 1",
+          "SELECT cost FROM items ORDER BY id",
           "SELECT id IS NULL, note IS NULL FROM items ORDER BY id",
           "SELECT name LIKE 'a%' FROM items ORDER BY id",
           "SELECT flag FROM items WHERE flag",

@@ -90,11 +90,11 @@ class ResultTypesTest {
               "date",
               java.sql.Date.class,
               java.sql.Date.valueOf("2024-01-02")),
-          new Case(
+          new Case( // NUMERIC(10,2): two digits after the point, as in PostgreSQL
               "SELECT price FROM items WHERE id = 1",
               "numeric",
               BigDecimal.class,
-              new BigDecimal("1.5")),
+              new BigDecimal("1.50")),
           new Case("SELECT name FROM items WHERE id = 1", "varchar", String.class, "a"),
           new Case("SELECT code FROM items WHERE id = 1", "bpchar", String.class, "abc"),
           new Case("SELECT * FROM items WHERE id = 2", "int8", Long.class, 2L));

@@ -11,8 +11,10 @@ import java.util.Locale;
 /**
  * {@code ALTER TABLE t ADD [CONSTRAINT name] ...}: a UNIQUE constraint becomes {@code CREATE UNIQUE
  * INDEX name ON t (cols)} (named {@code t_col_key} as PostgreSQL names it when the statement does
- * not); the constraints SQLite cannot add to an existing table (PRIMARY KEY, FOREIGN KEY, CHECK,
- * EXCLUDE), and an added SERIAL column, are 0A000 naming the clause.
+ * not), and so does a PRIMARY KEY (named {@code t_pkey}), which SQLite cannot add to an existing
+ * table: Flyway adds the key of its history table so, after CREATE TABLE. The constraints SQLite
+ * cannot add at all (FOREIGN KEY, CHECK, EXCLUDE), and an added SERIAL column, are 0A000 naming the
+ * clause.
  */
 final class PgAlterTable {
   private static final String HINT =
@@ -67,7 +69,11 @@ final class PgAlterTable {
         return sql; // ADD [COLUMN]: SQLite's own
       }
     }
-    if (!kind.isWord("UNIQUE")) {
+    String suffix = "_key";
+    if (kind.isWord("PRIMARY") && i + 1 < t.size() && t.get(i + 1).isWord("KEY")) {
+      i++; // the key's columns follow KEY as UNIQUE's follow UNIQUE
+      suffix = "_pkey";
+    } else if (!kind.isWord("UNIQUE")) {
       throw new HintedSqlException(
           SqlState.FEATURE_NOT_SUPPORTED,
           "ALTER TABLE ... ADD CONSTRAINT ... " + clause + " is not supported",
@@ -75,35 +81,35 @@ final class PgAlterTable {
           null);
     }
     if (i + 1 >= t.size() || !t.get(i + 1).is('(')) {
-      throw unsupportedUnique(t, i + 1);
+      throw unsupportedUnique(clause, t, i + 1);
     }
     int close = PgSyntax.closing(t, i + 1);
     if (close < 0) {
       return sql;
     }
     if (close + 1 < t.size() && !(close + 2 == t.size() && t.get(close + 1).is(';'))) {
-      throw unsupportedUnique(t, close + 1);
+      throw unsupportedUnique(clause, t, close + 1);
     }
     String table = sql.substring(t.get(tableStart).start(), t.get(tableEnd).end());
     String columns = sql.substring(t.get(i + 1).start(), t.get(close).end());
     if (name == null) {
       StringBuilder n = new StringBuilder(t.get(tableEnd).name());
-      for (Token c : t.subList(i + 2, close)) {
+      for (Token c : suffix.equals("_key") ? t.subList(i + 2, close) : List.<Token>of()) {
         if (PgCasts.isName(c)) {
           n.append('_').append(c.name());
         }
       }
-      name = "\"" + n.append("_key").toString().replace("\"", "\"\"") + "\"";
+      name = "\"" + n.append(suffix).toString().replace("\"", "\"\"") + "\"";
     }
     return "CREATE UNIQUE INDEX " + name + " ON " + table + " " + columns;
   }
 
-  private static HeliosSqlException unsupportedUnique(List<Token> t, int at) {
+  private static HeliosSqlException unsupportedUnique(String clause, List<Token> t, int at) {
     String rest = at < t.size() ? t.get(at).text() : "";
     return new HintedSqlException(
         SqlState.FEATURE_NOT_SUPPORTED,
-        "ALTER TABLE ... ADD CONSTRAINT ... UNIQUE " + rest + " is not supported",
-        "Only UNIQUE (columns) is translated, to CREATE UNIQUE INDEX.",
+        "ALTER TABLE ... ADD CONSTRAINT ... " + clause + " " + rest + " is not supported",
+        "Only UNIQUE (columns) and PRIMARY KEY (columns) are translated, to CREATE UNIQUE INDEX.",
         null);
   }
 }

@@ -24,8 +24,12 @@ import java.util.Set;
  * (column arithmetic, {@code sum}, {@code max}, {@code coalesce}, CASE) is not typed here.
  */
 public final class SelectList {
-  /** One result item: its type, or null when not known; the column it names, or null. */
-  public record Item(PgType type, String column) {}
+  /**
+   * One result item: its type, or null when not known; the column it names, or null; the label
+   * PostgreSQL gives it where SQLite's differs, or null (an unaliased call {@code f(...)} is {@code
+   * f} in PostgreSQL, its text in SQLite).
+   */
+  public record Item(PgType type, String column, String label) {}
 
   private static final Set<String> END =
       Set.of(
@@ -82,6 +86,16 @@ public final class SelectList {
           "soundex");
   private static final Set<String> INT4_FUNCTIONS =
       Set.of("length", "char_length", "character_length", "octet_length", "instr", "unicode");
+
+  /** The advisory-lock functions that return boolean in PostgreSQL (0/1 here). */
+  private static final Set<String> BOOL_FUNCTIONS =
+      Set.of(
+          "pg_try_advisory_lock",
+          "pg_try_advisory_lock_shared",
+          "pg_try_advisory_xact_lock",
+          "pg_try_advisory_xact_lock_shared",
+          "pg_advisory_unlock",
+          "pg_advisory_unlock_shared");
 
   private SelectList() {}
 
@@ -164,13 +178,29 @@ public final class SelectList {
   private static Item item(List<Token> all) {
     List<Token> e = withoutAlias(all);
     if (e.isEmpty()) {
-      return new Item(null, null);
+      return new Item(null, null, null);
     }
     String column = columnReference(e);
     if (column != null) {
-      return new Item(null, column);
+      return new Item(null, column, null);
     }
-    return new Item(type(e), null);
+    return new Item(type(e), null, e.size() == all.size() ? functionName(e) : null);
+  }
+
+  /**
+   * The name of a call {@code f(...)} or {@code schema.f(...)} that is the whole expression, as
+   * PostgreSQL labels such a column (Flyway reads {@code pg_try_advisory_xact_lock} by name); null.
+   */
+  private static String functionName(List<Token> e) {
+    int name = e.size() >= 5 && e.get(1).is('.') ? 2 : 0;
+    if (e.size() < name + 3
+        || !e.get(name + 1).is('(')
+        || closingParen(e, name + 1) != e.size() - 1
+        || (e.get(name).kind() != Kind.WORD && e.get(name).kind() != Kind.QUOTED_IDENT)
+        || (name == 2 && e.get(0).kind() != Kind.WORD && e.get(0).kind() != Kind.QUOTED_IDENT)) {
+      return null;
+    }
+    return e.get(name).name();
   }
 
   /** The expression without {@code AS alias} or a bare trailing alias. */
@@ -283,6 +313,9 @@ public final class SelectList {
     }
     if (INT4_FUNCTIONS.contains(name)) {
       return PgType.INT4;
+    }
+    if (BOOL_FUNCTIONS.contains(name)) {
+      return PgType.BOOL;
     }
     return null;
   }

@@ -151,6 +151,8 @@ class PgSyntaxTest {
       value = {
         "ALTER TABLE t ADD CONSTRAINT t_x UNIQUE (x, y)|CREATE UNIQUE INDEX t_x ON t (x, y)",
         "ALTER TABLE ONLY \"public\".\"t\" ADD UNIQUE (x)|CREATE UNIQUE INDEX \"t_x_key\" ON \"t\" (x)",
+        "ALTER TABLE \"public\".\"h\" ADD CONSTRAINT \"h_pk\" PRIMARY KEY (\"rank\")|CREATE UNIQUE INDEX \"h_pk\" ON \"h\" (\"rank\")",
+        "ALTER TABLE t ADD PRIMARY KEY (a, b)|CREATE UNIQUE INDEX \"t_pkey\" ON t (a, b)",
         "ALTER TABLE t ADD COLUMN x text|ALTER TABLE t ADD COLUMN x text",
         "ALTER TABLE t ADD x text|ALTER TABLE t ADD x text",
       })
@@ -161,7 +163,7 @@ class PgSyntaxTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "ALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY (id)",
+        "ALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY (id) DEFERRABLE",
         "ALTER TABLE t ADD FOREIGN KEY (a) REFERENCES u (id)",
         "ALTER TABLE t ADD CONSTRAINT c CHECK (x > 0)",
         "ALTER TABLE t ADD CONSTRAINT u UNIQUE (x) DEFERRABLE",

@@ -41,6 +41,8 @@ class SelectListTest {
         "SELECT total(x) FROM t#FLOAT8",
         "SELECT length(name) FROM t#INT4",
         "SELECT upper(name) u FROM t#TEXT",
+        "SELECT pg_try_advisory_xact_lock(77433833903597)#BOOL",
+        "SELECT pg_advisory_unlock(1, 2) AS released#BOOL",
         "SELECT json_object('a', 1)#JSON",
         "SELECT CAST(x AS INTEGER) FROM t#INT4",
         "SELECT CAST(x AS BIGINT) FROM t#INT8",
@@ -80,6 +82,19 @@ class SelectListTest {
     assertThat(SelectList.of("SELECT id, t.name AS n, \"Q\" q, main.t.x FROM t WHERE a = 1, b"))
         .extracting(SelectList.Item::column)
         .containsExactly("id", "name", "Q", "x");
+  }
+
+  /** PostgreSQL labels an unaliased call by the function's name; SQLite by the call's text. */
+  @Test
+  void unaliasedCallsAreLabelledByTheFunctionsName() {
+    assertThat(
+            SelectList.of(
+                "SELECT pg_try_advisory_xact_lock(77433833903597), count(*), pg_catalog.version(),"
+                    + " \"Upper\"(x), count(*) AS n, max(x) m, count(*) + 1, count(*) OVER (), x"
+                    + " FROM t"))
+        .extracting(SelectList.Item::label)
+        .containsExactly(
+            "pg_try_advisory_xact_lock", "count", "version", "Upper", null, null, null, null, null);
   }
 
   @Test

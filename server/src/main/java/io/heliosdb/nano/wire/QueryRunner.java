@@ -166,16 +166,18 @@ final class QueryRunner {
    * Runs one statement of the extended protocol with the transaction rules. Outside a block, a
    * statement opens an implicit transaction that {@link #sync} commits (or rolls back after an
    * error), as in PostgreSQL; BEGIN inside it turns it into a transaction block. Returns whether
-   * the statement succeeded; on failure the error has been reported.
+   * the statement succeeded; on failure the error has been reported. {@code alone}: the statement
+   * is known to be the only one of its implicit transaction, and runs in autocommit instead.
    */
-  public boolean runExtended(String sql, String verb, QuerySink sink, Body body) {
+  public boolean runExtended(String sql, String verb, QuerySink sink, boolean alone, Body body) {
     try {
       if (implicitBlock && verb.equals("BEGIN")) {
         implicitBlock = false;
         sink.commandComplete("BEGIN");
         return true;
       }
-      if (status == TransactionStatus.IDLE
+      if (!alone
+          && status == TransactionStatus.IDLE
           && !NO_IMPLICIT_BLOCK.contains(verb)
           && !SessionSettings.handles(verb)
           && !Housekeeping.handles(verb)) {
@@ -196,6 +198,16 @@ final class QueryRunner {
     } finally {
       running = null;
     }
+  }
+
+  /** Whether an extended-protocol statement opened a transaction that the next Sync ends. */
+  boolean inImplicitBlock() {
+    return implicitBlock;
+  }
+
+  /** Whether no transaction is open, implicit or not: a statement now would open one. */
+  boolean idleOutsideTransaction() {
+    return status == TransactionStatus.IDLE && !implicitBlock;
   }
 
   /** The statement about to run, for {@link #cancel}. */

@@ -378,7 +378,7 @@ final class ExtendedQuery {
           if (p.ps() == null) {
             try (Statement st = conn.createStatement()) {
               runner.running(st);
-              runner.execute(st, p.sql(), out);
+              runner.execute(st, p.sql(), p.verb(), out);
             }
             return;
           }

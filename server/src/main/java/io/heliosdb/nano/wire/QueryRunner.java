@@ -55,6 +55,8 @@ final class QueryRunner {
           "DETACH",
           "PRAGMA");
 
+  private static final Set<String> NOTIFICATION_VERBS = Set.of("LISTEN", "UNLISTEN", "NOTIFY");
+
   /** The part of a statement's run that the transaction rules wrap. */
   @FunctionalInterface
   interface Body {
@@ -144,7 +146,8 @@ final class QueryRunner {
       for (int i = 0; i < statements.size() && ok; i++) {
         if (verbs.get(i) != null) {
           String sql = statements.get(i);
-          ok = runOne(sql, verbs.get(i), sink, out -> execute(st, sql, out));
+          String verb = verbs.get(i);
+          ok = runOne(sql, verb, sink, out -> execute(st, sql, verb, out));
         }
       }
       if (implicit) {
@@ -293,9 +296,14 @@ final class QueryRunner {
     }
   }
 
-  /** Runs a statement's text with a plain Statement (simple query, or no parameters). */
-  void execute(Statement st, String sql, QuerySink sink) throws SQLException {
-    boolean rows = PgDialect.run(sql, st::execute);
+  /**
+   * Runs a statement's text with a plain Statement (simple query, or no parameters). LISTEN,
+   * UNLISTEN and NOTIFY go to the core as they are: it reads them itself, SQLite never sees them,
+   * so the dialect's rewriting (a scan of the whole text, payload included) has nothing to do.
+   */
+  void execute(Statement st, String sql, String verb, QuerySink sink) throws SQLException {
+    boolean rows =
+        NOTIFICATION_VERBS.contains(verb) ? st.execute(sql) : PgDialect.run(sql, st::execute);
     notices(st, sink);
     long count;
     if (rows) {

@@ -57,6 +57,10 @@ final class QueryRunner {
 
   private static final Set<String> NOTIFICATION_VERBS = Set.of("LISTEN", "UNLISTEN", "NOTIFY");
 
+  /** The tags ({@link CommandTags}, count 0) of statements that neither begin nor end one. */
+  private static final Set<String> KEEP_TRANSACTION =
+      Set.of("SELECT", "VALUES", "LISTEN", "UNLISTEN", "NOTIFY", "SHOW", "SET");
+
   /** The part of a statement's run that the transaction rules wrap. */
   @FunctionalInterface
   interface Body {
@@ -286,7 +290,11 @@ final class QueryRunner {
         body.run(sink);
       }
       settings.reportChanges(sink);
-      status = inTransaction() ? TransactionStatus.IN_BLOCK : TransactionStatus.IDLE;
+      if (keepsTransaction(verb)) {
+        status = wasInBlock ? TransactionStatus.IN_BLOCK : TransactionStatus.IDLE;
+      } else {
+        status = inTransaction() ? TransactionStatus.IN_BLOCK : TransactionStatus.IDLE;
+      }
       return true;
     } catch (SQLException e) {
       settings.reportChanges(sink); // set_config() before the failure stands, as SET does
@@ -373,6 +381,18 @@ final class QueryRunner {
       }
     }
     status = TransactionStatus.IDLE;
+  }
+
+  /**
+   * Whether a statement that succeeded left SQLite's transaction as it found it: queries, DML and
+   * notifications never begin or end one (a trigger's RAISE(ROLLBACK) fails the statement). Asking
+   * SQLite costs a BEGIN that fails, with an exception, inside every transaction.
+   */
+  private static boolean keepsTransaction(String verb) {
+    return KEEP_TRANSACTION.contains(verb)
+        || verb.startsWith("INSERT ")
+        || verb.startsWith("UPDATE ")
+        || verb.startsWith("DELETE ");
   }
 
   private static boolean isRollbackTo(String sql) {

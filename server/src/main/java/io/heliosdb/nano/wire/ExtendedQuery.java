@@ -93,7 +93,9 @@ final class ExtendedQuery {
    * runs.
    */
   boolean runsQuickly(FrontendMessage m) {
-    if (m instanceof FrontendMessage.Parse p) {
+    if (!quick.holdsOnlyShort()) {
+      return false; // the message runs the held statement first
+    } else if (m instanceof FrontendMessage.Parse p) {
       return quick.classify(p.sql()) != QuickStatements.Kind.NONE;
     } else if (m instanceof FrontendMessage.Bind b) {
       return isShort(statements.get(b.statement()));
@@ -108,9 +110,12 @@ final class ExtendedQuery {
     return m instanceof FrontendMessage.Close || m instanceof FrontendMessage.Flush;
   }
 
-  /** Whether Sync (or a Query, which ends the implicit transaction too) commits nothing. */
+  /**
+   * Whether Sync (or a Query, which ends the implicit transaction too) commits nothing and runs no
+   * held statement that could wait.
+   */
   boolean syncRunsQuickly() {
-    return !runner.inImplicitBlock();
+    return !runner.inImplicitBlock() && quick.holdsOnlyShort();
   }
 
   /** Whether an Execute is held until the next message: the implicit transaction is open. */
@@ -340,7 +345,9 @@ final class ExtendedQuery {
         return false;
       }
     }
-    if (runner.idleOutsideTransaction() && quick.isShort(portal, m.maxRows())) {
+    if (runner.idleOutsideTransaction()
+        && (quick.isShort(portal, m.maxRows())
+            || (m.maxRows() == 0 && runner.opensImplicitBlock(p.verb())))) {
       quick.defer(portal); // alone in its implicit transaction if Sync comes next
       return true;
     }

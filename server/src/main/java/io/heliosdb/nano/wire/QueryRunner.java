@@ -183,11 +183,7 @@ final class QueryRunner {
         sink.commandComplete("BEGIN");
         return true;
       }
-      if (!alone
-          && status == TransactionStatus.IDLE
-          && !NO_IMPLICIT_BLOCK.contains(verb)
-          && !SessionSettings.handles(verb)
-          && !Housekeeping.handles(verb)) {
+      if (!alone && status == TransactionStatus.IDLE && opensImplicitBlock(verb)) {
         try (Statement st = conn.createStatement()) {
           st.execute("BEGIN");
         }
@@ -205,6 +201,14 @@ final class QueryRunner {
     } finally {
       running = null;
     }
+  }
+
+  /** Whether {@code verb}, run outside a transaction, opens the implicit one Sync ends. */
+  boolean opensImplicitBlock(String verb) {
+    return verb != null
+        && !NO_IMPLICIT_BLOCK.contains(verb)
+        && !SessionSettings.handles(verb)
+        && !Housekeeping.handles(verb);
   }
 
   /** Whether an extended-protocol statement opened a transaction that the next Sync ends. */

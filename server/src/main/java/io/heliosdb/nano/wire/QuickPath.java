@@ -11,15 +11,18 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The extended protocol's short path for LISTEN, UNLISTEN, NOTIFY and {@code SELECT pg_notify($1,
- * $2)} (one session's): which statements take it, what Parse of a pg_notify found (the same for
- * every Parse of the same text), and the Execute that waits for the next message.
+ * $2)} (one session's): which statements take it (on the event loop), what Parse of a pg_notify
+ * found (the same for every Parse of the same text), and the Execute that waits for the next
+ * message.
  *
  * <p>An Execute outside any transaction opens the implicit transaction that Sync commits, as in
- * PostgreSQL; a notification it sends is delivered at that commit, or dropped with it. A short
- * statement's Execute there is held ({@link #defer}) until the next message shows what follows: at
- * Sync it runs alone, in autocommit, without a SQLite transaction (the core hands the notification
- * to the hub at once); before any other message it runs first, in a SQLite transaction as before.
- * Its responses so come in the same place either way.
+ * PostgreSQL; a notification it sends is delivered at that commit, or dropped with it. Such an
+ * Execute (a short statement, or any statement that would open the implicit transaction, all rows
+ * at once) is held ({@link #defer}) until the next message shows what follows: at Sync it runs
+ * alone, in autocommit, without a SQLite BEGIN and COMMIT (for a notification, no SQLite
+ * transaction at all: the core hands it to the hub at once); before any other message it runs
+ * first, in the implicit SQLite transaction as before. Its responses so come in the same place
+ * either way.
  */
 final class QuickPath {
   /** What Parse found for a pg_notify statement: its text for SQLite, types and columns. */
@@ -102,6 +105,11 @@ final class QuickPath {
   /** Holds a short Execute outside any transaction until the next message. */
   void defer(Portal portal) {
     deferred = portal;
+  }
+
+  /** Whether no Execute is held but a short one (which cannot wait on a lock). */
+  boolean holdsOnlyShort() {
+    return deferred == null || isShort(deferred, 0);
   }
 
   /** Whether an Execute is held: the session is in its implicit transaction. */

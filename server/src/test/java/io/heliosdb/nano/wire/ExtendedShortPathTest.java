@@ -253,6 +253,30 @@ class ExtendedShortPathTest {
     assertThat(notifications(got)).containsExactly("orders too");
     assertThat(texts(send(ch, withSync(statement("SELECT 1 AS one"))))).contains("D");
     assertThat(workerTasks.get()).isPositive();
-    assertThat(QuickPath.ranAloneCount()).isEqualTo(alone);
+    // Alone in their implicit transactions, they ran in autocommit at Sync all the same.
+    assertThat(QuickPath.ranAloneCount() - alone).isEqualTo(3);
+  }
+
+  @Test
+  void aLoneInsertRunsInAutocommitAtSyncAndItsTriggersNotificationIsDelivered() {
+    EmbeddedChannel ch = session();
+    send(
+        ch,
+        Frames.query(
+            "CREATE TABLE t(id INTEGER PRIMARY KEY);"
+                + " CREATE TRIGGER t_ins AFTER INSERT ON t"
+                + " BEGIN SELECT pg_notify('jobs', 'row ' || NEW.id); END;"
+                + " LISTEN jobs"));
+    long alone = QuickPath.ranAloneCount();
+    List<Backend> got = send(ch, withSync(statement("INSERT INTO t VALUES (7)")));
+    assertThat(texts(got)).startsWith("1", "2", "n", "C INSERT 0 1").endsWith("Z I");
+    assertThat(notifications(got)).containsExactly("jobs row 7");
+    assertThat(QuickPath.ranAloneCount() - alone).isEqualTo(1);
+
+    // A failing one alone: the error, then ReadyForQuery, nothing kept.
+    got = send(ch, withSync(statement("INSERT INTO t VALUES (7)")));
+    assertThat(got.get(got.size() - 2).sqlState()).isEqualTo("23505");
+    assertThat(notifications(got)).isEmpty();
+    assertThat(got).last().hasToString("Z I");
   }
 }

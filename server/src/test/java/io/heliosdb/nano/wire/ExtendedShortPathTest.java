@@ -9,7 +9,6 @@ import io.heliosdb.nano.wire.messages.Frames;
 import io.heliosdb.nano.wire.messages.Frames.Backend;
 import io.heliosdb.nano.wire.messages.PgFrameDecoder;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,18 +59,11 @@ class ExtendedShortPathTest {
   }
 
   private static List<Backend> send(EmbeddedChannel ch, ByteBuf... frames) {
-    ch.writeInbound(Unpooled.wrappedBuffer(frames));
-    return received(ch);
+    return EmbeddedWire.send(ch, frames);
   }
 
   private static List<Backend> received(EmbeddedChannel ch) {
-    ch.runPendingTasks();
-    List<Backend> out = new ArrayList<>();
-    for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
-      out.addAll(Frames.parse(b));
-      b.release();
-    }
-    return out;
+    return EmbeddedWire.received(ch);
   }
 
   private static List<String> texts(List<Backend> messages) {

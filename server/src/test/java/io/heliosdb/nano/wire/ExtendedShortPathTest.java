@@ -236,17 +236,27 @@ class ExtendedShortPathTest {
     db.close();
     db = HeliosDB.open(HeliosConfig.builder().inMemory().durableChannels("orders").build());
     EmbeddedChannel ch = session();
-    send(ch, Frames.query("LISTEN orders"));
+    send(ch, Frames.query("LISTEN orders; LISTEN jobs"));
     long alone = QuickPath.ranAloneCount();
-    workerTasks.set(0);
-    List<Backend> got = send(ch, withSync(statement("NOTIFY orders, 'kept'")));
-    assertThat(notifications(got)).containsExactly("orders kept");
-    got = send(ch, withSync(statement("SELECT pg_notify($1, $2)", "orders", "too")));
-    assertThat(notifications(got)).containsExactly("orders too");
-    assertThat(texts(send(ch, withSync(statement("SELECT 1 AS one"))))).contains("D");
-    assertThat(workerTasks.get()).isPositive();
+    assertThat(notifications(sentByWorkers(ch, "NOTIFY orders, 'kept'")))
+        .containsExactly("orders kept");
+    assertThat(notifications(sentByWorkers(ch, "SELECT pg_notify($1, $2)", "orders", "too")))
+        .containsExactly("orders too");
+    // pg_notify inside a larger statement: SQLite runs it.
+    assertThat(notifications(sentByWorkers(ch, "SELECT pg_notify($1, $2), 1", "jobs", "x")))
+        .containsExactly("jobs x");
+    assertThat(texts(sentByWorkers(ch, "SELECT 1 AS one"))).contains("D");
     // Alone in their implicit transactions, they ran in autocommit at Sync all the same.
-    assertThat(QuickPath.ranAloneCount() - alone).isEqualTo(3);
+    assertThat(QuickPath.ranAloneCount() - alone).isEqualTo(4);
+  }
+
+  /** Sends a statement as pgjdbc does and checks that the worker pool ran part of it. */
+  private List<Backend> sentByWorkers(EmbeddedChannel ch, String sql, String... params) {
+    workerTasks.set(0);
+    List<Backend> got = send(ch, withSync(statement(sql, params)));
+    assertThat(workerTasks.get()).as(sql).isPositive();
+    assertThat(got).last().hasToString("Z I");
+    return got;
   }
 
   @Test

@@ -22,9 +22,11 @@ pgport=5499
 redisport=6390
 
 as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-# pgjdbc publishers use the extended protocol (its default mode, the headline);
-# QUERY_MODE=simple for the second row (preferQueryMode=simple).
-mode=${QUERY_MODE:-extended}
+# pgjdbc publishers use the extended protocol (its default mode, the headline rows), then
+# preferQueryMode=simple (the second rows) for the publish rounds; QUERY_MODES=extended (or
+# simple) runs one of them. Redis has no modes: its rows run once. Fan-out rows use the first mode.
+modes=${QUERY_MODES:-${QUERY_MODE:-extended simple}}
+mode=${modes%% *}
 run() {
   echo "# $(uptime | sed 's/.*load average/load average/')"
   echo "\$ java -Dheliosdb.bench.queryMode=$mode -cp $jar io.heliosdb.nano.bench.$*"
@@ -68,9 +70,14 @@ start_heliosdb() { # --db argument, memory budget in MiB (default 1536: 1,000 se
 stop_heliosdb() { kill "$heliosdbpid"; wait "$heliosdbpid" || true; }
 
 pubsub() { # target port
-  run WireNotifyHarness "$1" 127.0.0.1 "$2" 1 "$seconds" 0
-  run WireNotifyHarness "$1" 127.0.0.1 "$2" 4 "$seconds" 0
-  run WireNotifyHarness "$1" 127.0.0.1 "$2" 1 "$seconds" 2000
+  local each=$modes
+  [[ $1 == redis ]] && each=${modes%% *}
+  for mode in $each; do
+    run WireNotifyHarness "$1" 127.0.0.1 "$2" 1 "$seconds" 0
+    run WireNotifyHarness "$1" 127.0.0.1 "$2" 4 "$seconds" 0
+    run WireNotifyHarness "$1" 127.0.0.1 "$2" 1 "$seconds" 2000
+  done
+  mode=${modes%% *}
   for listeners in 100 500 1000; do
     run WireNotifyHarness "$1" 127.0.0.1 "$2" 1 "$seconds" 0 "$listeners"
   done

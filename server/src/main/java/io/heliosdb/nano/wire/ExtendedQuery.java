@@ -1,6 +1,7 @@
 package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.HeliosConnection;
+import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.error.HeliosSqlException;
 import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.session.CommandTags;
@@ -12,6 +13,7 @@ import io.heliosdb.nano.wire.messages.MessageTypes;
 import io.heliosdb.nano.wire.messages.TransactionStatus;
 import io.heliosdb.nano.wire.sql.PgDialect;
 import io.heliosdb.nano.wire.sql.PgSyntax;
+import io.heliosdb.nano.wire.sql.QuickStatements;
 import io.heliosdb.nano.wire.types.ParameterTypes;
 import io.heliosdb.nano.wire.types.PgColumn;
 import io.heliosdb.nano.wire.types.PgType;
@@ -65,6 +67,7 @@ final class ExtendedQuery {
   private final Map<String, Portal> portals = new HashMap<>();
   private final PreparedMemory.Holdings memory;
   private final SchemaReader schema;
+  private final QuickPath quick;
 
   /** The portal an Execute runs now, which CLOSE ALL leaves open; null between Executes. */
   private Portal executing;
@@ -74,15 +77,69 @@ final class ExtendedQuery {
       QueryRunner runner,
       SessionSettings settings,
       PreparedMemory.Holdings memory,
-      SchemaReader schema) {
+      SchemaReader schema,
+      HeliosConfig config) {
     this.conn = conn;
     this.runner = runner;
     this.settings = settings;
     this.memory = memory;
     this.schema = schema;
+    this.quick = new QuickPath(config);
+  }
+
+  /**
+   * Whether the message may run on the event loop: it cannot wait on a lock (a short statement's
+   * Parse, Bind, Describe or Execute; a Close; a Flush). Asked while nothing else of the session
+   * runs.
+   */
+  boolean runsQuickly(FrontendMessage m) {
+    if (!quick.holdsOnlyShort()) {
+      return false; // the message runs the held statement first
+    } else if (m instanceof FrontendMessage.Parse p) {
+      return quick.classify(p.sql()) != QuickStatements.Kind.NONE;
+    } else if (m instanceof FrontendMessage.Bind b) {
+      return isShort(statements.get(b.statement()));
+    } else if (m instanceof FrontendMessage.Describe d) {
+      return d.kind() == MessageTypes.KIND_STATEMENT
+          ? isShort(statements.get(d.name()))
+          : portals.get(d.name()) != null && isShort(portals.get(d.name()).statement);
+    } else if (m instanceof FrontendMessage.Execute e) {
+      Portal p = portals.get(e.portal());
+      return p != null && p.rows == null && quick.isShort(p, e.maxRows());
+    }
+    return m instanceof FrontendMessage.Close || m instanceof FrontendMessage.Flush;
+  }
+
+  /**
+   * Whether Sync (or a Query, which ends the implicit transaction too) commits nothing and runs no
+   * held statement that could wait.
+   */
+  boolean syncRunsQuickly() {
+    return !runner.inImplicitBlock() && quick.holdsOnlyShort();
+  }
+
+  /** Whether an Execute is held until the next message: the implicit transaction is open. */
+  boolean holdsAnExecute() {
+    return quick.holding();
+  }
+
+  private static boolean isShort(PreparedQuery p) {
+    return p != null && p.quick() != QuickStatements.Kind.NONE;
+  }
+
+  /**
+   * Runs the held Execute, if any, before another message of its implicit transaction: in a SQLite
+   * transaction, as any statement there. Returns false after reporting its error.
+   */
+  boolean settle(ExtendedSink sink) {
+    Portal held = quick.take();
+    return held == null || run(held, 0, sink, new WithoutRowDescription(sink), false);
   }
 
   boolean parse(FrontendMessage.Parse m, ExtendedSink sink) {
+    if (!settle(sink)) {
+      return false;
+    }
     try {
       if (!m.name().isEmpty() && statements.containsKey(m.name())) {
         throw new HeliosSqlException(
@@ -96,6 +153,24 @@ final class ExtendedQuery {
       }
       closeStatement(m.name());
       String text = split.isEmpty() ? "" : split.get(0);
+      QuickStatements.Kind kind = quick.classify(m.sql());
+      QuickPath.Shape known =
+          kind == QuickStatements.Kind.PG_NOTIFY ? quick.shape(text, m.parameterTypes()) : null;
+      if (kind == QuickStatements.Kind.SESSION && text.indexOf('$') < 0) {
+        // Run from its text by the core, as the simple protocol runs it: nothing to prepare.
+        known =
+            new QuickPath.Shape(
+                text, CommandTags.of(text, 0, false), m.parameterTypes().clone(), 0, null);
+      }
+      if (known != null) {
+        PreparedStatement ps =
+            kind == QuickStatements.Kind.PG_NOTIFY
+                ? PgDialect.runTranslated(known.sql(), conn::prepareStatement)
+                : null;
+        store(m.name(), known, ps, kind);
+        sink.parseComplete();
+        return true;
+      }
       String verb = CommandTags.of(ParameterRewriter.rewrite(text).sql(), 0, false);
       String written = text;
       boolean prepared = verb != null && !TEXT_ONLY.contains(verb) && !Housekeeping.handles(verb);
@@ -121,16 +196,12 @@ final class ExtendedQuery {
         ps = PgDialect.runTranslated(r.sql(), conn::prepareStatement);
         columns = SESSION_STATEMENTS.contains(verb) ? null : columns(r.sql(), ps);
       }
-      long bytes = PreparedMemory.statementBytes(r.sql(), types.length, columns);
-      try {
-        memory.take("prepared statement \"" + m.name() + "\"", !m.name().isEmpty(), bytes);
-      } catch (SQLException e) {
-        close(ps);
-        throw e;
+      QuickPath.Shape shape =
+          new QuickPath.Shape(r.sql(), verb, types, r.parameterCount(), columns);
+      if (kind == QuickStatements.Kind.PG_NOTIFY) {
+        quick.remember(text, m.parameterTypes(), shape);
       }
-      statements.put(
-          m.name(),
-          new PreparedQuery(r.sql(), verb, types, r.parameterCount(), ps, columns, bytes));
+      store(m.name(), shape, ps, kind);
       sink.parseComplete();
       return true;
     } catch (SQLException e) {
@@ -139,7 +210,27 @@ final class ExtendedQuery {
     }
   }
 
+  /** Keeps a parsed statement under its name, with the memory it holds. */
+  private void store(
+      String name, QuickPath.Shape s, PreparedStatement ps, QuickStatements.Kind kind)
+      throws SQLException {
+    long bytes = PreparedMemory.statementBytes(s.sql(), s.parameterTypes().length, s.columns());
+    try {
+      memory.take("prepared statement \"" + name + "\"", !name.isEmpty(), bytes);
+    } catch (SQLException e) {
+      close(ps);
+      throw e;
+    }
+    statements.put(
+        name,
+        new PreparedQuery(
+            s.sql(), s.verb(), s.parameterTypes(), s.used(), ps, s.columns(), bytes, kind));
+  }
+
   boolean bind(FrontendMessage.Bind m, ExtendedSink sink) {
+    if (!settle(sink)) {
+      return false;
+    }
     try {
       PreparedQuery p = statement(m.statement());
       if (!m.portal().isEmpty() && portals.containsKey(m.portal())) {
@@ -177,6 +268,9 @@ final class ExtendedQuery {
   }
 
   boolean describe(FrontendMessage.Describe m, ExtendedSink sink) {
+    if (!settle(sink)) {
+      return false;
+    }
     try {
       List<PgColumn> columns;
       short[] formats;
@@ -209,6 +303,9 @@ final class ExtendedQuery {
   }
 
   boolean execute(FrontendMessage.Execute m, ExtendedSink sink) {
+    if (!settle(sink)) {
+      return false;
+    }
     Portal portal;
     try {
       portal = portal(m.portal());
@@ -248,26 +345,47 @@ final class ExtendedQuery {
         return false;
       }
     }
+    if (runner.idleOutsideTransaction()
+        && (quick.isShort(portal, m.maxRows())
+            || (m.maxRows() == 0 && runner.opensImplicitBlock(p.verb())))) {
+      quick.defer(portal); // alone in its implicit transaction if Sync comes next
+      return true;
+    }
     QuerySink rowsOnly = new WithoutRowDescription(sink);
     executing = portal;
     try {
-      return run(portal, m.maxRows(), sink, rowsOnly);
+      return run(portal, m.maxRows(), sink, rowsOnly, false);
     } finally {
       executing = null;
     }
   }
 
-  private boolean run(Portal portal, int maxRows, ExtendedSink sink, QuerySink rowsOnly) {
+  /**
+   * Runs a portal's statement with the transaction rules: in the implicit transaction Sync ends, or
+   * {@code alone} in autocommit (a short statement, at Sync).
+   */
+  private boolean run(
+      Portal portal, int maxRows, ExtendedSink sink, QuerySink rowsOnly, boolean alone) {
     PreparedQuery p = portal.statement;
+    String[] notify = quick.notifyArguments(portal, maxRows);
     return runner.runExtended(
         p.sql(),
         p.verb(),
         rowsOnly,
+        alone,
         out -> {
+          if (notify != null) {
+            // The core's pg_notify(): to the hub at once in autocommit, else in the transaction.
+            conn.notify(notify[0], notify[1]);
+            sink.dataRow(new byte[][] {null});
+            portal.tag = CommandTags.of(p.sql(), 1, true);
+            sink.commandComplete(portal.tag);
+            return;
+          }
           if (p.ps() == null) {
             try (Statement st = conn.createStatement()) {
               runner.running(st);
-              runner.execute(st, p.sql(), out);
+              runner.execute(st, p.sql(), p.verb(), out);
             }
             return;
           }
@@ -288,13 +406,17 @@ final class ExtendedQuery {
         });
   }
 
-  void close(FrontendMessage.Close m, ExtendedSink sink) {
+  boolean close(FrontendMessage.Close m, ExtendedSink sink) {
+    if (!settle(sink)) {
+      return false;
+    }
     if (m.kind() == MessageTypes.KIND_STATEMENT) {
       closeStatement(m.name());
     } else {
       closePortal(m.name());
     }
     sink.closeComplete();
+    return true;
   }
 
   /** DEALLOCATE name: a named statement and its portals; 26000 when there is none. */
@@ -334,8 +456,19 @@ final class ExtendedQuery {
     }
   }
 
-  /** Sync: ends an implicit transaction; portals end with their transaction. */
+  /**
+   * Sync: a held Execute runs alone; ends an implicit transaction; portals end with their
+   * transaction.
+   */
   void sync(ExtendedSink sink) {
+    Portal held = quick.take();
+    if (held != null) {
+      boolean alone = !runner.inImplicitBlock(); // always: any other message would have run it
+      if (alone) {
+        QuickPath.ranAlone();
+      }
+      run(held, 0, sink, new WithoutRowDescription(sink), alone);
+    }
     runner.sync(sink);
     closePortalsOutsideATransaction();
   }
@@ -440,6 +573,7 @@ final class ExtendedQuery {
    * one), giving back what they held.
    */
   void closeAll() {
+    quick.take(); // never run: the session ends before its transaction commits
     for (String name : new ArrayList<>(statements.keySet())) {
       closeStatement(name);
     }

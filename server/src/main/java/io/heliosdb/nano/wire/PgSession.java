@@ -126,7 +126,12 @@ final class PgSession {
           runner = new QueryRunner(conn, settings);
           extended =
               new ExtendedQuery(
-                  conn, runner, settings, prepared.session(), registry.schemaReader(db));
+                  conn,
+                  runner,
+                  settings,
+                  prepared.session(),
+                  registry.schemaReader(db),
+                  db.config());
           runner.housekeeping(new Housekeeping(conn, settings, extended));
           pid = conn.getBackendPID();
           secret = RANDOM.nextInt();
@@ -172,7 +177,8 @@ final class PgSession {
         };
     // A statement that cannot wait on a lock runs on the event loop when the session is idle:
     // two thread hand-offs per statement were most of a NOTIFY's round trip.
-    if (!(QuickStatements.cannotWait(sql, db.config()) && executor.runInlineIfIdle(task))) {
+    if (!(QuickStatements.cannotWait(sql, db.config())
+        && executor.runInlineIfIdle(() -> !ready() || extended.syncRunsQuickly(), task))) {
       enqueue(task);
     }
   }
@@ -183,7 +189,7 @@ final class PgSession {
    */
   void extendedQuery(FrontendMessage m) {
     idle.messageReceived();
-    enqueue(
+    Runnable task =
         () -> {
           if (!ready() || discarding) {
             return;
@@ -198,24 +204,33 @@ final class PgSession {
           } else if (m instanceof FrontendMessage.Execute e) {
             ok = extended.execute(e, out);
           } else if (m instanceof FrontendMessage.Close c) {
-            extended.close(c, out);
+            ok = extended.close(c, out);
           } else if (m instanceof FrontendMessage.Flush) {
+            ok = extended.settle(out);
             out.flush();
           }
           discarding = !ok;
-        });
+        };
+    // As a simple Query: a statement that cannot wait on a lock runs on the event loop when the
+    // session is idle, and so the whole Parse/Bind/Execute/Sync of a NOTIFY does.
+    if (!executor.runInlineIfIdle(() -> !ready() || discarding || extended.runsQuickly(m), task)) {
+      enqueue(task);
+    }
   }
 
   void sync() {
     long seq = idle.messageReceived();
-    enqueue(
+    Runnable task =
         () -> {
           if (ready()) {
             discarding = false;
             extended.sync(out);
             endOfCommand(seq);
           }
-        });
+        };
+    if (!executor.runInlineIfIdle(() -> !ready() || extended.syncRunsQuickly(), task)) {
+      enqueue(task);
+    }
   }
 
   void functionCall() {
@@ -223,6 +238,7 @@ final class PgSession {
     enqueue(
         () -> {
           if (ready() && !discarding) {
+            extended.settle(out); // part of the implicit transaction the error fails
             runner.failBlock();
             out.error(
                 SqlState.FEATURE_NOT_SUPPORTED.code(),
@@ -327,7 +343,11 @@ final class PgSession {
 
   private void drainTask() {
     drainScheduled.set(false);
-    if (ready() && !discarding && runner.status() == TransactionStatus.IDLE && drain()) {
+    if (ready()
+        && !discarding
+        && runner.status() == TransactionStatus.IDLE
+        && !extended.holdsAnExecute()
+        && drain()) {
       out.flush();
     }
   }

@@ -1,5 +1,6 @@
 package io.heliosdb.nano.wire;
 
+import io.heliosdb.nano.wire.sql.QuickStatements;
 import io.heliosdb.nano.wire.types.PgColumn;
 import java.sql.PreparedStatement;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.List;
 /**
  * A statement of the extended protocol after Parse. {@code ps} is null for an empty or text-only
  * one (SET, SHOW, LISTEN...); {@code columns} null when it returns no rows. {@code heldBytes} is
- * what it took from {@link PreparedMemory}, given back when it is closed.
+ * what it took from {@link PreparedMemory}, given back when it is closed. {@code quick} says
+ * whether it may take the short path ({@link QuickStatements}).
  */
 record PreparedQuery(
     String sql,
@@ -16,4 +18,5 @@ record PreparedQuery(
     int usedParameters,
     PreparedStatement ps,
     List<PgColumn> columns,
-    long heldBytes) {}
+    long heldBytes,
+    QuickStatements.Kind quick) {}

@@ -55,6 +55,12 @@ final class QueryRunner {
           "DETACH",
           "PRAGMA");
 
+  private static final Set<String> NOTIFICATION_VERBS = Set.of("LISTEN", "UNLISTEN", "NOTIFY");
+
+  /** The tags ({@link CommandTags}, count 0) of statements that neither begin nor end one. */
+  private static final Set<String> KEEP_TRANSACTION =
+      Set.of("SELECT", "VALUES", "LISTEN", "UNLISTEN", "NOTIFY", "SHOW", "SET");
+
   /** The part of a statement's run that the transaction rules wrap. */
   @FunctionalInterface
   interface Body {
@@ -144,7 +150,8 @@ final class QueryRunner {
       for (int i = 0; i < statements.size() && ok; i++) {
         if (verbs.get(i) != null) {
           String sql = statements.get(i);
-          ok = runOne(sql, verbs.get(i), sink, out -> execute(st, sql, out));
+          String verb = verbs.get(i);
+          ok = runOne(sql, verb, sink, out -> execute(st, sql, verb, out));
         }
       }
       if (implicit) {
@@ -166,19 +173,17 @@ final class QueryRunner {
    * Runs one statement of the extended protocol with the transaction rules. Outside a block, a
    * statement opens an implicit transaction that {@link #sync} commits (or rolls back after an
    * error), as in PostgreSQL; BEGIN inside it turns it into a transaction block. Returns whether
-   * the statement succeeded; on failure the error has been reported.
+   * the statement succeeded; on failure the error has been reported. {@code alone}: the statement
+   * is known to be the only one of its implicit transaction, and runs in autocommit instead.
    */
-  public boolean runExtended(String sql, String verb, QuerySink sink, Body body) {
+  public boolean runExtended(String sql, String verb, QuerySink sink, boolean alone, Body body) {
     try {
       if (implicitBlock && verb.equals("BEGIN")) {
         implicitBlock = false;
         sink.commandComplete("BEGIN");
         return true;
       }
-      if (status == TransactionStatus.IDLE
-          && !NO_IMPLICIT_BLOCK.contains(verb)
-          && !SessionSettings.handles(verb)
-          && !Housekeeping.handles(verb)) {
+      if (!alone && status == TransactionStatus.IDLE && opensImplicitBlock(verb)) {
         try (Statement st = conn.createStatement()) {
           st.execute("BEGIN");
         }
@@ -196,6 +201,24 @@ final class QueryRunner {
     } finally {
       running = null;
     }
+  }
+
+  /** Whether {@code verb}, run outside a transaction, opens the implicit one Sync ends. */
+  boolean opensImplicitBlock(String verb) {
+    return verb != null
+        && !NO_IMPLICIT_BLOCK.contains(verb)
+        && !SessionSettings.handles(verb)
+        && !Housekeeping.handles(verb);
+  }
+
+  /** Whether an extended-protocol statement opened a transaction that the next Sync ends. */
+  boolean inImplicitBlock() {
+    return implicitBlock;
+  }
+
+  /** Whether no transaction is open, implicit or not: a statement now would open one. */
+  boolean idleOutsideTransaction() {
+    return status == TransactionStatus.IDLE && !implicitBlock;
   }
 
   /** The statement about to run, for {@link #cancel}. */
@@ -271,7 +294,11 @@ final class QueryRunner {
         body.run(sink);
       }
       settings.reportChanges(sink);
-      status = inTransaction() ? TransactionStatus.IN_BLOCK : TransactionStatus.IDLE;
+      if (keepsTransaction(verb)) {
+        status = wasInBlock ? TransactionStatus.IN_BLOCK : TransactionStatus.IDLE;
+      } else {
+        status = inTransaction() ? TransactionStatus.IN_BLOCK : TransactionStatus.IDLE;
+      }
       return true;
     } catch (SQLException e) {
       settings.reportChanges(sink); // set_config() before the failure stands, as SET does
@@ -281,9 +308,14 @@ final class QueryRunner {
     }
   }
 
-  /** Runs a statement's text with a plain Statement (simple query, or no parameters). */
-  void execute(Statement st, String sql, QuerySink sink) throws SQLException {
-    boolean rows = PgDialect.run(sql, st::execute);
+  /**
+   * Runs a statement's text with a plain Statement (simple query, or no parameters). LISTEN,
+   * UNLISTEN and NOTIFY go to the core as they are: it reads them itself, SQLite never sees them,
+   * so the dialect's rewriting (a scan of the whole text, payload included) has nothing to do.
+   */
+  void execute(Statement st, String sql, String verb, QuerySink sink) throws SQLException {
+    boolean rows =
+        NOTIFICATION_VERBS.contains(verb) ? st.execute(sql) : PgDialect.run(sql, st::execute);
     notices(st, sink);
     long count;
     if (rows) {
@@ -353,6 +385,18 @@ final class QueryRunner {
       }
     }
     status = TransactionStatus.IDLE;
+  }
+
+  /**
+   * Whether a statement that succeeded left SQLite's transaction as it found it: queries, DML and
+   * notifications never begin or end one (a trigger's RAISE(ROLLBACK) fails the statement). Asking
+   * SQLite costs a BEGIN that fails, with an exception, inside every transaction.
+   */
+  private static boolean keepsTransaction(String verb) {
+    return KEEP_TRANSACTION.contains(verb)
+        || verb.startsWith("INSERT ")
+        || verb.startsWith("UPDATE ")
+        || verb.startsWith("DELETE ");
   }
 
   private static boolean isRollbackTo(String sql) {

@@ -48,11 +48,20 @@ final class SerialExecutor implements Executor {
    * on the pool.
    */
   boolean runInlineIfIdle(Runnable task) {
+    return runInlineIfIdle(() -> true, task);
+  }
+
+  /**
+   * As {@link #runInlineIfIdle(Runnable)}, when {@code quick} also says yes: asked once nothing of
+   * the session runs or waits, so it may read the session's state (whether a statement is one that
+   * cannot wait on a lock).
+   */
+  boolean runInlineIfIdle(BooleanSupplier quick, Runnable task) {
     if (!pending.compareAndSet(0, 1)) {
       return false;
     }
     // Asked once no task can run elsewhere: what it depends on can no longer change behind it.
-    if (!mayRunInline.getAsBoolean()) {
+    if (!mayRunInline.getAsBoolean() || !quick.getAsBoolean()) {
       if (pending.decrementAndGet() != 0) {
         pool.execute(this::runAll);
       }

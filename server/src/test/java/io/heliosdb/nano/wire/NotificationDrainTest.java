@@ -82,13 +82,7 @@ class NotificationDrainTest {
   }
 
   private List<Backend> received() {
-    ch.runPendingTasks();
-    List<Backend> out = new ArrayList<>();
-    for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
-      out.addAll(Frames.parse(b));
-      b.release();
-    }
-    return out;
+    return EmbeddedWire.received(ch);
   }
 
   private List<Backend> send(ByteBuf frame) {

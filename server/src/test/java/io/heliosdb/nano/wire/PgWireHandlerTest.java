@@ -49,20 +49,12 @@ class PgWireHandlerTest {
     return ch;
   }
 
-  /** Sends bytes and returns every message the server wrote in answer. */
   private static List<Backend> send(EmbeddedChannel ch, ByteBuf... frames) {
-    ch.writeInbound(Unpooled.wrappedBuffer(frames));
-    return received(ch);
+    return EmbeddedWire.send(ch, frames);
   }
 
   private static List<Backend> received(EmbeddedChannel ch) {
-    ch.runPendingTasks();
-    List<Backend> out = new ArrayList<>();
-    for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
-      out.addAll(Frames.parse(b));
-      b.release();
-    }
-    return out;
+    return EmbeddedWire.received(ch);
   }
 
   private EmbeddedChannel session() {

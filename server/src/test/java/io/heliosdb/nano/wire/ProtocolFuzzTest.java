@@ -274,13 +274,6 @@ class ProtocolFuzzTest {
   }
 
   private static List<Backend> send(EmbeddedChannel ch, ByteBuf frame) {
-    ch.writeInbound(frame);
-    ch.runPendingTasks();
-    List<Backend> out = new ArrayList<>();
-    for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
-      out.addAll(Frames.parse(b));
-      b.release();
-    }
-    return out;
+    return EmbeddedWire.send(ch, frame);
   }
 }

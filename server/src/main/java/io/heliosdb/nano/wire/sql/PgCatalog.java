@@ -38,15 +38,19 @@ import java.util.regex.Pattern;
 final class PgCatalog {
   /** The hint of every catalog error: what is emulated, and what psql users can use instead. */
   static final String HINT =
-      "HeliosDB Nano emulates pg_catalog's pg_class, pg_attribute, pg_attrdef, pg_namespace,"
-          + " pg_type, pg_database and pg_description (empty), no other catalog table."
+      "HeliosDB Nano emulates pg_catalog's pg_class, pg_attribute, pg_attrdef, pg_index,"
+          + " pg_constraint, pg_namespace, pg_type, pg_database, pg_settings, pg_am, pg_roles,"
+          + " pg_user and, empty, pg_description, pg_proc, pg_depend, pg_trigger, pg_inherits,"
+          + " pg_auth_members and a few more; no other catalog table."
           + " List tables with SELECT name, type FROM sqlite_schema; a table's columns with"
           + " SELECT * FROM pragma_table_info('table_name').";
 
   private static final Pattern MAY_REFER =
       Pattern.compile(
-          "(?i)pg_(?:type|namespace|catalog|class|attribute|attrdef|database|description)"
-              + "|information_schema");
+          "(?i)pg_(?:type|namespace|catalog|class|attribute|attrdef|database|description|index"
+              + "|constraint|settings|am|roles|user|auth_members|proc|depend|trigger|inherits"
+              + "|policy|statistic_ext|publication|collation|rewrite|tablespace|sequence|extension"
+              + "|enum)|information_schema|heliosdb_indexes");
   private static final Pattern OPERATOR =
       Pattern.compile("(?i)OPERATOR\\s*\\(\\s*(?:pg_catalog\\s*\\.\\s*)?(!?~\\*?)\\s*\\)");
   private static final Pattern REGEX_OP = Pattern.compile("(!?)~(\\*?)");
@@ -73,12 +77,25 @@ final class PgCatalog {
   static {
     TABLES.put("pg_namespace", PgCatalogTables.PG_NAMESPACE);
     TABLES.put("pg_type", PgCatalogTables.PG_TYPE);
-    TABLES.put("pg_class", PgCatalogTables.PG_CLASS);
-    TABLES.put("pg_attribute", PgCatalogTables.PG_ATTRIBUTE);
-    TABLES.put("pg_attrdef", PgCatalogTables.PG_ATTRDEF);
+    TABLES.put("heliosdb_indexes", CatalogKeys.INDEXES);
+    TABLES.put("pg_class", CatalogRelations.PG_CLASS);
+    TABLES.put("pg_attribute", CatalogRelations.PG_ATTRIBUTE);
+    TABLES.put("pg_attrdef", CatalogRelations.PG_ATTRDEF);
+    TABLES.put("pg_index", CatalogKeys.PG_INDEX);
+    TABLES.put("pg_constraint", CatalogKeys.PG_CONSTRAINT);
     TABLES.put("pg_database", PgCatalogTables.PG_DATABASE);
-    TABLES.put("pg_description", PgCatalogTables.PG_DESCRIPTION);
+    TABLES.put("pg_description", CatalogRelations.PG_DESCRIPTION);
+    TABLES.put("pg_settings", CatalogSystem.PG_SETTINGS);
+    TABLES.put("pg_am", CatalogSystem.PG_AM);
+    TABLES.put("pg_roles", CatalogSystem.PG_ROLES);
+    TABLES.put("pg_user", CatalogSystem.PG_USER);
+    for (String name : CatalogSystem.EMPTY.keySet()) {
+      TABLES.put(name, CatalogSystem.empty(name));
+    }
   }
+
+  /** Tables whose expressions read {@code heliosdb_indexes}. */
+  private static final Set<String> READ_INDEXES = Set.of("pg_class", "pg_index", "pg_constraint");
 
   private PgCatalog() {}
 
@@ -138,6 +155,7 @@ final class PgCatalog {
     text = FIRST_SCHEMA.matcher(text).replaceAll("'pg_catalog'");
     text = regclass(text);
     text = regexOperators(OPERATOR.matcher(text).replaceAll("$1"));
+    text = CatalogForms.translate(text, used);
     Matcher any = ANY_SCHEMAS.matcher(text);
     StringBuilder b = new StringBuilder();
     while (any.find()) {
@@ -245,6 +263,9 @@ final class PgCatalog {
 
   /** Puts the used tables' CTEs in front, inside the statement's own WITH if it has one. */
   private static String withTables(String sql, Set<String> used) {
+    if (used.stream().anyMatch(READ_INDEXES::contains)) {
+      used.add("heliosdb_indexes");
+    }
     StringJoiner ctes = new StringJoiner(", ");
     for (Map.Entry<String, String> e : TABLES.entrySet()) {
       if (used.contains(e.getKey())) {

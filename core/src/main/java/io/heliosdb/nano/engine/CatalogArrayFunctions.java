@@ -15,6 +15,7 @@ import org.sqlite.SQLiteConnection;
  *   <li>{@code heliosdb_array_json(array)}: the elements as a JSON array of numbers (for {@code
  *       json_each});
  *   <li>{@code array_to_string(array, separator)}, {@code array_upper(array, dimension)};
+ *   <li>{@code pg_encoding_to_char(6)}: UTF8, the one encoding;
  *   <li>{@code format_type(oid, typmod)}: the type's SQL name as PostgreSQL 15 prints it ({@code
  *       character varying(40)}, {@code bigint}, {@code integer[]}).
  * </ul>
@@ -176,6 +177,17 @@ final class CatalogArrayFunctions {
           }
         },
         2,
+        DETERMINISTIC | INNOCUOUS);
+    Function.create(
+        conn,
+        "pg_encoding_to_char",
+        new Function() {
+          @Override
+          protected void xFunc() throws SQLException {
+            result(value_int(0) == 6 ? "UTF8" : value_int(0) == 0 ? "SQL_ASCII" : "");
+          }
+        },
+        1,
         DETERMINISTIC | INNOCUOUS);
     Function.create(
         conn,

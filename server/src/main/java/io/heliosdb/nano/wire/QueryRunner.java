@@ -283,12 +283,19 @@ final class QueryRunner {
 
   /** Runs a statement's text with a plain Statement (simple query, or no parameters). */
   void execute(Statement st, String sql, QuerySink sink) throws SQLException {
-    boolean rows = PgDialect.run(sql, st::execute);
+    String[] ran = {sql};
+    boolean rows =
+        PgDialect.run(
+            sql,
+            text -> {
+              ran[0] = text;
+              return st.execute(text);
+            });
     notices(st, sink);
     long count;
     if (rows) {
       try (ResultSet rs = st.getResultSet()) {
-        count = sendRows(sql, rs, sink);
+        count = sendRows(PgDialect.typedText(sql, ran[0]), rs, sink);
       }
     } else {
       count = Math.max(0, st.getUpdateCount());

@@ -20,8 +20,10 @@ import java.util.Set;
  *   <li>{@code arr[i]} becomes {@code heliosdb_subscript(arr, i)}, which reads PostgreSQL's text
  *       forms of arrays (from 1) and of int2vector and oidvector (from 0);
  *   <li>{@code information_schema._pg_expandarray(arr)} in a select list, with {@code (...).n} and
- *       {@code (...).x}, becomes a {@code json_each} of the array joined to that SELECT's FROM, and
- *       {@code (alias.col).x} the column itself;
+ *       {@code (...).x}, and {@code unnest(arr)} and {@code generate_subscripts(arr, 1)} there,
+ *       become columns of a {@code json_each} of the array joined to that SELECT's FROM, and {@code
+ *       (alias.col).x} the column itself;
+ *   <li>{@code unnest(arr) x} and {@code pg_partition_ancestors(rel)} in FROM become subqueries;
  *   <li>{@code pg_get_indexdef(oid [, col, pretty])} and {@code pg_get_constraintdef(oid [,
  *       pretty])} become subqueries on pg_index and pg_constraint, which keep the definitions.
  * </ul>
@@ -38,6 +40,7 @@ final class CatalogForms {
     text = substringFrom(text);
     text = definitions(text, used);
     text = generateSeries(text);
+    text = fromFunctions(text);
     text = expandArray(text);
     return subscripts(text);
   }
@@ -88,7 +91,7 @@ final class CatalogForms {
         && (i == 0 || !t.get(i - 1).is('.'));
   }
 
-  private static String dropCollate(String text) {
+  static String dropCollate(String text) {
     List<Token> t = tokens(text);
     StringBuilder b = new StringBuilder(text.length());
     int copied = 0;
@@ -206,16 +209,15 @@ final class CatalogForms {
                 + " = 0 THEN heliosdb_ix.heliosdb_indexdef ELSE"
                 + " json_extract(heliosdb_ix.heliosdb_colnames, '$[' || ("
                 + col
-                + " - 1) || ']') END FROM pg_index heliosdb_ix WHERE heliosdb_ix.indexrelid = ("
-                + args.get(0)
-                + "))";
+                + " - 1) || ']') END FROM "
+                + key(args.get(0))
+                + " JOIN pg_index heliosdb_ix ON heliosdb_ix.indexrelid = heliosdb_key.k)";
       } else {
         used.add("pg_constraint");
         sub =
-            "(SELECT heliosdb_cx.heliosdb_condef FROM pg_constraint heliosdb_cx"
-                + " WHERE heliosdb_cx.oid = ("
-                + args.get(0)
-                + "))";
+            "(SELECT heliosdb_cx.heliosdb_condef FROM "
+                + key(args.get(0))
+                + " JOIN pg_constraint heliosdb_cx ON heliosdb_cx.oid = heliosdb_key.k)";
       }
       return definitions(
           text.substring(0, t.get(i).start()) + sub + text.substring(t.get(close).end()), used);
@@ -223,11 +225,19 @@ final class CatalogForms {
     return text;
   }
 
+  /**
+   * {@code (SELECT x AS k) AS heliosdb_key}: the key a look-up subquery joins on, evaluated where
+   * the call was (an unqualified {@code oid} argument is the caller's, not the looked-up table's).
+   */
+  static String key(String argument) {
+    return "(SELECT (" + argument + ") AS k) AS heliosdb_key";
+  }
+
   /** {@code generate_series(a, b) [AS] s(n)}: a recursive subquery named s with column n. */
   private static String generateSeries(String text) {
     List<Token> t = tokens(text);
     for (int i = 0; i + 1 < t.size(); i++) {
-      if (!call(t, i, "generate_series")) {
+      if (!call(t, i, "generate_series") || !inFrom(t, i)) {
         continue;
       }
       int close = closing(t, i + 1);
@@ -268,8 +278,95 @@ final class CatalogForms {
     return text;
   }
 
+  /**
+   * In FROM, {@code unnest(arr) [AS] x} becomes a subquery of the elements named x, and {@code
+   * pg_partition_ancestors(rel) [WITH ORDINALITY] [AS] a(relid, depth)} one row, the relation
+   * itself (no table here is a partition); elsewhere {@code pg_partition_ancestors(rel)} is rel.
+   */
+  private static String fromFunctions(String text) {
+    List<Token> t = tokens(text);
+    for (int i = 0; i + 1 < t.size(); i++) {
+      boolean unnest = call(t, i, "unnest");
+      boolean ancestors = call(t, i, "pg_partition_ancestors");
+      if (!(unnest && inFrom(t, i)) && !ancestors) {
+        continue;
+      }
+      int close = closing(t, i + 1);
+      if (close < 0) {
+        return text;
+      }
+      String arg = text.substring(t.get(i + 1).end(), t.get(close).start()).strip();
+      if (ancestors && !inFrom(t, i)) {
+        return fromFunctions(
+            text.substring(0, t.get(i).start())
+                + "CAST("
+                + arg
+                + " AS INTEGER)"
+                + text.substring(t.get(close).end()));
+      }
+      int k = close + 1;
+      if (k + 1 < t.size() && t.get(k).isWord("WITH") && t.get(k + 1).isWord("ORDINALITY")) {
+        k += 2;
+      }
+      if (k < t.size() && t.get(k).isWord("AS")) {
+        k++;
+      }
+      if (k >= t.size() || !PgCasts.isName(t.get(k)) || isClauseWord(t.get(k))) {
+        return text;
+      }
+      String alias = t.get(k).text();
+      List<String> columns = List.of(alias);
+      int end = k;
+      if (k + 1 < t.size() && t.get(k + 1).is('(')) {
+        end = closing(t, k + 1);
+        columns = arguments(text, t, k + 1, end);
+      }
+      String sub =
+          unnest
+              ? "(SELECT value AS "
+                  + columns.get(0)
+                  + (columns.size() > 1 ? ", key + 1 AS " + columns.get(1) : "")
+                  + " FROM json_each(heliosdb_array_json("
+                  + arg
+                  + "))) AS "
+                  + alias
+              : "(SELECT ("
+                  + arg
+                  + ") AS "
+                  + columns.get(0)
+                  + (columns.size() > 1 ? ", 1 AS " + columns.get(1) : "")
+                  + ") AS "
+                  + alias;
+      return fromFunctions(
+          text.substring(0, t.get(i).start()) + sub + text.substring(t.get(end).end()));
+    }
+    return text;
+  }
+
+  /** Whether token {@code i} is in a FROM clause (FROM or JOIN is the nearest clause word). */
+  private static boolean inFrom(List<Token> t, int i) {
+    int depth = 0;
+    for (int k = i - 1; k >= 0; k--) {
+      Token w = t.get(k);
+      if (w.is(')')) {
+        depth++;
+      } else if (w.is('(')) {
+        if (--depth < 0) {
+          return false;
+        }
+      } else if (depth == 0 && (w.isWord("FROM") || w.isWord("JOIN"))) {
+        return true;
+      } else if (depth == 0
+          && (w.isWord("SELECT") || w.isWord("WHERE") || w.isWord("ON") || w.isWord("BY"))) {
+        return false;
+      }
+    }
+    return false;
+  }
+
   private static boolean isClauseWord(Token t) {
-    return Set.of("where", "join", "on", "left", "inner", "cross", "order", "group", "limit")
+    return Set.of(
+            "where", "join", "on", "left", "inner", "cross", "order", "group", "limit", "from")
         .contains(t.text().toLowerCase(Locale.ROOT));
   }
 
@@ -285,6 +382,28 @@ final class CatalogForms {
     StringBuilder b = new StringBuilder(text.length() + 64);
     int copied = 0;
     for (int i = 0; i + 3 < t.size(); i++) {
+      boolean unnest = call(t, i, "unnest");
+      boolean subscripts = call(t, i, "generate_subscripts");
+      if (unnest || subscripts) {
+        int close = closing(t, i + 1);
+        if (close < 0) {
+          return text;
+        }
+        List<String> args = arguments(text, t, i + 1, close);
+        if (array != null && !array.equals(args.get(0))) {
+          return text;
+        }
+        array = args.get(0);
+        first = first < 0 ? i : first;
+        b.append(text, copied, t.get(i).start())
+            .append(
+                unnest
+                    ? "heliosdb_ea.value"
+                    : "(heliosdb_ea.key + CASE WHEN (" + array + ") LIKE '{%' THEN 1 ELSE 0 END)");
+        copied = t.get(close).end();
+        i = close;
+        continue;
+      }
       if (!(t.get(i).isWord("information_schema")
           && t.get(i + 1).is('.')
           && t.get(i + 2).isWord(EXPAND)

@@ -23,7 +23,9 @@ final class CatalogRelations {
    * {@code pg_class}: every table ('r') and view ('v') of sqlite_schema and every index ('i') of
    * {@link CatalogKeys#INDEXES} (with PostgreSQL's names), in public, with the OID of {@code
    * TableOids} (indexes by the same rule on their own name: SQLite, like PostgreSQL, keeps tables
-   * and indexes in one namespace).
+   * and indexes in one namespace). relhastriggers is also true for a table with a foreign key or
+   * referenced by one, as PostgreSQL's constraint triggers make it (psql lists foreign keys only
+   * then).
    */
   static final String PG_CLASS =
       CLASS_COLUMNS
@@ -34,7 +36,10 @@ final class CatalogRelations {
           + " CASE s.type WHEN 'table' THEN 'r' ELSE 'v' END,"
           + " (SELECT count(*) FROM pragma_table_info(s.name)), 0, 0,"
           + " EXISTS (SELECT 1 FROM sqlite_schema g WHERE g.type = 'trigger'"
-          + " AND g.tbl_name = s.name), 0, 0, 0, 1, 'd', 0, 0, 0, 0, NULL, NULL, NULL FROM "
+          + " AND g.tbl_name = s.name) OR EXISTS (SELECT 1 FROM pragma_foreign_key_list(s.name))"
+          + " OR EXISTS (SELECT 1 FROM sqlite_schema r, pragma_foreign_key_list(r.name) f WHERE"
+          + " r.type = 'table' AND f.\"table\" = s.name COLLATE NOCASE), 0, 0, 0, 1, 'd', 0, 0,"
+          + " 0, 0, NULL, NULL, NULL FROM "
           + USER_SCHEMA
           + " s WHERE s.type IN ('table', 'view') UNION ALL SELECT heliosdb_table_oid(x.relname),"
           + " x.relname, "

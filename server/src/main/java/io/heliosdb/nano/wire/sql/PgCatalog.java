@@ -108,10 +108,16 @@ final class PgCatalog {
    * @throws HeliosSqlException 42P01 for a relation of pg_catalog or information_schema that is not
    *     emulated
    */
+  /** Whether {@code sql} may name a catalog table. */
+  static boolean mayRefer(String sql) {
+    return MAY_REFER.matcher(sql).find();
+  }
+
   static Rewritten rewrite(String sql) throws HeliosSqlException {
-    if (!MAY_REFER.matcher(sql).find()) {
+    if (!mayRefer(sql)) {
       return new Rewritten(sql, false);
     }
+    sql = CatalogForms.dropCollate(sql);
     List<Token> tokens = SqlTokens.of(sql);
     Set<String> used = new TreeSet<>();
     StringBuilder out = new StringBuilder(sql.length() + 64);
@@ -125,10 +131,11 @@ final class PgCatalog {
         String schema = t.name().toLowerCase(Locale.ROOT);
         String name = tokens.get(i + 2).name().toLowerCase(Locale.ROOT);
         boolean call = i + 3 < tokens.size() && tokens.get(i + 3).is('(');
-        if (schema.equals("pg_catalog") && (call || TABLES.containsKey(name))) {
+        boolean cast = i >= 2 && tokens.get(i - 1).is(':') && tokens.get(i - 2).is(':');
+        if (schema.equals("pg_catalog") && (call || cast || TABLES.containsKey(name))) {
           out.append(sql, copied, t.start()); // drop "pg_catalog."
           copied = tokens.get(i + 2).start();
-          if (!call) {
+          if (!call && !cast) {
             used.add(name);
           }
           i += 2;
@@ -155,7 +162,6 @@ final class PgCatalog {
     text = FIRST_SCHEMA.matcher(text).replaceAll("'pg_catalog'");
     text = regclass(text);
     text = regexOperators(OPERATOR.matcher(text).replaceAll("$1"));
-    text = CatalogForms.translate(text, used);
     Matcher any = ANY_SCHEMAS.matcher(text);
     StringBuilder b = new StringBuilder();
     while (any.find()) {
@@ -163,6 +169,8 @@ final class PgCatalog {
       any.appendReplacement(b, implicit ? "IN ('pg_catalog', 'public')" : "IN ('public')");
     }
     text = any.appendTail(b).toString();
+    text = CatalogCasts.translate(text, used);
+    text = CatalogForms.translate(text, used);
     return new Rewritten(withTables(text, used), true);
   }
 
@@ -202,6 +210,10 @@ final class PgCatalog {
     StringBuilder b = new StringBuilder();
     while (m.find()) {
       String name = m.group(1).toLowerCase(Locale.ROOT);
+      if (name.chars().allMatch(Character::isDigit)) {
+        m.appendReplacement(b, name); // psql's '16385'::regclass: an OID already
+        continue;
+      }
       Integer oid = CATALOG_OIDS.get(name);
       m.appendReplacement(b, String.valueOf(oid != null ? oid : TableOids.of(name)));
     }

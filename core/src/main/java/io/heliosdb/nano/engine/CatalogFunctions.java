@@ -24,8 +24,9 @@ import org.sqlite.SQLiteConnection;
  *       16384 + CRC-32(lower-cased name) mod 2147467264} (the server's {@code TableOids}, which
  *       must follow the same rule);
  *   <li>{@code pg_get_expr(text, relation [, pretty])}: the text itself (SQLite keeps defaults as
- *       text); {@code pg_table_is_visible(oid)}: always true (one schema); {@code
- *       pg_get_userbyid(oid)}: the session's user, the owner of everything.
+ *       text); {@code pg_table_is_visible(oid)} and {@code pg_type_is_visible(oid)}: always true
+ *       (one schema, and pg_catalog); {@code pg_get_userbyid(oid)}: the session's user, the owner
+ *       of everything.
  * </ul>
  */
 final class CatalogFunctions {
@@ -113,6 +114,17 @@ final class CatalogFunctions {
         DETERMINISTIC | INNOCUOUS);
     Function.create(
         conn,
+        "pg_type_is_visible",
+        new Function() {
+          @Override
+          protected void xFunc() throws SQLException {
+            result(1); // every type is in pg_catalog, on the search path
+          }
+        },
+        1,
+        DETERMINISTIC | INNOCUOUS);
+    Function.create(
+        conn,
         "pg_get_userbyid",
         new Function() {
           @Override
@@ -149,6 +161,7 @@ final class CatalogFunctions {
           "pg_get_function_arguments",
           "pg_get_function_identity_arguments",
           "pg_function_is_visible",
+          "pg_get_serial_sequence",
           "pg_get_triggerdef",
           "pg_get_statisticsobjdef_columns",
           "pg_relation_is_publishable",

@@ -14,6 +14,8 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -379,6 +381,91 @@ class CatalogQueriesTest {
                   + " AND c.relname ~* '^T' AND c.relname !~ 'x~'")) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString(1)).isEqualTo("t");
+        assertThat(rs.next()).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void informationSchemaTablesColumnsAndSchemata() throws Exception {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE items(id INTEGER PRIMARY KEY, label VARCHAR(20) NOT NULL, n REAL)");
+      s.execute("CREATE VIEW big AS SELECT id FROM items WHERE n > 1");
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT table_name, table_type FROM information_schema.tables"
+                  + " WHERE table_schema = 'public' ORDER BY table_name")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1) + " " + rs.getString(2));
+        }
+      }
+      assertThat(tables).containsExactly("big VIEW", "items BASE TABLE");
+      List<String> columns = new ArrayList<>();
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT c.column_name, c.data_type, c.is_nullable, c.character_maximum_length"
+                  + " FROM information_schema.columns c WHERE c.table_name = 'items'"
+                  + " ORDER BY c.ordinal_position")) {
+        while (rs.next()) {
+          columns.add(
+              rs.getString(1)
+                  + " "
+                  + rs.getString(2)
+                  + " "
+                  + rs.getString(3)
+                  + " "
+                  + rs.getString(4));
+        }
+      }
+      assertThat(columns)
+          .containsExactly(
+              "id bigint NO null", "label character varying NO 20", "n double precision YES null");
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT schema_name FROM information_schema.schemata ORDER BY schema_name")) {
+        List<String> schemas = new ArrayList<>();
+        while (rs.next()) {
+          schemas.add(rs.getString(1));
+        }
+        assertThat(schemas).containsExactly("information_schema", "pg_catalog", "public");
+      }
+    }
+  }
+
+  /** SQLAlchemy 1.4's inspector queries (get_pk_constraint, get_foreign_keys), as it sends them. */
+  @Test
+  void sqlalchemyKeyQueries() throws Exception {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE orders(id INTEGER PRIMARY KEY)");
+      s.execute(
+          "CREATE TABLE lines(order_id INTEGER REFERENCES orders(id), line INTEGER,"
+              + " PRIMARY KEY(order_id, line))");
+      List<String> pk = new ArrayList<>();
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT a.attname FROM pg_attribute a JOIN (SELECT unnest(ix.indkey) attnum,"
+                  + " generate_subscripts(ix.indkey, 1) ord FROM pg_index ix WHERE ix.indrelid ="
+                  + " 'lines'::regclass AND ix.indisprimary) k ON a.attnum=k.attnum WHERE"
+                  + " a.attrelid = 'lines'::regclass ORDER BY k.ord")) {
+        while (rs.next()) {
+          pk.add(rs.getString(1));
+        }
+      }
+      assertThat(pk).containsExactly("order_id", "line");
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT r.conname, pg_catalog.pg_get_constraintdef(r.oid, true) as condef,"
+                  + " n.nspname as conschema FROM pg_catalog.pg_constraint r, pg_namespace n,"
+                  + " pg_class c WHERE r.conrelid = 'lines'::regclass AND r.contype = 'f' AND"
+                  + " c.oid = confrelid AND n.oid = c.relnamespace ORDER BY 1")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString("conname")).isEqualTo("lines_order_id_fkey");
+        assertThat(rs.getString("condef"))
+            .isEqualTo("FOREIGN KEY (order_id) REFERENCES orders(id)");
+        assertThat(rs.getString("conschema")).isEqualTo("public");
         assertThat(rs.next()).isFalse();
       }
     }

@@ -19,6 +19,8 @@ import java.util.Set;
  *       x::regnamespace} the schema's name;
  *   <li>{@code x = ANY (array)} becomes {@code x IN (SELECT value FROM json_each(...))};
  *   <li>{@code ARRAY(SELECT ...)} becomes the text form of the array of its rows;
+ *   <li>{@code AS default} (a word SQLite reserves) is quoted; {@code json_build_object} is {@code
+ *       json_object};
  *   <li>a boolean catalog column compared with {@code 't'} or {@code 'f'} is compared with 1 or 0
  *       (SQLite's booleans).
  * </ul>
@@ -101,6 +103,7 @@ final class CatalogCasts {
     text = anyArray(text);
     text = arraySubqueries(text);
     text = escapeStrings(text);
+    text = keywordAliasesAndFunctions(text);
     return booleanOutputs(literals(text));
   }
 
@@ -240,6 +243,48 @@ final class CatalogCasts {
           break;
         }
         itemStart = i + 1;
+      }
+    }
+    return b.append(text, copied, text.length()).toString();
+  }
+
+  /** Words SQLite reserves that PostgreSQL takes as column aliases ({@code AS default}). */
+  private static final Set<String> RESERVED_ALIASES =
+      Set.of(
+          "default",
+          "check",
+          "table",
+          "column",
+          "index",
+          "order",
+          "group",
+          "primary",
+          "unique",
+          "references",
+          "constraint",
+          "limit",
+          "offset",
+          "key");
+
+  /**
+   * {@code AS default} becomes {@code AS "default"} (PostgreSQL's lower-cased name), which SQLite
+   * reads as an alias; {@code json_build_object(...)} SQLite's {@code json_object(...)}.
+   */
+  private static String keywordAliasesAndFunctions(String text) {
+    List<Token> t = SqlTokens.ofPostgres(text);
+    StringBuilder b = new StringBuilder(text.length());
+    int copied = 0;
+    for (int i = 0; i + 1 < t.size(); i++) {
+      Token next = t.get(i + 1);
+      String lower = next.text().toLowerCase(Locale.ROOT);
+      if (t.get(i).isWord("AS")
+          && next.kind() == SqlTokens.Kind.WORD
+          && RESERVED_ALIASES.contains(lower)) {
+        b.append(text, copied, next.start()).append('"').append(lower).append('"');
+        copied = next.end();
+      } else if (t.get(i).isWord("json_build_object") && next.is('(')) {
+        b.append(text, copied, t.get(i).start()).append("json_object");
+        copied = t.get(i).end();
       }
     }
     return b.append(text, copied, text.length()).toString();

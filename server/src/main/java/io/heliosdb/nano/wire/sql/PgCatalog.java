@@ -92,6 +92,10 @@ final class PgCatalog {
     for (String name : CatalogSystem.EMPTY.keySet()) {
       TABLES.put(name, CatalogSystem.empty(name));
     }
+    for (String view : List.of("tables", "columns", "schemata")) {
+      String name = "information_schema_" + view;
+      TABLES.put(name, CatalogInformationSchema.VIEWS.get(name));
+    }
   }
 
   /** Tables whose expressions read {@code heliosdb_indexes}. */
@@ -138,6 +142,17 @@ final class PgCatalog {
           if (!call && !cast) {
             used.add(name);
           }
+          i += 2;
+        } else if (schema.equals("information_schema")
+            && !call
+            && TABLES.containsKey("information_schema_" + name)) {
+          // information_schema.tables -> information_schema_tables AS tables (its own name).
+          out.append(sql, copied, t.start()).append("information_schema_").append(name);
+          Token next = i + 3 < tokens.size() ? tokens.get(i + 3) : null;
+          boolean alias = next != null && (next.isWord("AS") || isAlias(next));
+          out.append(alias ? "" : " AS " + name);
+          copied = tokens.get(i + 2).end();
+          used.add("information_schema_" + name);
           i += 2;
         } else if ((schema.equals("pg_catalog") || schema.equals("information_schema")) && !call) {
           throw new HintedSqlException(
@@ -269,12 +284,41 @@ final class PgCatalog {
     return m.appendTail(p).toString();
   }
 
+  /** Whether a word after a relation is its alias, not the next clause. */
+  private static boolean isAlias(Token t) {
+    return isName(t)
+        && !Set.of(
+                "where",
+                "join",
+                "on",
+                "left",
+                "right",
+                "inner",
+                "cross",
+                "full",
+                "natural",
+                "order",
+                "group",
+                "limit",
+                "union",
+                "having",
+                "window",
+                "except",
+                "intersect")
+            .contains(t.text().toLowerCase(Locale.ROOT));
+  }
+
   private static boolean isName(Token t) {
     return t.kind() == SqlTokens.Kind.WORD || t.kind() == SqlTokens.Kind.QUOTED_IDENT;
   }
 
   /** Puts the used tables' CTEs in front, inside the statement's own WITH if it has one. */
   private static String withTables(String sql, Set<String> used) {
+    for (String view : CatalogInformationSchema.READS.keySet()) {
+      if (used.contains(view)) {
+        used.addAll(CatalogInformationSchema.READS.get(view));
+      }
+    }
     if (used.stream().anyMatch(READ_INDEXES::contains)) {
       used.add("heliosdb_indexes");
     }

@@ -257,4 +257,49 @@ class DatabaseMetaDataTest {
       assertThat(rows(md.getFunctions(null, null, "%"), "FUNCTION_NAME")).isEmpty();
     }
   }
+
+  /**
+   * A WITHOUT ROWID table's composite key in its declared order, an implicit referenced column (the
+   * referenced table's key), DESC, partial and expression indexes.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "preferQueryMode=simple"})
+  void compositeKeysAndIndexForms(String mode) throws Exception {
+    try (Connection c = connect(mode);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE tags(a INTEGER, b TEXT, c INTEGER REFERENCES customers,"
+              + " PRIMARY KEY (b, a)) WITHOUT ROWID");
+      s.execute("CREATE INDEX tags_desc ON tags(a DESC, b)");
+      s.execute("CREATE INDEX tags_part ON tags(c) WHERE c > 0");
+      s.execute("CREATE INDEX tags_expr ON tags(lower(b))");
+      DatabaseMetaData md = c.getMetaData();
+      assertThat(rows(md.getPrimaryKeys(null, null, "tags"), "COLUMN_NAME", "KEY_SEQ", "PK_NAME"))
+          .containsExactly("b 1 tags_pkey", "a 2 tags_pkey");
+      assertThat(
+              rows(
+                  md.getImportedKeys(null, null, "tags"),
+                  "FKCOLUMN_NAME",
+                  "PKTABLE_NAME",
+                  "PKCOLUMN_NAME",
+                  "FK_NAME",
+                  "PK_NAME"))
+          .containsExactly("c customers id tags_c_fkey customers_pkey");
+      assertThat(
+              rows(
+                  md.getIndexInfo(null, null, "tags", false, false),
+                  "INDEX_NAME",
+                  "ORDINAL_POSITION",
+                  "COLUMN_NAME",
+                  "ASC_OR_DESC",
+                  "FILTER_CONDITION"))
+          .containsExactly(
+              "tags_pkey 1 b A null",
+              "tags_pkey 2 a A null",
+              "tags_desc 1 a D null",
+              "tags_desc 2 b A null",
+              "tags_expr 1 null A null",
+              "tags_part 1 c A c > 0");
+    }
+  }
 }

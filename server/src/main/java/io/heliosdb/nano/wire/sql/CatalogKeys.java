@@ -16,7 +16,8 @@ final class CatalogKeys {
 
   /**
    * Every index: its table, SQLite's name, PostgreSQL's name, unique, primary, origin (pk, u, c),
-   * keys (int2vector text), options (1 for DESC), column names (JSON), column list, predicate.
+   * keys (int2vector text), options (1 for DESC), column names (JSON, null for an expression),
+   * column list (an expression index's from its CREATE INDEX text), predicate.
    */
   static final String INDEXES =
       "heliosdb_indexes(tbl, sqlite_name, relname, isunique, isprimary, origin, keys, options,"
@@ -28,9 +29,13 @@ final class CatalogKeys {
           + " ii.seqno) FROM pragma_index_info(il.name) ii), (SELECT group_concat(ix.\"desc\","
           + " ' ' ORDER BY ix.seqno) FROM pragma_index_xinfo(il.name) ix WHERE ix.key),"
           + " (SELECT json_group_array(n) FROM (SELECT ii.name AS n FROM"
-          + " pragma_index_info(il.name) ii ORDER BY ii.seqno)), (SELECT group_concat(ix.name ||"
+          + " pragma_index_info(il.name) ii ORDER BY ii.seqno)), CASE WHEN EXISTS (SELECT 1 FROM"
+          + " pragma_index_info(il.name) ii WHERE ii.cid = -2) THEN (SELECT substr(h, instr(h,"
+          + " '(') + 1, length(h) - instr(h, '(') - 1) FROM (SELECT rtrim(CASE WHEN il.partial"
+          + " THEN substr(x.sql, 1, instr(upper(x.sql), ' WHERE ') - 1) ELSE x.sql END) AS h"
+          + " FROM sqlite_schema x WHERE x.name = il.name)) ELSE (SELECT group_concat(ix.name ||"
           + " CASE WHEN ix.\"desc\" THEN ' DESC' ELSE '' END, ', ' ORDER BY ix.seqno) FROM"
-          + " pragma_index_xinfo(il.name) ix WHERE ix.key), CASE WHEN il.partial THEN (SELECT"
+          + " pragma_index_xinfo(il.name) ix WHERE ix.key) END, CASE WHEN il.partial THEN (SELECT"
           + " substr(x.sql, instr(upper(x.sql), ' WHERE ') + 7) FROM sqlite_schema x WHERE"
           + " x.name = il.name) END "
           + String.format(USER_TABLES, "pragma_index_list(s.name) il")

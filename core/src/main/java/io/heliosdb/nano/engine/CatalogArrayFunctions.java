@@ -79,7 +79,7 @@ final class CatalogArrayFunctions {
 
   private CatalogArrayFunctions() {}
 
-  /** {@code format_type}'s answer: the name, with (n) for a character type with a typmod. */
+  /** {@code format_type}'s answer: the name, with (n) for a character type, (p,s) for numeric. */
   static String formatType(int oid, int typmod) {
     Integer element = ARRAYS.get(oid);
     if (element != null) {
@@ -91,6 +91,9 @@ final class CatalogArrayFunctions {
     }
     if ((oid == 1042 || oid == 1043) && typmod >= 4) {
       return name + "(" + (typmod - 4) + ")";
+    }
+    if (oid == 1700 && typmod >= 4) {
+      return name + "(" + (((typmod - 4) >> 16) & 0xffff) + "," + ((typmod - 4) & 0xffff) + ")";
     }
     return name;
   }

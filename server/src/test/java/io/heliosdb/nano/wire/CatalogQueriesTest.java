@@ -471,6 +471,22 @@ class CatalogQueriesTest {
     }
   }
 
+  /** Boolean catalog columns a statement selects are bool, in both protocols, as psql needs. */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "preferQueryMode=simple"})
+  void booleanCatalogColumnsAreBool(String mode) throws Exception {
+    try (Connection c = connect(mode);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT r.rolname, r.rolsuper, rolcanlogin FROM pg_roles r")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getMetaData().getColumnTypeName(2)).isEqualTo("bool");
+      assertThat(rs.getMetaData().getColumnLabel(2)).isEqualTo("rolsuper");
+      assertThat(rs.getString(2)).isEqualTo("t");
+      assertThat(rs.getObject(3)).isEqualTo(Boolean.TRUE);
+    }
+  }
+
   private static void assertOneRow(Statement s) throws SQLException {
     try (ResultSet rs = s.executeQuery("SELECT 1")) {
       assertThat(rs.next()).isTrue();

@@ -302,4 +302,31 @@ class DatabaseMetaDataTest {
               "tags_part 1 c A c > 0");
     }
   }
+
+  /** NUMERIC(p, s) keeps its precision and scale in atttypmod, as SQLAlchemy and pgjdbc read it. */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "preferQueryMode=simple"})
+  void numericPrecisionAndScale(String mode) throws Exception {
+    try (Connection c = connect(mode);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE prices(id INTEGER PRIMARY KEY, amount NUMERIC(10, 2), n DECIMAL(5))");
+      assertThat(
+              rows(
+                  c.getMetaData().getColumns(null, null, "prices", "%"),
+                  "COLUMN_NAME",
+                  "TYPE_NAME",
+                  "COLUMN_SIZE",
+                  "DECIMAL_DIGITS"))
+          .containsExactly("id int8 19 0", "amount numeric 10 2", "n numeric 5 0");
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
+                  + " WHERE a.attrelid = 'prices'::regclass AND a.attnum > 1 ORDER BY a.attnum")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("numeric(10,2)");
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("numeric(5,0)");
+      }
+    }
+  }
 }

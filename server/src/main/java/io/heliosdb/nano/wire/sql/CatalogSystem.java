@@ -6,9 +6,9 @@ import java.util.Map;
 /**
  * The catalog tables that do not come from the schema: {@code pg_settings} (the settings drivers
  * read), {@code pg_am} (PostgreSQL's access methods), the session user as the one superuser role
- * ({@code pg_roles}, {@code pg_user}, {@code pg_authid}-free), and the tables SQLite has nothing
- * for, empty with PostgreSQL 15's columns (functions, dependencies, triggers as PostgreSQL has
- * them, inheritance, policies, extended statistics, publications, collations, rewrite rules).
+ * ({@code pg_roles}, {@code pg_user}), and the tables SQLite has nothing for, empty with PostgreSQL
+ * 15's columns (functions, dependencies, triggers as PostgreSQL has them, inheritance, policies,
+ * extended statistics, publications, collations, rewrite rules).
  */
 final class CatalogSystem {
   /** {@code pg_settings}: the settings drivers and tools read, with PostgreSQL 15's values. */

@@ -386,51 +386,45 @@ class CatalogQueriesTest {
     }
   }
 
+  /** Every row of {@code sql}, its columns joined with spaces. */
+  private static List<String> rows(Statement s, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+          b.append(i == 1 ? "" : " ").append(rs.getString(i));
+        }
+        out.add(b.toString());
+      }
+    }
+    return out;
+  }
+
   @Test
   void informationSchemaTablesColumnsAndSchemata() throws Exception {
     try (Connection c = connect("");
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE items(id INTEGER PRIMARY KEY, label VARCHAR(20) NOT NULL, n REAL)");
       s.execute("CREATE VIEW big AS SELECT id FROM items WHERE n > 1");
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT table_name, table_type FROM information_schema.tables"
-                  + " WHERE table_schema = 'public' ORDER BY table_name")) {
-        while (rs.next()) {
-          tables.add(rs.getString(1) + " " + rs.getString(2));
-        }
-      }
-      assertThat(tables).containsExactly("big VIEW", "items BASE TABLE");
-      List<String> columns = new ArrayList<>();
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT c.column_name, c.data_type, c.is_nullable, c.character_maximum_length"
-                  + " FROM information_schema.columns c WHERE c.table_name = 'items'"
-                  + " ORDER BY c.ordinal_position")) {
-        while (rs.next()) {
-          columns.add(
-              rs.getString(1)
-                  + " "
-                  + rs.getString(2)
-                  + " "
-                  + rs.getString(3)
-                  + " "
-                  + rs.getString(4));
-        }
-      }
-      assertThat(columns)
+      assertThat(
+              rows(
+                  s,
+                  "SELECT table_name, table_type FROM information_schema.tables"
+                      + " WHERE table_schema = 'public' ORDER BY table_name"))
+          .containsExactly("big VIEW", "items BASE TABLE");
+      assertThat(
+              rows(
+                  s,
+                  "SELECT c.column_name, c.data_type, c.is_nullable, c.character_maximum_length"
+                      + " FROM information_schema.columns c WHERE c.table_name = 'items'"
+                      + " ORDER BY c.ordinal_position"))
           .containsExactly(
               "id bigint NO null", "label character varying NO 20", "n double precision YES null");
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT schema_name FROM information_schema.schemata ORDER BY schema_name")) {
-        List<String> schemas = new ArrayList<>();
-        while (rs.next()) {
-          schemas.add(rs.getString(1));
-        }
-        assertThat(schemas).containsExactly("information_schema", "pg_catalog", "public");
-      }
+      assertThat(
+              rows(s, "SELECT schema_name FROM information_schema.schemata ORDER BY schema_name"))
+          .containsExactly("information_schema", "pg_catalog", "public");
     }
   }
 
@@ -443,18 +437,14 @@ class CatalogQueriesTest {
       s.execute(
           "CREATE TABLE lines(order_id INTEGER REFERENCES orders(id), line INTEGER,"
               + " PRIMARY KEY(order_id, line))");
-      List<String> pk = new ArrayList<>();
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT a.attname FROM pg_attribute a JOIN (SELECT unnest(ix.indkey) attnum,"
-                  + " generate_subscripts(ix.indkey, 1) ord FROM pg_index ix WHERE ix.indrelid ="
-                  + " 'lines'::regclass AND ix.indisprimary) k ON a.attnum=k.attnum WHERE"
-                  + " a.attrelid = 'lines'::regclass ORDER BY k.ord")) {
-        while (rs.next()) {
-          pk.add(rs.getString(1));
-        }
-      }
-      assertThat(pk).containsExactly("order_id", "line");
+      assertThat(
+              rows(
+                  s,
+                  "SELECT a.attname FROM pg_attribute a JOIN (SELECT unnest(ix.indkey) attnum,"
+                      + " generate_subscripts(ix.indkey, 1) ord FROM pg_index ix WHERE ix.indrelid"
+                      + " = 'lines'::regclass AND ix.indisprimary) k ON a.attnum=k.attnum WHERE"
+                      + " a.attrelid = 'lines'::regclass ORDER BY k.ord"))
+          .containsExactly("order_id", "line");
       try (ResultSet rs =
           s.executeQuery(
               "SELECT r.conname, pg_catalog.pg_get_constraintdef(r.oid, true) as condef,"

@@ -112,6 +112,11 @@ final class PgCatalog {
    * @throws HeliosSqlException 42P01 for a relation of pg_catalog or information_schema that is not
    *     emulated
    */
+  /** Whether {@code ran}, a statement as rewritten, reads an emulated table (has its CTE). */
+  static boolean readsCatalog(String ran) {
+    return TABLES.values().stream().anyMatch(ran::contains);
+  }
+
   /** Whether {@code sql} may name a catalog table. */
   static boolean mayRefer(String sql) {
     return MAY_REFER.matcher(sql).find();

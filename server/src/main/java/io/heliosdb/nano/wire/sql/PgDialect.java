@@ -27,7 +27,7 @@ public final class PgDialect {
    * statement as the client wrote it.
    */
   public static String typedText(String original, String ran) {
-    return PgCatalog.mayRefer(original) ? ran : original;
+    return PgCatalog.mayRefer(original) && PgCatalog.readsCatalog(ran) ? ran : original;
   }
 
   /**

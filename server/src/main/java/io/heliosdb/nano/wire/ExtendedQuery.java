@@ -193,8 +193,18 @@ final class ExtendedQuery {
       if (verb != null && verb.equals("SHOW")) {
         columns = settings.showColumns(r.sql());
       } else if (verb != null && !TEXT_ONLY.contains(verb) && !Housekeeping.handles(verb)) {
-        ps = PgDialect.runTranslated(r.sql(), conn::prepareStatement);
-        columns = SESSION_STATEMENTS.contains(verb) ? null : columns(r.sql(), ps);
+        String[] ran = {r.sql()};
+        ps =
+            PgDialect.runTranslated(
+                r.sql(),
+                sqlite -> {
+                  ran[0] = sqlite;
+                  return conn.prepareStatement(sqlite);
+                });
+        columns =
+            SESSION_STATEMENTS.contains(verb)
+                ? null
+                : columns(PgDialect.typedText(r.sql(), ran[0]), ps);
       }
       QuickPath.Shape shape =
           new QuickPath.Shape(r.sql(), verb, types, r.parameterCount(), columns);

@@ -314,13 +314,21 @@ final class QueryRunner {
    * so the dialect's rewriting (a scan of the whole text, payload included) has nothing to do.
    */
   void execute(Statement st, String sql, String verb, QuerySink sink) throws SQLException {
+    String[] ran = {sql};
     boolean rows =
-        NOTIFICATION_VERBS.contains(verb) ? st.execute(sql) : PgDialect.run(sql, st::execute);
+        NOTIFICATION_VERBS.contains(verb)
+            ? st.execute(sql)
+            : PgDialect.run(
+                sql,
+                text -> {
+                  ran[0] = text;
+                  return st.execute(text);
+                });
     notices(st, sink);
     long count;
     if (rows) {
       try (ResultSet rs = st.getResultSet()) {
-        count = sendRows(sql, rs, sink);
+        count = sendRows(PgDialect.typedText(sql, ran[0]), rs, sink);
       }
     } else {
       count = Math.max(0, st.getUpdateCount());

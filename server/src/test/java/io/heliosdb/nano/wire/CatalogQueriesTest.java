@@ -14,6 +14,8 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -310,10 +312,10 @@ class CatalogQueriesTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "SELECT rolname FROM pg_catalog.pg_roles",
-        "SELECT * FROM information_schema.tables",
-        "SELECT conname FROM pg_constraint",
-        "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_am am ON am.oid = c.relam"
+        "SELECT pid FROM pg_catalog.pg_stat_activity",
+        "SELECT * FROM information_schema.routines",
+        "SELECT viewname FROM pg_views",
+        "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_opclass o ON true"
       })
   void catalogTablesThatAreNotEmulatedAreUndefinedAndSayWhatToUse(String sql) throws Exception {
     for (String mode : new String[] {"", "preferQueryMode=simple"}) {
@@ -346,17 +348,23 @@ class CatalogQueriesTest {
     }
   }
 
+  /** Set-returning functions in a select list have no SQLite form: 0A000, never a wrong answer. */
   @Test
-  void databaseMetaDataThatNeedsPgConstraintFailsClearly() throws Exception {
-    try (Connection c = connect("")) {
+  void unsupportedFormsOnEmulatedTablesAreFeatureNotSupported() throws Exception {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT UNIQUE)");
       SQLException e =
           catchThrowableOfType(
-              () -> c.getMetaData().getPrimaryKeys(null, null, "t"), SQLException.class);
-      assertThat(e.getSQLState()).isEqualTo("42P01");
-      assertThat(e.getMessage()).contains("pg_catalog.pg_constraint");
-      try (Statement s = c.createStatement()) {
-        assertOneRow(s);
-      }
+              () ->
+                  s.executeQuery(
+                      "SELECT relname, generate_series(1, relnatts) FROM pg_catalog.pg_class"),
+              SQLException.class);
+      assertThat(e.getSQLState()).isEqualTo("0A000");
+      assertThat(e.getMessage())
+          .contains("query on the PostgreSQL catalog is not supported")
+          .contains("generate_series");
+      assertOneRow(s);
     }
   }
 
@@ -375,6 +383,97 @@ class CatalogQueriesTest {
         assertThat(rs.getString(1)).isEqualTo("t");
         assertThat(rs.next()).isFalse();
       }
+    }
+  }
+
+  /** Every row of {@code sql}, its columns joined with spaces. */
+  private static List<String> rows(Statement s, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+          b.append(i == 1 ? "" : " ").append(rs.getString(i));
+        }
+        out.add(b.toString());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void informationSchemaTablesColumnsAndSchemata() throws Exception {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE items(id INTEGER PRIMARY KEY, label VARCHAR(20) NOT NULL, n REAL)");
+      s.execute("CREATE VIEW big AS SELECT id FROM items WHERE n > 1");
+      assertThat(
+              rows(
+                  s,
+                  "SELECT table_name, table_type FROM information_schema.tables"
+                      + " WHERE table_schema = 'public' ORDER BY table_name"))
+          .containsExactly("big VIEW", "items BASE TABLE");
+      assertThat(
+              rows(
+                  s,
+                  "SELECT c.column_name, c.data_type, c.is_nullable, c.character_maximum_length"
+                      + " FROM information_schema.columns c WHERE c.table_name = 'items'"
+                      + " ORDER BY c.ordinal_position"))
+          .containsExactly(
+              "id bigint NO null", "label character varying NO 20", "n double precision YES null");
+      assertThat(
+              rows(s, "SELECT schema_name FROM information_schema.schemata ORDER BY schema_name"))
+          .containsExactly("information_schema", "pg_catalog", "public");
+    }
+  }
+
+  /** SQLAlchemy 1.4's inspector queries (get_pk_constraint, get_foreign_keys), as it sends them. */
+  @Test
+  void sqlalchemyKeyQueries() throws Exception {
+    try (Connection c = connect("");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE orders(id INTEGER PRIMARY KEY)");
+      s.execute(
+          "CREATE TABLE lines(order_id INTEGER REFERENCES orders(id), line INTEGER,"
+              + " PRIMARY KEY(order_id, line))");
+      assertThat(
+              rows(
+                  s,
+                  "SELECT a.attname FROM pg_attribute a JOIN (SELECT unnest(ix.indkey) attnum,"
+                      + " generate_subscripts(ix.indkey, 1) ord FROM pg_index ix WHERE ix.indrelid"
+                      + " = 'lines'::regclass AND ix.indisprimary) k ON a.attnum=k.attnum WHERE"
+                      + " a.attrelid = 'lines'::regclass ORDER BY k.ord"))
+          .containsExactly("order_id", "line");
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT r.conname, pg_catalog.pg_get_constraintdef(r.oid, true) as condef,"
+                  + " n.nspname as conschema FROM pg_catalog.pg_constraint r, pg_namespace n,"
+                  + " pg_class c WHERE r.conrelid = 'lines'::regclass AND r.contype = 'f' AND"
+                  + " c.oid = confrelid AND n.oid = c.relnamespace ORDER BY 1")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString("conname")).isEqualTo("lines_order_id_fkey");
+        assertThat(rs.getString("condef"))
+            .isEqualTo("FOREIGN KEY (order_id) REFERENCES orders(id)");
+        assertThat(rs.getString("conschema")).isEqualTo("public");
+        assertThat(rs.next()).isFalse();
+      }
+    }
+  }
+
+  /** Boolean catalog columns a statement selects are bool, in both protocols, as psql needs. */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "preferQueryMode=simple"})
+  void booleanCatalogColumnsAreBool(String mode) throws Exception {
+    try (Connection c = connect(mode);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT r.rolname, r.rolsuper, rolcanlogin FROM pg_roles r")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getMetaData().getColumnTypeName(2)).isEqualTo("bool");
+      assertThat(rs.getMetaData().getColumnLabel(2)).isEqualTo("rolsuper");
+      assertThat(rs.getString(2)).isEqualTo("t");
+      assertThat(rs.getObject(3)).isEqualTo(Boolean.TRUE);
     }
   }
 

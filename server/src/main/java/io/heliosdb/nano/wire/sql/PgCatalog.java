@@ -38,15 +38,19 @@ import java.util.regex.Pattern;
 final class PgCatalog {
   /** The hint of every catalog error: what is emulated, and what psql users can use instead. */
   static final String HINT =
-      "HeliosDB Nano emulates pg_catalog's pg_class, pg_attribute, pg_attrdef, pg_namespace,"
-          + " pg_type, pg_database and pg_description (empty), no other catalog table."
+      "HeliosDB Nano emulates pg_catalog's pg_class, pg_attribute, pg_attrdef, pg_index,"
+          + " pg_constraint, pg_namespace, pg_type, pg_database, pg_settings, pg_am, pg_roles,"
+          + " pg_user and, empty, pg_description, pg_proc, pg_depend, pg_trigger, pg_inherits,"
+          + " pg_auth_members and a few more; no other catalog table."
           + " List tables with SELECT name, type FROM sqlite_schema; a table's columns with"
           + " SELECT * FROM pragma_table_info('table_name').";
 
   private static final Pattern MAY_REFER =
       Pattern.compile(
-          "(?i)pg_(?:type|namespace|catalog|class|attribute|attrdef|database|description)"
-              + "|information_schema");
+          "(?i)pg_(?:type|namespace|catalog|class|attribute|attrdef|database|description|index"
+              + "|constraint|settings|am|roles|user|auth_members|proc|depend|trigger|inherits"
+              + "|policy|statistic_ext|publication|collation|rewrite|tablespace|sequence|extension"
+              + "|enum)|information_schema|heliosdb_indexes");
   private static final Pattern OPERATOR =
       Pattern.compile("(?i)OPERATOR\\s*\\(\\s*(?:pg_catalog\\s*\\.\\s*)?(!?~\\*?)\\s*\\)");
   private static final Pattern REGEX_OP = Pattern.compile("(!?)~(\\*?)");
@@ -73,12 +77,29 @@ final class PgCatalog {
   static {
     TABLES.put("pg_namespace", PgCatalogTables.PG_NAMESPACE);
     TABLES.put("pg_type", PgCatalogTables.PG_TYPE);
-    TABLES.put("pg_class", PgCatalogTables.PG_CLASS);
-    TABLES.put("pg_attribute", PgCatalogTables.PG_ATTRIBUTE);
-    TABLES.put("pg_attrdef", PgCatalogTables.PG_ATTRDEF);
+    TABLES.put("heliosdb_indexes", CatalogKeys.INDEXES);
+    TABLES.put("pg_class", CatalogRelations.PG_CLASS);
+    TABLES.put("pg_attribute", CatalogRelations.PG_ATTRIBUTE);
+    TABLES.put("pg_attrdef", CatalogRelations.PG_ATTRDEF);
+    TABLES.put("pg_index", CatalogKeys.PG_INDEX);
+    TABLES.put("pg_constraint", CatalogKeys.PG_CONSTRAINT);
     TABLES.put("pg_database", PgCatalogTables.PG_DATABASE);
-    TABLES.put("pg_description", PgCatalogTables.PG_DESCRIPTION);
+    TABLES.put("pg_description", CatalogRelations.PG_DESCRIPTION);
+    TABLES.put("pg_settings", CatalogSystem.PG_SETTINGS);
+    TABLES.put("pg_am", CatalogSystem.PG_AM);
+    TABLES.put("pg_roles", CatalogSystem.PG_ROLES);
+    TABLES.put("pg_user", CatalogSystem.PG_USER);
+    for (String name : CatalogSystem.EMPTY.keySet()) {
+      TABLES.put(name, CatalogSystem.empty(name));
+    }
+    for (String view : List.of("tables", "columns", "schemata")) {
+      String name = "information_schema_" + view;
+      TABLES.put(name, CatalogInformationSchema.VIEWS.get(name));
+    }
   }
+
+  /** Tables whose expressions read {@code heliosdb_indexes}. */
+  private static final Set<String> READ_INDEXES = Set.of("pg_class", "pg_index", "pg_constraint");
 
   private PgCatalog() {}
 
@@ -91,10 +112,21 @@ final class PgCatalog {
    * @throws HeliosSqlException 42P01 for a relation of pg_catalog or information_schema that is not
    *     emulated
    */
+  /** Whether {@code ran}, a statement as rewritten, reads an emulated table (has its CTE). */
+  static boolean readsCatalog(String ran) {
+    return TABLES.values().stream().anyMatch(ran::contains);
+  }
+
+  /** Whether {@code sql} may name a catalog table. */
+  static boolean mayRefer(String sql) {
+    return MAY_REFER.matcher(sql).find();
+  }
+
   static Rewritten rewrite(String sql) throws HeliosSqlException {
-    if (!MAY_REFER.matcher(sql).find()) {
+    if (!mayRefer(sql)) {
       return new Rewritten(sql, false);
     }
+    sql = CatalogForms.dropCollate(sql);
     List<Token> tokens = SqlTokens.of(sql);
     Set<String> used = new TreeSet<>();
     StringBuilder out = new StringBuilder(sql.length() + 64);
@@ -108,12 +140,24 @@ final class PgCatalog {
         String schema = t.name().toLowerCase(Locale.ROOT);
         String name = tokens.get(i + 2).name().toLowerCase(Locale.ROOT);
         boolean call = i + 3 < tokens.size() && tokens.get(i + 3).is('(');
-        if (schema.equals("pg_catalog") && (call || TABLES.containsKey(name))) {
+        boolean cast = i >= 2 && tokens.get(i - 1).is(':') && tokens.get(i - 2).is(':');
+        if (schema.equals("pg_catalog") && (call || cast || TABLES.containsKey(name))) {
           out.append(sql, copied, t.start()); // drop "pg_catalog."
           copied = tokens.get(i + 2).start();
-          if (!call) {
+          if (!call && !cast) {
             used.add(name);
           }
+          i += 2;
+        } else if (schema.equals("information_schema")
+            && !call
+            && TABLES.containsKey("information_schema_" + name)) {
+          // information_schema.tables -> information_schema_tables AS tables (its own name).
+          out.append(sql, copied, t.start()).append("information_schema_").append(name);
+          Token next = i + 3 < tokens.size() ? tokens.get(i + 3) : null;
+          boolean alias = next != null && (next.isWord("AS") || isAlias(next));
+          out.append(alias ? "" : " AS " + name);
+          copied = tokens.get(i + 2).end();
+          used.add("information_schema_" + name);
           i += 2;
         } else if ((schema.equals("pg_catalog") || schema.equals("information_schema")) && !call) {
           throw new HintedSqlException(
@@ -145,6 +189,8 @@ final class PgCatalog {
       any.appendReplacement(b, implicit ? "IN ('pg_catalog', 'public')" : "IN ('public')");
     }
     text = any.appendTail(b).toString();
+    text = CatalogCasts.translate(text, used);
+    text = CatalogForms.translate(text, used);
     return new Rewritten(withTables(text, used), true);
   }
 
@@ -184,6 +230,10 @@ final class PgCatalog {
     StringBuilder b = new StringBuilder();
     while (m.find()) {
       String name = m.group(1).toLowerCase(Locale.ROOT);
+      if (name.chars().allMatch(Character::isDigit)) {
+        m.appendReplacement(b, name); // psql's '16385'::regclass: an OID already
+        continue;
+      }
       Integer oid = CATALOG_OIDS.get(name);
       m.appendReplacement(b, String.valueOf(oid != null ? oid : TableOids.of(name)));
     }
@@ -239,12 +289,44 @@ final class PgCatalog {
     return m.appendTail(p).toString();
   }
 
+  /** Whether a word after a relation is its alias, not the next clause. */
+  private static boolean isAlias(Token t) {
+    return isName(t)
+        && !Set.of(
+                "where",
+                "join",
+                "on",
+                "left",
+                "right",
+                "inner",
+                "cross",
+                "full",
+                "natural",
+                "order",
+                "group",
+                "limit",
+                "union",
+                "having",
+                "window",
+                "except",
+                "intersect")
+            .contains(t.text().toLowerCase(Locale.ROOT));
+  }
+
   private static boolean isName(Token t) {
     return t.kind() == SqlTokens.Kind.WORD || t.kind() == SqlTokens.Kind.QUOTED_IDENT;
   }
 
   /** Puts the used tables' CTEs in front, inside the statement's own WITH if it has one. */
   private static String withTables(String sql, Set<String> used) {
+    for (String view : CatalogInformationSchema.READS.keySet()) {
+      if (used.contains(view)) {
+        used.addAll(CatalogInformationSchema.READS.get(view));
+      }
+    }
+    if (used.stream().anyMatch(READ_INDEXES::contains)) {
+      used.add("heliosdb_indexes");
+    }
     StringJoiner ctes = new StringJoiner(", ");
     for (Map.Entry<String, String> e : TABLES.entrySet()) {
       if (used.contains(e.getKey())) {

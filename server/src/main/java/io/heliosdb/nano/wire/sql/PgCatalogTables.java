@@ -73,11 +73,6 @@ final class PgCatalogTables {
           + PUBLIC_OID
           + ", 'public', 10, NULL))";
 
-  /** The user tables, views and indexes of sqlite_schema (not SQLite's own). */
-  private static final String USER_SCHEMA =
-      "(SELECT type, name, tbl_name, sql FROM sqlite_schema"
-          + " WHERE type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\')";
-
   /** The OID of a declared type, as {@code PgType.forDeclared} maps it; text when it says none. */
   static String typeOid(String declared) {
     String u = declared;
@@ -130,72 +125,12 @@ final class PgCatalogTables {
         + " LIKE '%DECIMAL%' THEN 1700 ELSE 25 END";
   }
 
-  /**
-   * {@code pg_class}: every table ('r'), view ('v') and index ('i') of sqlite_schema, in public,
-   * with the OID of {@code TableOids} (indexes by the same rule on their own name: SQLite, like
-   * PostgreSQL, keeps tables and indexes in one namespace).
-   */
-  static final String PG_CLASS =
-      "pg_class(oid, relname, relnamespace, reltype, reloftype, relowner, relam, relfilenode,"
-          + " reltablespace, relpages, reltuples, relallvisible, reltoastrelid, relhasindex,"
-          + " relisshared, relpersistence, relkind, relnatts, relchecks, relhasrules,"
-          + " relhastriggers, relhassubclass, relrowsecurity, relforcerowsecurity, relispopulated,"
-          + " relreplident, relispartition, relrewrite, relfrozenxid, relminmxid, relacl,"
-          + " reloptions, relpartbound) AS (SELECT heliosdb_table_oid(s.name), s.name, "
-          + PUBLIC_OID
-          + ", 0, 0, 10, CASE s.type WHEN 'index' THEN 403 WHEN 'table' THEN 2 ELSE 0 END, 0, 0, 0,"
-          + " -1, 0, 0, EXISTS (SELECT 1 FROM pragma_index_list(s.name)), 0, 'p',"
-          + " CASE s.type WHEN 'table' THEN 'r' WHEN 'view' THEN 'v' ELSE 'i' END,"
-          + " (SELECT count(*) FROM pragma_table_info(s.name)), 0, 0,"
-          + " EXISTS (SELECT 1 FROM sqlite_schema g WHERE g.type = 'trigger'"
-          + " AND g.tbl_name = s.name), 0, 0, 0, 1, 'd', 0, 0, 0, 0, NULL, NULL, NULL FROM "
-          + USER_SCHEMA
-          + " s)";
-
-  /**
-   * {@code pg_attribute}: the columns of every table and view ({@code pragma_table_info}), attnum
-   * cid + 1 as in RowDescription; typed as RowDescription types them, text without a declared type.
-   * A column is NOT NULL when declared so or when it is the table's INTEGER PRIMARY KEY (the
-   * rowid). The rowid is not reported as an identity column although SQLite assigns it: pgjdbc
-   * would then name its type bigserial, where PostgreSQL says int8 for {@code id INTEGER PRIMARY
-   * KEY}.
-   */
-  static final String PG_ATTRIBUTE =
-      "pg_attribute(attrelid, attname, atttypid, attstattarget, attlen, attnum, attndims,"
-          + " attcacheoff, atttypmod, attbyval, attalign, attstorage, attcompression, attnotnull,"
-          + " atthasdef, atthasmissing, attidentity, attgenerated, attisdropped, attislocal,"
-          + " attinhcount, attcollation, attacl, attoptions, attfdwoptions, attmissingval) AS"
-          + " (SELECT relid, attname, typid, -1, CASE typid WHEN 16 THEN 1 WHEN 20 THEN 8"
-          + " WHEN 701 THEN 8 WHEN 1082 THEN 4 WHEN 1114 THEN 8 WHEN 2950 THEN 16 ELSE -1 END,"
-          + " attnum, 0, -1, -1, 0, 'i', 'p', '', nn OR isrowid, hasdef, 0,"
-          + " '', '', 0, 1, 0,"
-          + " CASE WHEN typid IN (25, 1043, 1042) THEN 100 ELSE 0 END, NULL, NULL, NULL, NULL"
-          + " FROM (SELECT heliosdb_table_oid(s.name) AS relid, p.name AS attname, "
-          + typeOid("p.type")
-          + " AS typid, p.cid + 1 AS attnum, p.\"notnull\" AS nn,"
-          + " p.dflt_value IS NOT NULL AS hasdef, (p.pk = 1 AND upper(p.type) = 'INTEGER'"
-          + " AND s.type = 'table' AND (SELECT count(*) FROM pragma_table_info(s.name) k"
-          + " WHERE k.pk > 0) = 1) AS isrowid FROM "
-          + USER_SCHEMA
-          + " s, pragma_table_info(s.name) p WHERE s.type IN ('table', 'view')))";
-
-  /** {@code pg_attrdef}: columns' defaults, their SQL text as adbin (pg_get_expr returns it). */
-  static final String PG_ATTRDEF =
-      "pg_attrdef(oid, adrelid, adnum, adbin) AS (SELECT heliosdb_table_oid(s.name || '.'"
-          + " || p.name), heliosdb_table_oid(s.name), p.cid + 1, p.dflt_value FROM "
-          + USER_SCHEMA
-          + " s, pragma_table_info(s.name) p WHERE s.type = 'table' AND p.dflt_value IS NOT NULL)";
-
   /** {@code pg_database}: the one database, named as current_database() names it. */
   static final String PG_DATABASE =
       "pg_database(oid, datname, datdba, encoding, datlocprovider, datistemplate, datallowconn,"
           + " datconnlimit, datfrozenxid, datminmxid, dattablespace, datcollate, datctype,"
           + " daticulocale, datcollversion, datacl) AS (VALUES (16384, current_database(), 10, 6,"
           + " 'c', 0, 1, -1, 0, 0, 1663, 'C', 'C', NULL, NULL, NULL))";
-
-  /** {@code pg_description}: no comments (SQLite has none). */
-  static final String PG_DESCRIPTION =
-      "pg_description(objoid, classoid, objsubid, description) AS (SELECT 0, 0, 0, '' WHERE 0)";
 
   private PgCatalogTables() {}
 

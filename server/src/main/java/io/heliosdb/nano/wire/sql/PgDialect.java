@@ -22,6 +22,15 @@ public final class PgDialect {
   private PgDialect() {}
 
   /**
+   * The text to type a result's columns by: for a statement on the emulated catalog the text SQLite
+   * ran, whose select list says which columns are booleans ({@code (r.rolsuper <> 0)}); else the
+   * statement as the client wrote it.
+   */
+  public static String typedText(String original, String ran) {
+    return PgCatalog.mayRefer(original) && PgCatalog.readsCatalog(ran) ? ran : original;
+  }
+
+  /**
    * Calls {@code call} with {@code sql} as SQLite should read it. A refusal with {@code no such
    * column: current_user} (and the like) happens while SQLite prepares the statement, before it
    * does anything, so the call is repeated with the keyword turned into its function.

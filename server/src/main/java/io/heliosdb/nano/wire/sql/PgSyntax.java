@@ -63,6 +63,9 @@ public final class PgSyntax {
    * @throws HeliosSqlException 0A000 for what SQLite cannot do, 42601/42704/22P02 for bad casts
    */
   public static String translate(String sql) throws HeliosSqlException {
+    if (PgCatalog.mayRefer(sql)) {
+      sql = CatalogCasts.dropArrayCasts(sql);
+    }
     String lower = sql.toLowerCase(Locale.ROOT);
     boolean may = false;
     for (String trigger : TRIGGERS) {

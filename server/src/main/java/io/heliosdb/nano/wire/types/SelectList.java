@@ -283,6 +283,9 @@ public final class SelectList {
       return function(e.get(0).text().toLowerCase(Locale.ROOT), e.subList(2, e.size() - 1));
     }
     if (e.size() >= 2 && e.get(0).is('(') && closingParen(e, 0) == e.size() - 1) {
+      if (e.get(1).isWord("SELECT") || e.get(1).isWord("WITH")) {
+        return null; // a scalar subquery: its WHERE's AND says nothing of its value
+      }
       return type(e.subList(1, e.size() - 1));
     }
     return null;

@@ -46,10 +46,10 @@ class PgCatalogTest {
         .isEqualTo("SELECT version()");
     HeliosSqlException e =
         catchThrowableOfType(
-            () -> PgCatalog.rewrite("SELECT * FROM \"information_schema\".\"columns\""),
+            () -> PgCatalog.rewrite("SELECT * FROM \"information_schema\".\"routines\""),
             HeliosSqlException.class);
     assertThat(e.getSQLState()).isEqualTo("42P01");
-    assertThat(e.getMessage()).isEqualTo("relation \"information_schema.columns\" does not exist");
+    assertThat(e.getMessage()).isEqualTo("relation \"information_schema.routines\" does not exist");
     assertThat(((HintedSqlException) e).hint()).isEqualTo(PgCatalog.HINT);
   }
 
@@ -71,5 +71,70 @@ class PgCatalogTest {
         .isNull();
     assertThat(PgKeywords.label("current_user()")).isEqualTo("current_user");
     assertThat(PgKeywords.label("count(*)")).isEqualTo("count(*)");
+  }
+
+  /** The statement after the catalog's expressions put in front of it. */
+  private static String body(String sql) throws Exception {
+    String out = PgCatalog.rewrite("/*start*/ " + sql).sql();
+    return out.substring(out.indexOf("/*start*/ ") + "/*start*/ ".length());
+  }
+
+  @Test
+  void seriesSubscriptsAndExpandedArraysBecomeSqlite() throws Exception {
+    assertThat(
+            body(
+                "SELECT pos.n FROM pg_catalog.pg_constraint con,"
+                    + " pg_catalog.generate_series(1, 32) pos(n) WHERE con.conkey[pos.n] = 1"))
+        .isEqualTo(
+            "SELECT pos.n FROM pg_constraint con, (WITH RECURSIVE heliosdb_series(v) AS (SELECT"
+                + " (1) UNION ALL SELECT v + 1 FROM heliosdb_series WHERE v < (32)) SELECT v AS n"
+                + " FROM heliosdb_series) AS pos WHERE heliosdb_subscript(con.conkey, pos.n) = 1");
+    assertThat(
+            body(
+                "SELECT r.k FROM (SELECT (information_schema._pg_expandarray(i.indkey)).n AS k,"
+                    + " information_schema._pg_expandarray(i.indkey) AS keys FROM pg_index i"
+                    + " WHERE true) r WHERE (r.keys).x = 1"))
+        .isEqualTo(
+            "SELECT r.k FROM (SELECT (heliosdb_ea.key + 1) AS k, heliosdb_ea.value AS keys FROM"
+                + " pg_index i , json_each(heliosdb_array_json(i.indkey)) AS heliosdb_ea WHERE"
+                + " true) r WHERE r.keys = 1");
+  }
+
+  @Test
+  void psqlFormsBecomeSqlite() throws Exception {
+    assertThat(
+            body(
+                "SELECT c.oid::pg_catalog.regclass, trim(both '\"' from c.relname) FROM"
+                    + " pg_catalog.pg_class c WHERE c.oid = '16385' AND c.relname ~ '^(t)$'"
+                    + " COLLATE pg_catalog.default AND c.relhasindex = 't'"))
+        .isEqualTo(
+            "SELECT (SELECT heliosdb_rc.relname FROM (SELECT (c.oid) AS k) AS heliosdb_key JOIN"
+                + " pg_class heliosdb_rc ON heliosdb_rc.oid = heliosdb_key.k), trim(c.relname,"
+                + " '\"') FROM pg_class c WHERE c.oid = 16385 AND c.relname  REGEXP  '^(t)$' "
+                + " AND c.relhasindex = 1");
+    assertThat(body("SELECT r.rolname, r.rolsuper, x.oid = ANY (r.a) FROM pg_roles r, x"))
+        .isEqualTo(
+            "SELECT r.rolname, (r.rolsuper <> 0) AS rolsuper, x.oid IN (SELECT value FROM"
+                + " json_each(heliosdb_array_json(r.a))) FROM pg_roles r, x");
+    assertThat(body("SELECT array_to_string(ARRAY(SELECT rolname FROM pg_roles), E'\\n')"))
+        .isEqualTo(
+            "SELECT array_to_string((WITH heliosdb_arr(v) AS (SELECT rolname FROM pg_roles)"
+                + " SELECT '{' || coalesce(group_concat(v, ','), '') || '}' FROM heliosdb_arr),"
+                + " '\n')");
+  }
+
+  @Test
+  void informationSchemaViewsKeepTheirNames() throws Exception {
+    PgCatalog.Rewritten r =
+        PgCatalog.rewrite(
+            "SELECT tables.table_name FROM information_schema.tables WHERE table_schema ="
+                + " 'public'");
+    assertThat(r.catalog()).isTrue();
+    assertThat(r.sql())
+        .contains("information_schema_tables(table_catalog,")
+        .contains("pg_class(oid,")
+        .endsWith(
+            " SELECT tables.table_name FROM information_schema_tables AS tables WHERE"
+                + " table_schema = 'public'");
   }
 }

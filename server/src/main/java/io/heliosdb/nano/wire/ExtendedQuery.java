@@ -49,7 +49,16 @@ import java.util.Set;
 final class ExtendedQuery {
   /** Statements run from their text, never prepared by SQLite (it cannot parse SET or SHOW). */
   private static final Set<String> TEXT_ONLY =
-      Set.of("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "RESET", "SHOW");
+      Set.of(
+          "BEGIN",
+          "START TRANSACTION",
+          "COMMIT",
+          "ROLLBACK",
+          "SAVEPOINT",
+          "RELEASE",
+          "SET",
+          "RESET",
+          "SHOW");
 
   /** Statements the core runs itself: a prepared stand-in, no result columns. */
   private static final Set<String> SESSION_STATEMENTS =
@@ -119,7 +128,7 @@ final class ExtendedQuery {
         columns = settings.showColumns(r.sql());
       } else if (verb != null && !TEXT_ONLY.contains(verb) && !Housekeeping.handles(verb)) {
         ps = PgDialect.runTranslated(r.sql(), conn::prepareStatement);
-        columns = SESSION_STATEMENTS.contains(verb) ? null : columns(r.sql(), ps);
+        columns = SESSION_STATEMENTS.contains(verb) ? null : columns(written, ps);
       }
       long bytes = PreparedMemory.statementBytes(r.sql(), types.length, columns);
       try {

@@ -46,6 +46,7 @@ final class QueryRunner {
   private static final Set<String> NO_IMPLICIT_BLOCK =
       Set.of(
           "BEGIN",
+          "START TRANSACTION",
           "COMMIT",
           "ROLLBACK",
           "SAVEPOINT",

@@ -1,6 +1,7 @@
 package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.wire.sql.PgKeywords;
+import io.heliosdb.nano.wire.types.FromTables;
 import io.heliosdb.nano.wire.types.PgColumn;
 import io.heliosdb.nano.wire.types.PgType;
 import io.heliosdb.nano.wire.types.SelectList;
@@ -60,9 +61,12 @@ final class ResultColumns {
     Map<String, Map<String, Declared>> tables = new HashMap<>();
     List<PgColumn> columns = new ArrayList<>(n);
     for (int i = 1; i <= n; i++) {
-      String label = PgKeywords.label(md.getColumnLabel(i));
       Object first = firstRow == null ? null : firstRow[i - 1];
       SelectList.Item item = items.isEmpty() ? null : items.get(i - 1);
+      String label =
+          item != null && item.name() != null
+              ? item.name()
+              : PgKeywords.label(md.getColumnLabel(i));
       String table = md.getTableName(i);
       if (table != null && !table.isEmpty()) {
         String name = item != null && item.column() != null ? item.column() : md.getColumnName(i);
@@ -81,6 +85,10 @@ final class ResultColumns {
         }
       }
       PgType type = item == null ? null : item.type();
+      if (item != null && item.over() != null) {
+        PgType over = typeOver(conn, sql, item.over(), tables);
+        type = over == null ? type : over; // avg over a float8 column is float8, not numeric
+      }
       if (type == null) {
         type =
             firstRow == null
@@ -90,6 +98,27 @@ final class ResultColumns {
       columns.add(new PgColumn(label, type));
     }
     return columns;
+  }
+
+  /**
+   * The type of {@code sum(col)}, {@code max(t.col)}, {@code coalesce(col, ...)}: from the declared
+   * type of the column, found in the statement's FROM tables by its qualifier (table or alias) or,
+   * unqualified, in the first table that has it; null when not found.
+   */
+  private static PgType typeOver(
+      Connection conn, String sql, SelectList.Over over, Map<String, Map<String, Declared>> cache) {
+    for (FromTables.Table t : FromTables.of(sql)) {
+      String q = over.qualifier();
+      if (q != null && !q.equalsIgnoreCase(t.name()) && !q.equalsIgnoreCase(t.alias())) {
+        continue;
+      }
+      Declared d =
+          cache.computeIfAbsent(t.name(), n -> declared(conn, n)).get(lower(over.column()));
+      if (d != null) {
+        return SelectList.typeOver(over, d.type);
+      }
+    }
+    return null;
   }
 
   /**

@@ -46,7 +46,12 @@ final class RawClient implements AutoCloseable {
 
   /** Starts a session as user "raw"; returns this. */
   RawClient start() throws IOException {
-    send(Frames.startup("user", "raw", "database", "test"));
+    return start("raw", "test");
+  }
+
+  /** Starts a session as {@code user} on {@code database}; returns this. */
+  RawClient start(String user, String database) throws IOException {
+    send(Frames.startup("user", user, "database", database));
     for (Frames.Backend m : untilReady()) {
       if (m.type() == 'K') {
         pid = m.buf().readInt();

@@ -291,7 +291,11 @@ final class ExtendedQuery {
             portal.rows = p.ps().getResultSet();
             portal.fetch(maxRows, sink);
           } else {
-            portal.tag = CommandTags.of(p.sql(), Math.max(0, p.ps().getUpdateCount()), false);
+            // ALTER TABLE ... ADD UNIQUE runs as CREATE UNIQUE INDEX: the tag is the client's verb
+            portal.tag =
+                p.verb().startsWith("ALTER ")
+                    ? p.verb()
+                    : CommandTags.of(p.sql(), Math.max(0, p.ps().getUpdateCount()), false);
             sink.commandComplete(portal.tag);
           }
         });

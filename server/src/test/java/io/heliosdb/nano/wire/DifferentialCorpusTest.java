@@ -33,11 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
  * its own.
  *
  * <ul>
- *   <li>Simple protocol, on a raw socket: every message compared exactly (column names and type
- *       OIDs of RowDescription, values as text, command tags, the SQLSTATE class of an error,
- *       ParameterStatus, notifications without the sender's pid, ReadyForQuery's status).
- *   <li>Extended protocol, through pgjdbc's default mode: column labels and type names, each
- *       value's getObject class and value (numerics compared by value), update counts.
+ *   <li>{@code SIMPLE}: the simple protocol on a raw socket, every message compared exactly (column
+ *       names and type OIDs of RowDescription, values as text, command tags, the SQLSTATE class of
+ *       an error, ParameterStatus, notifications without the sender's pid, ReadyForQuery's status);
+ *   <li>{@code EXTENDED}: the same in the extended protocol (Parse, Bind, Describe, Execute, Sync),
+ *       on a raw socket as well;
+ *   <li>{@code PGJDBC}: through pgjdbc's default mode (extended protocol): column labels and type
+ *       names, each value's getObject class and value (numerics compared by value), update counts.
  * </ul>
  *
  * A statement listed in {@link DifferentialCorpusKnown#KNOWN} for a protocol must still differ
@@ -50,6 +52,7 @@ class DifferentialCorpusTest {
   private static PostgresServer postgres;
   private static WireServer oursSimple;
   private static WireServer oursExtended;
+  private static WireServer oursPgjdbc;
 
   @BeforeAll
   static void start() throws Exception {
@@ -58,9 +61,11 @@ class DifferentialCorpusTest {
         Statement st = c.createStatement()) {
       st.execute("CREATE DATABASE corpus_simple");
       st.execute("CREATE DATABASE corpus_extended");
+      st.execute("CREATE DATABASE corpus_pgjdbc");
     }
     oursSimple = serve("simple.db");
     oursExtended = serve("extended.db");
+    oursPgjdbc = serve("pgjdbc.db");
   }
 
   private static WireServer serve(String file) throws Exception {
@@ -69,7 +74,7 @@ class DifferentialCorpusTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {oursSimple, oursExtended, postgres}) {
+    for (AutoCloseable c : new AutoCloseable[] {oursSimple, oursExtended, oursPgjdbc, postgres}) {
       if (c != null) {
         c.close();
       }
@@ -80,18 +85,26 @@ class DifferentialCorpusTest {
   Stream<DynamicTest> simpleProtocol() throws IOException {
     RawClient pg = new RawClient(postgres.port()).start("postgres", "corpus_simple");
     RawClient ours = new RawClient(oursSimple.port()).start("test", "corpus");
-    return run(Mode.SIMPLE, sql -> simple(pg, sql), sql -> simple(ours, sql))
+    return run(Mode.SIMPLE, sql -> raw(pg, sql, false), sql -> raw(ours, sql, false))
         .onClose(() -> closeAll(pg, ours));
   }
 
   @TestFactory
-  Stream<DynamicTest> extendedProtocol() throws SQLException {
+  Stream<DynamicTest> extendedProtocol() throws IOException {
+    RawClient pg = new RawClient(postgres.port()).start("postgres", "corpus_extended");
+    RawClient ours = new RawClient(oursExtended.port()).start("test", "corpus");
+    return run(Mode.EXTENDED, sql -> raw(pg, sql, true), sql -> raw(ours, sql, true))
+        .onClose(() -> closeAll(pg, ours));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> pgjdbc() throws SQLException {
     Connection pg =
-        DriverManager.getConnection(postgres.jdbcUrl().replace("/postgres?", "/corpus_extended?"));
+        DriverManager.getConnection(postgres.jdbcUrl().replace("/postgres?", "/corpus_pgjdbc?"));
     Connection ours =
         DriverManager.getConnection(
-            "jdbc:postgresql://127.0.0.1:" + oursExtended.port() + "/corpus?user=test");
-    return run(Mode.EXTENDED, sql -> extended(pg, sql), sql -> extended(ours, sql))
+            "jdbc:postgresql://127.0.0.1:" + oursPgjdbc.port() + "/corpus?user=test");
+    return run(Mode.PGJDBC, sql -> jdbc(pg, sql), sql -> jdbc(ours, sql))
         .onClose(() -> closeAll(pg, ours));
   }
 
@@ -122,11 +135,11 @@ class DifferentialCorpusTest {
                     }));
   }
 
-  /** What a simple Query answers, message by message. */
-  private static List<String> simple(RawClient client, String sql) {
+  /** What a simple Query (or Parse to Sync) answers, message by message. */
+  private static List<String> raw(RawClient client, String sql, boolean extended) {
     List<String> out = new ArrayList<>();
     try {
-      for (Frames.Backend m : client.query(sql)) {
+      for (Frames.Backend m : extended ? client.extendedQuery(sql) : client.query(sql)) {
         switch (m.type()) {
           case 'T' -> out.add("columns " + m.columns());
           case 'D' -> out.add("row " + m.values());
@@ -139,6 +152,7 @@ class DifferentialCorpusTest {
             out.add("parameter " + Frames.cstring(b) + "=" + Frames.cstring(b));
           }
           case 'Z' -> out.add("ready " + m.status());
+          case '1', '2', 'n', 's' -> out.add(String.valueOf(m.type())); // complete, NoData
           default -> {} // notices: their wording is not compared
         }
       }
@@ -149,7 +163,7 @@ class DifferentialCorpusTest {
   }
 
   /** What pgjdbc makes of a statement: results, update counts, or the SQLSTATE class. */
-  private static List<String> extended(Connection c, String sql) {
+  private static List<String> jdbc(Connection c, String sql) {
     List<String> out = new ArrayList<>();
     try (Statement st = c.createStatement()) {
       boolean isResult = st.execute(sql);

@@ -93,6 +93,19 @@ final class RawClient implements AutoCloseable {
     return untilReady();
   }
 
+  /**
+   * Runs a statement in the extended protocol as drivers do (Parse, Bind with text results,
+   * Describe of the portal, Execute, Sync); the answer up to ReadyForQuery.
+   */
+  List<Frames.Backend> extendedQuery(String sql) throws IOException {
+    send(Frames.parse("", sql));
+    send(Frames.bind("", "", new short[0]));
+    send(Frames.describe('P', ""));
+    send(Frames.execute("", 0));
+    send(Frames.sync());
+    return untilReady();
+  }
+
   /** Every message until the server closes the connection. */
   List<Frames.Backend> untilClosed() throws IOException {
     List<Frames.Backend> got = new ArrayList<>();

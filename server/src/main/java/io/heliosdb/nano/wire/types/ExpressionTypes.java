@@ -60,6 +60,9 @@ final class ExpressionTypes {
           "pg_advisory_unlock",
           "pg_advisory_unlock_shared");
 
+  private static final Set<String> NAME_FUNCTIONS =
+      Set.of("current_schema", "current_database", "current_user", "session_user");
+
   /** Functions whose type follows their (first) argument's: {@link #overColumn}. */
   static final Set<String> OVER_COLUMN = Set.of("sum", "avg", "min", "max", "coalesce", "nullif");
 
@@ -198,6 +201,9 @@ final class ExpressionTypes {
     }
     if (BOOL_FUNCTIONS.contains(name)) {
       return PgType.BOOL;
+    }
+    if (NAME_FUNCTIONS.contains(name)) {
+      return PgType.NAME;
     }
     return null;
   }

@@ -1,10 +1,10 @@
 package io.heliosdb.nano.wire;
 
 import io.heliosdb.nano.wire.sql.PgKeywords;
-import io.heliosdb.nano.wire.types.FromTables;
 import io.heliosdb.nano.wire.types.PgColumn;
 import io.heliosdb.nano.wire.types.PgType;
 import io.heliosdb.nano.wire.types.SelectList;
+import io.heliosdb.nano.wire.types.StatementTables;
 import io.heliosdb.nano.wire.types.TableOids;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -107,7 +107,7 @@ final class ResultColumns {
    */
   private static PgType typeOver(
       Connection conn, String sql, SelectList.Over over, Map<String, Map<String, Declared>> cache) {
-    for (FromTables.Table t : FromTables.of(sql)) {
+    for (StatementTables.Table t : StatementTables.topLevel(sql)) {
       String q = over.qualifier();
       if (q != null && !q.equalsIgnoreCase(t.name()) && !q.equalsIgnoreCase(t.alias())) {
         continue;

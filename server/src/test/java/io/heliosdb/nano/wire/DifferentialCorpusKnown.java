@@ -17,7 +17,8 @@ final class DifferentialCorpusKnown {
   enum Mode {
     SIMPLE,
     EXTENDED,
-    PGJDBC
+    PGJDBC,
+    PGJDBC_SIMPLE
   }
 
   private record Known(Set<Mode> modes, String reason) {}

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code EXTENDED}: the same in the extended protocol (Parse, Bind, Describe, Execute, Sync),
  *       on a raw socket as well;
  *   <li>{@code PGJDBC}: through pgjdbc's default mode (extended protocol): column labels and type
- *       names, each value's getObject class and value (numerics compared by value), update counts.
+ *       names, each value's getObject class and value (numerics compared by value), update counts;
+ *   <li>{@code PGJDBC_SIMPLE}: the same with {@code preferQueryMode=simple}.
  * </ul>
  *
  * A statement listed in {@link DifferentialCorpusKnown#KNOWN} for a protocol must still differ
@@ -53,6 +54,8 @@ class DifferentialCorpusTest {
   private static WireServer oursSimple;
   private static WireServer oursExtended;
   private static WireServer oursPgjdbc;
+  private static WireServer oursPgjdbcSimple;
+  private static final String SIMPLE_MODE = "&preferQueryMode=simple";
 
   @BeforeAll
   static void start() throws Exception {
@@ -62,10 +65,12 @@ class DifferentialCorpusTest {
       st.execute("CREATE DATABASE corpus_simple");
       st.execute("CREATE DATABASE corpus_extended");
       st.execute("CREATE DATABASE corpus_pgjdbc");
+      st.execute("CREATE DATABASE corpus_pgjdbc_simple");
     }
     oursSimple = serve("simple.db");
     oursExtended = serve("extended.db");
     oursPgjdbc = serve("pgjdbc.db");
+    oursPgjdbcSimple = serve("pgjdbc-simple.db");
   }
 
   private static WireServer serve(String file) throws Exception {
@@ -74,7 +79,8 @@ class DifferentialCorpusTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {oursSimple, oursExtended, oursPgjdbc, postgres}) {
+    for (AutoCloseable c :
+        new AutoCloseable[] {oursSimple, oursExtended, oursPgjdbc, oursPgjdbcSimple, postgres}) {
       if (c != null) {
         c.close();
       }
@@ -99,12 +105,23 @@ class DifferentialCorpusTest {
 
   @TestFactory
   Stream<DynamicTest> pgjdbc() throws SQLException {
+    return pgjdbc(Mode.PGJDBC, "corpus_pgjdbc", oursPgjdbc, "");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> pgjdbcSimpleMode() throws SQLException {
+    return pgjdbc(Mode.PGJDBC_SIMPLE, "corpus_pgjdbc_simple", oursPgjdbcSimple, SIMPLE_MODE);
+  }
+
+  private static Stream<DynamicTest> pgjdbc(
+      Mode mode, String database, WireServer server, String options) throws SQLException {
     Connection pg =
-        DriverManager.getConnection(postgres.jdbcUrl().replace("/postgres?", "/corpus_pgjdbc?"));
+        DriverManager.getConnection(
+            postgres.jdbcUrl().replace("/postgres?", "/" + database + "?") + options);
     Connection ours =
         DriverManager.getConnection(
-            "jdbc:postgresql://127.0.0.1:" + oursPgjdbc.port() + "/corpus?user=test");
-    return run(Mode.PGJDBC, sql -> jdbc(pg, sql), sql -> jdbc(ours, sql))
+            "jdbc:postgresql://127.0.0.1:" + server.port() + "/corpus?user=test" + options);
+    return run(mode, sql -> jdbc(pg, sql), sql -> jdbc(ours, sql))
         .onClose(() -> closeAll(pg, ours));
   }
 

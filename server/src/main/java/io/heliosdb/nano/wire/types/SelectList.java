@@ -15,13 +15,10 @@ import java.util.Set;
  * expression; this is how an expression column gets a type before the first row (extended
  * protocol's Describe) and the same type after it (simple protocol).
  *
- * <p>What is typed (at the top level of the item, after removing its alias): integer literals and
- * arithmetic of integer literals int4 (int8 past int4's range), other numeric literals numeric,
- * string literals and {@code ||} text, {@code NULL} text, {@code TRUE}/{@code FALSE}, comparisons,
- * {@code AND OR NOT IS IN LIKE GLOB BETWEEN EXISTS} bool, {@code count} int8, {@code avg} numeric,
- * {@code total} float8, {@code length} and friends int4, the string functions text, {@code
- * json_object}/{@code json_array} json, {@code CAST(x AS type)} the cast's type. Anything else
- * (column arithmetic, {@code sum}, {@code max}, {@code coalesce}, CASE) is not typed here.
+ * <p>What is typed, and how, is {@link ExpressionTypes}' (literals, operators, casts, CASE, known
+ * functions, scalar subqueries); how an unnamed item is named, {@link ColumnNames}'; an aggregate
+ * or {@code coalesce} over a column is typed once that column's declared type is known ({@link
+ * #typeOver}). Column arithmetic is not typed here.
  */
 public final class SelectList {
   /**

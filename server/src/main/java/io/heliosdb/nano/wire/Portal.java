@@ -44,12 +44,13 @@ final class Portal {
         return;
       }
       for (int i = 0; i < n; i++) {
-        PgType type = columns != null && i < columns.size() ? columns.get(i).type() : PgType.TEXT;
+        PgColumn column = columns != null && i < columns.size() ? columns.get(i) : null;
+        PgType type = column != null ? column.type() : PgType.TEXT;
         Object v = rows.getObject(i + 1);
         if (BackendMessages.formatCode(formats, i) == 1) {
           values[i] = PgValues.binary(type, v);
         } else {
-          String text = type.encode(v);
+          String text = column != null ? column.encode(v) : type.encode(v);
           values[i] = text == null ? null : text.getBytes(StandardCharsets.UTF_8);
         }
       }

@@ -77,35 +77,38 @@ final class ResultColumns {
             // No declared type (or one without affinity to go by): as an untyped expression.
             type = firstRow == null ? PgType.TEXT : PgType.forValue(first);
           }
-          columns.add(
+          PgColumn column =
               reportOrigins
                   ? new PgColumn(label, type, TableOids.of(table), (short) d.attnum)
-                  : new PgColumn(label, type));
+                  : new PgColumn(label, type);
+          columns.add(column.withScaleOf(d.type));
           continue;
         }
       }
       PgType type = item == null ? null : item.type();
-      if (item != null && item.over() != null) {
-        PgType over = typeOver(conn, sql, item.over(), tables);
-        type = over == null ? type : over; // avg over a float8 column is float8, not numeric
-      }
+      Declared over =
+          item == null || item.over() == null ? null : over(conn, sql, item.over(), tables);
+      PgType overType = over == null ? null : SelectList.typeOver(item.over(), over.type);
+      type = overType == null ? type : overType; // avg over a float8 column is float8, not numeric
       if (type == null) {
         type =
             firstRow == null
                 ? PgType.forColumn(declaredOrNull(md.getColumnTypeName(i)), null)
                 : PgType.forValue(first);
       }
-      columns.add(new PgColumn(label, type));
+      PgColumn column = new PgColumn(label, type);
+      boolean keepsScale = overType != null && !item.over().function().equals("avg");
+      columns.add(keepsScale ? column.withScaleOf(over.type) : column);
     }
     return columns;
   }
 
   /**
-   * The type of {@code sum(col)}, {@code max(t.col)}, {@code coalesce(col, ...)}: from the declared
-   * type of the column, found in the statement's FROM tables by its qualifier (table or alias) or,
-   * unqualified, in the first table that has it; null when not found.
+   * The column of {@code sum(col)}, {@code max(t.col)}, {@code coalesce(col, ...)}: found in the
+   * statement's FROM tables by its qualifier (table or alias) or, unqualified, in the first table
+   * that has it; null when not found.
    */
-  private static PgType typeOver(
+  private static Declared over(
       Connection conn, String sql, SelectList.Over over, Map<String, Map<String, Declared>> cache) {
     for (StatementTables.Table t : StatementTables.topLevel(sql)) {
       String q = over.qualifier();
@@ -115,7 +118,7 @@ final class ResultColumns {
       Declared d =
           cache.computeIfAbsent(t.name(), n -> declared(conn, n)).get(lower(over.column()));
       if (d != null) {
-        return SelectList.typeOver(over, d.type);
+        return d;
       }
     }
     return null;

@@ -94,7 +94,7 @@ class ResultTypesTest {
               "SELECT price FROM items WHERE id = 1",
               "numeric",
               BigDecimal.class,
-              new BigDecimal("1.5")),
+              new BigDecimal("1.50")), // NUMERIC(10,2): with its scale, as PostgreSQL sends it
           new Case("SELECT name FROM items WHERE id = 1", "varchar", String.class, "a"),
           new Case("SELECT code FROM items WHERE id = 1", "bpchar", String.class, "abc"),
           new Case("SELECT * FROM items WHERE id = 2", "int8", Long.class, 2L));

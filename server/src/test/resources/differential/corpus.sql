@@ -57,6 +57,14 @@ DELETE FROM tags WHERE id = 3;
 DELETE FROM tags WHERE name = 'nothing';
 DELETE FROM events WHERE kind = 'LOGOUT' RETURNING kind;
 
+-- Parameters inline, as pgjdbc's simple mode and psycopg2 send them
+INSERT INTO events (kind, at) VALUES ('import', '2024-06-01 08:00:00'::timestamp) RETURNING kind;
+UPDATE products SET image = '\x00ff'::bytea, discontinued = 'false'::boolean WHERE sku = 'C-3'::varchar;
+SELECT title FROM products WHERE id = '2'::int8;
+SELECT sku, image FROM products WHERE price >= '7.25'::numeric AND released <= '2024-01-31'::date ORDER BY sku;
+SELECT count(*) FROM customers WHERE active = 'true'::boolean;
+DELETE FROM events WHERE kind = 'import'::text;
+
 -- Literals and arithmetic
 SELECT 1;
 SELECT 41 + 1;

@@ -65,7 +65,7 @@ class ExternalClientsTest {
         .isEqualTo(
             "{\"at\": \"2026-12-04 18:00:00.123456\", \"count\": 1, \"created_form\": true,"
                 + " \"data\": \"0001ff27\", \"day\": \"2026-12-04\", \"hex\": \"0001FF27\","
-                + " \"id\": 1, \"ok\": true, \"price\": \"12.5\", \"t\": \"18:30:00\"}");
+                + " \"id\": 1, \"ok\": true, \"price\": \"12.50\", \"t\": \"18:30:00\"}");
   }
 
   @Test

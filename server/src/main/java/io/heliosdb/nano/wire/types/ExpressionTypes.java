@@ -95,6 +95,10 @@ final class ExpressionTypes {
     if (hasTopLevelConcat(e)) {
       return PgType.TEXT;
     }
+    PgType arithmetic = typedArithmetic(e);
+    if (arithmetic != null) {
+      return arithmetic;
+    }
     if (e.get(0).isWord("CASE") && closing(e, 0) == e.size() - 1) {
       return caseType(e);
     }
@@ -137,6 +141,68 @@ final class ExpressionTypes {
 
   private static PgType numeric(PgType column) {
     return column == PgType.FLOAT8 || column == PgType.NUMERIC ? column : null;
+  }
+
+  /**
+   * Numeric types in PostgreSQL's order of promotion: int4 + int8 is int8, int8 * numeric numeric.
+   */
+  private static final List<PgType> NUMERIC_ORDER =
+      List.of(PgType.INT4, PgType.INT8, PgType.NUMERIC, PgType.FLOAT8);
+
+  /**
+   * {@code a + b}, {@code x::float8 / 2} and the like whose operands are all typed numbers: the
+   * widest of their types; null when an operand is not typed (a column) or not a number.
+   */
+  private static PgType typedArithmetic(List<Token> e) {
+    if (!hasTopLevelArithmetic(e)) {
+      return null; // one operand: typed by type() itself
+    }
+    int depth = 0;
+    int from = 0;
+    int widest = -1;
+    boolean binary = false;
+    for (int i = 0; i <= e.size(); i++) {
+      Token t = i < e.size() ? e.get(i) : null;
+      boolean operator =
+          t != null
+              && depth == 0
+              && i > from
+              && (t.is('+') || t.is('-') || t.is('*') || t.is('/') || t.is('%'));
+      if (t == null || operator) {
+        List<Token> operand = e.subList(from, i);
+        while (!operand.isEmpty() && (operand.get(0).is('-') || operand.get(0).is('+'))) {
+          operand = operand.subList(1, operand.size()); // unary
+        }
+        PgType type = operand.isEmpty() ? null : type(operand);
+        int rank = type == null ? -1 : NUMERIC_ORDER.indexOf(type);
+        if (rank < 0) {
+          return null;
+        }
+        widest = Math.max(widest, rank);
+        binary |= operator;
+        from = i + 1;
+        continue;
+      }
+      depth += opens(t) ? 1 : closes(t) ? -1 : 0;
+    }
+    return binary ? NUMERIC_ORDER.get(widest) : null;
+  }
+
+  private static boolean hasTopLevelArithmetic(List<Token> e) {
+    int depth = 0;
+    for (int i = 0; i < e.size(); i++) {
+      Token t = e.get(i);
+      depth += opens(t) ? 1 : closes(t) ? -1 : 0;
+      boolean operator = t.is('+') || t.is('-') || t.is('*') || t.is('/') || t.is('%');
+      if (depth == 0 && i > 0 && operator && !isOperator(e.get(i - 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isOperator(Token t) {
+    return t.is('+') || t.is('-') || t.is('*') || t.is('/') || t.is('%') || t.is('(');
   }
 
   /** Whether {@code e} is what a cast may apply to: a primary, or itself a cast of one. */

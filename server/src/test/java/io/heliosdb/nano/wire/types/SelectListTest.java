@@ -65,7 +65,11 @@ class SelectListTest {
         "SELECT x::text::int FROM t#INT4",
         "SELECT COALESCE(NULL, 3)#INT4",
         "SELECT (SELECT count(*) FROM t) AS n#INT8",
-        "SELECT pg_try_advisory_lock(1)#BOOL"
+        "SELECT pg_try_advisory_lock(1)#BOOL",
+        "SELECT 3::float8 / 2#FLOAT8",
+        "SELECT '7'::int8 * -2#INT8",
+        "SELECT length('ab') + 1.5#NUMERIC",
+        "SELECT count(*) * 2 FROM t#INT8"
       })
   void typedExpressions(String sql, PgType expected) {
     assertThat(SelectList.of(sql)).hasSize(1);
@@ -83,8 +87,9 @@ class SelectListTest {
         "SELECT coalesce(x, 0) FROM t",
         "SELECT 0x1F",
         "SELECT $1",
-        "SELECT 3::float8 / 2",
-        "SELECT '1'::timestamptz"
+        "SELECT '1'::timestamptz",
+        "SELECT x + 1 FROM t",
+        "SELECT '2024-01-01'::date - 1"
       })
   void untypedExpressions(String sql) {
     assertThat(SelectList.of(sql)).hasSize(1);

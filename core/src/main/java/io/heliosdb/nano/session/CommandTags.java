@@ -44,6 +44,7 @@ public final class CommandTags {
     return switch (verb) {
       case "CREATE", "DROP", "ALTER" -> verb + " " + objectKind(s);
       case "END" -> "COMMIT";
+      case "START" -> "START TRANSACTION";
       case "DEALLOCATE", "CLOSE", "DISCARD" -> housekeepingTag(statement, verb);
       default -> verb;
     };

@@ -51,7 +51,16 @@ import java.util.Set;
 final class ExtendedQuery {
   /** Statements run from their text, never prepared by SQLite (it cannot parse SET or SHOW). */
   private static final Set<String> TEXT_ONLY =
-      Set.of("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "RESET", "SHOW");
+      Set.of(
+          "BEGIN",
+          "START TRANSACTION",
+          "COMMIT",
+          "ROLLBACK",
+          "SAVEPOINT",
+          "RELEASE",
+          "SET",
+          "RESET",
+          "SHOW");
 
   /** Statements the core runs itself: a prepared stand-in, no result columns. */
   private static final Set<String> SESSION_STATEMENTS =
@@ -204,7 +213,7 @@ final class ExtendedQuery {
         columns =
             SESSION_STATEMENTS.contains(verb)
                 ? null
-                : columns(PgDialect.typedText(r.sql(), ran[0]), ps);
+                : columns(PgDialect.typedText(written, ran[0]), ps);
       }
       QuickPath.Shape shape =
           new QuickPath.Shape(r.sql(), verb, types, r.parameterCount(), columns);
@@ -410,7 +419,11 @@ final class ExtendedQuery {
             portal.rows = p.ps().getResultSet();
             portal.fetch(maxRows, sink);
           } else {
-            portal.tag = CommandTags.of(p.sql(), Math.max(0, p.ps().getUpdateCount()), false);
+            // ALTER TABLE ... ADD UNIQUE runs as CREATE UNIQUE INDEX: the tag is the client's verb
+            portal.tag =
+                p.verb().startsWith("ALTER ")
+                    ? p.verb()
+                    : CommandTags.of(p.sql(), Math.max(0, p.ps().getUpdateCount()), false);
             sink.commandComplete(portal.tag);
           }
         });

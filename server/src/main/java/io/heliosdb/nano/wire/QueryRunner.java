@@ -10,7 +10,6 @@ import io.heliosdb.nano.wire.messages.Severity;
 import io.heliosdb.nano.wire.messages.TransactionStatus;
 import io.heliosdb.nano.wire.sql.PgDialect;
 import io.heliosdb.nano.wire.types.PgColumn;
-import io.heliosdb.nano.wire.types.PgType;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -46,6 +45,7 @@ final class QueryRunner {
   private static final Set<String> NO_IMPLICIT_BLOCK =
       Set.of(
           "BEGIN",
+          "START TRANSACTION",
           "COMMIT",
           "ROLLBACK",
           "SAVEPOINT",
@@ -360,17 +360,14 @@ final class QueryRunner {
       values[i] = more ? rs.getObject(i + 1) : null;
     }
     List<PgColumn> columns = ResultColumns.of(conn, sql, md, values);
-    PgType[] types = new PgType[n];
-    for (int i = 0; i < n; i++) {
-      types[i] = columns.get(i).type();
-    }
+    PgColumn[] byIndex = columns.toArray(new PgColumn[0]);
     sink.rowDescription(columns);
     long count = 0;
     String[] text = new String[n];
     while (more) {
       for (int i = 0; i < n; i++) {
         Object v = count == 0 ? values[i] : rs.getObject(i + 1);
-        text[i] = types[i].encode(columns.get(i).value(v));
+        text[i] = byIndex[i].encode(v); // with a NUMERIC(p,s) column's scale
       }
       sink.dataRow(text);
       count++;

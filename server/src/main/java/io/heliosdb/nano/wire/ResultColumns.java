@@ -4,6 +4,7 @@ import io.heliosdb.nano.wire.sql.PgKeywords;
 import io.heliosdb.nano.wire.types.PgColumn;
 import io.heliosdb.nano.wire.types.PgType;
 import io.heliosdb.nano.wire.types.SelectList;
+import io.heliosdb.nano.wire.types.StatementTables;
 import io.heliosdb.nano.wire.types.TableOids;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,12 +61,12 @@ final class ResultColumns {
     Map<String, Map<String, Declared>> tables = new HashMap<>();
     List<PgColumn> columns = new ArrayList<>(n);
     for (int i = 1; i <= n; i++) {
+      Object first = firstRow == null ? null : firstRow[i - 1];
       SelectList.Item item = items.isEmpty() ? null : items.get(i - 1);
       String label =
-          item != null && item.label() != null
-              ? item.label()
+          item != null && item.name() != null
+              ? item.name()
               : PgKeywords.label(md.getColumnLabel(i));
-      Object first = firstRow == null ? null : firstRow[i - 1];
       String table = md.getTableName(i);
       if (table != null && !table.isEmpty()) {
         String name = item != null && item.column() != null ? item.column() : md.getColumnName(i);
@@ -76,26 +77,51 @@ final class ResultColumns {
             // No declared type (or one without affinity to go by): as an untyped expression.
             type = firstRow == null ? PgType.TEXT : PgType.forValue(first);
           }
-          columns.add(
-              PgColumn.ofTable(
-                  label,
-                  type,
-                  reportOrigins ? TableOids.of(table) : 0,
-                  reportOrigins ? (short) d.attnum : 0,
-                  d.type));
+          PgColumn column =
+              reportOrigins
+                  ? new PgColumn(label, type, TableOids.of(table), (short) d.attnum)
+                  : new PgColumn(label, type);
+          columns.add(column.withScaleOf(d.type));
           continue;
         }
       }
       PgType type = item == null ? null : item.type();
+      Declared over =
+          item == null || item.over() == null ? null : over(conn, sql, item.over(), tables);
+      PgType overType = over == null ? null : SelectList.typeOver(item.over(), over.type);
+      type = overType == null ? type : overType; // avg over a float8 column is float8, not numeric
       if (type == null) {
         type =
             firstRow == null
                 ? PgType.forColumn(declaredOrNull(md.getColumnTypeName(i)), null)
                 : PgType.forValue(first);
       }
-      columns.add(new PgColumn(label, type));
+      PgColumn column = new PgColumn(label, type);
+      boolean keepsScale = overType != null && !item.over().function().equals("avg");
+      columns.add(keepsScale ? column.withScaleOf(over.type) : column);
     }
     return columns;
+  }
+
+  /**
+   * The column of {@code sum(col)}, {@code max(t.col)}, {@code coalesce(col, ...)}: found in the
+   * statement's FROM tables by its qualifier (table or alias) or, unqualified, in the first table
+   * that has it; null when not found.
+   */
+  private static Declared over(
+      Connection conn, String sql, SelectList.Over over, Map<String, Map<String, Declared>> cache) {
+    for (StatementTables.Table t : StatementTables.topLevel(sql)) {
+      String q = over.qualifier();
+      if (q != null && !q.equalsIgnoreCase(t.name()) && !q.equalsIgnoreCase(t.alias())) {
+        continue;
+      }
+      Declared d =
+          cache.computeIfAbsent(t.name(), n -> declared(conn, n)).get(lower(over.column()));
+      if (d != null) {
+        return d;
+      }
+    }
+    return null;
   }
 
   /**

@@ -115,14 +115,22 @@ final class SessionSettings {
    */
   String setConfig(String name, String value) {
     try {
-      assign(name, quote(value), (n, v) -> changed.add(new String[] {n, v}));
+      assign(name, quote(value), this::changed);
       return values.get(name);
     } catch (HeliosSqlException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 
-  /** ParameterStatus for what set_config() changed since the last call. */
+  /**
+   * Keeps a reported parameter's change for {@link #reportChanges}: PostgreSQL sends the
+   * ParameterStatus after the statement's CommandComplete.
+   */
+  private void changed(String name, String value) {
+    changed.add(new String[] {name, value});
+  }
+
+  /** ParameterStatus for what SET, RESET and set_config() changed since the last call. */
   void reportChanges(QuerySink sink) {
     for (String[] c : changed) {
       sink.parameterStatus(c[0], c[1]);
@@ -217,11 +225,11 @@ final class SessionSettings {
     Matcher tz = SET_TIME_ZONE.matcher(sql);
     Matcher m = SET.matcher(sql);
     if (tz.matches()) {
-      assign("TimeZone", tz.group(1), sink::parameterStatus);
+      assign("TimeZone", tz.group(1), this::changed);
     } else if (IGNORED_SET.matcher(sql).matches()) {
       // accepted: SQLite's transactions are serializable whatever is asked
     } else if (m.matches()) {
-      assign(m.group(1), m.group(2), sink::parameterStatus);
+      assign(m.group(1), m.group(2), this::changed);
     } else {
       throw new HeliosSqlException(SqlState.SYNTAX_ERROR, "syntax error in SET: " + sql);
     }
@@ -262,9 +270,9 @@ final class SessionSettings {
   private void reset(String sql, QuerySink sink) throws HeliosSqlException {
     Command c = Command.parse(sql);
     if (c.type() == Command.Type.RESET_ALL) {
-      resetAll(sink::parameterStatus);
+      resetAll(this::changed);
     } else if (c.type() == Command.Type.RESET) {
-      assign(c.name(), quote(defaults.getOrDefault(c.name(), "")), sink::parameterStatus);
+      assign(c.name(), quote(defaults.getOrDefault(c.name(), "")), this::changed);
     } else {
       throw new HeliosSqlException(SqlState.SYNTAX_ERROR, "syntax error in RESET: " + sql);
     }

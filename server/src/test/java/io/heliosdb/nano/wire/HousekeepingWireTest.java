@@ -245,7 +245,7 @@ class HousekeepingWireTest {
       assertThat(w.severity()).isEqualTo("WARNING");
       assertThat(w.sqlState()).isEqualTo("01000");
       assertThat(w.message()).isEqualTo("you don't own a lock of type ExclusiveLock");
-      assertThat(values(answer)).containsExactly("f");
+      assertThat(values(answer)).containsExactly("f"); // bool, as in PostgreSQL
     }
   }
 

@@ -623,15 +623,15 @@ class PgWireHandlerTest {
     EmbeddedChannel ch = session();
     assertThat(types(send(ch, Frames.query("SET extra_float_digits = 3")))).isEqualTo("CZ");
     List<Backend> set = send(ch, Frames.query("SET application_name TO 'it''s me'"));
-    assertThat(types(set)).isEqualTo("SCZ");
-    assertThat(paramValue(set.get(0))).isEqualTo("it's me");
+    assertThat(types(set)).isEqualTo("CSZ"); // PostgreSQL's order: ParameterStatus after the tag
+    assertThat(paramValue(set.get(1))).isEqualTo("it's me");
     List<Backend> show = send(ch, Frames.query("SHOW application_name"));
     assertThat(show.get(0).columns()).containsExactly("application_name:25");
     assertThat(show.get(1).values()).containsExactly("it's me");
     assertThat(show.get(2).tag()).isEqualTo("SHOW");
     assertThat(send(ch, Frames.query("SHOW TRANSACTION ISOLATION LEVEL")).get(1).values())
         .containsExactly("serializable");
-    assertThat(types(send(ch, Frames.query("RESET application_name")))).isEqualTo("SCZ");
+    assertThat(types(send(ch, Frames.query("RESET application_name")))).isEqualTo("CSZ");
     assertThat(send(ch, Frames.query("SHOW no_such_thing")).get(0).sqlState()).isEqualTo("42704");
     assertThat(send(ch, Frames.query("SET client_encoding = 'LATIN1'")).get(0).sqlState())
         .isEqualTo("0A000");

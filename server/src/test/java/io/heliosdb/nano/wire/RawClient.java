@@ -46,7 +46,12 @@ final class RawClient implements AutoCloseable {
 
   /** Starts a session as user "raw"; returns this. */
   RawClient start() throws IOException {
-    send(Frames.startup("user", "raw", "database", "test"));
+    return start("raw", "test");
+  }
+
+  /** Starts a session as {@code user} on {@code database}; returns this. */
+  RawClient start(String user, String database) throws IOException {
+    send(Frames.startup("user", user, "database", database));
     for (Frames.Backend m : untilReady()) {
       if (m.type() == 'K') {
         pid = m.buf().readInt();
@@ -85,6 +90,19 @@ final class RawClient implements AutoCloseable {
   /** Runs a simple query; the answer up to ReadyForQuery. */
   List<Frames.Backend> query(String sql) throws IOException {
     send(Frames.query(sql));
+    return untilReady();
+  }
+
+  /**
+   * Runs a statement in the extended protocol as drivers do (Parse, Bind with text results,
+   * Describe of the portal, Execute, Sync); the answer up to ReadyForQuery.
+   */
+  List<Frames.Backend> extendedQuery(String sql) throws IOException {
+    send(Frames.parse("", sql));
+    send(Frames.bind("", "", new short[0]));
+    send(Frames.describe('P', ""));
+    send(Frames.execute("", 0));
+    send(Frames.sync());
     return untilReady();
   }
 

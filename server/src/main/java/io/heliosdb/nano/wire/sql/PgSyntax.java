@@ -24,7 +24,9 @@ import java.util.Set;
  *       {@code LOCALTIME} in PostgreSQL's text form (UTC, milliseconds);
  *   <li>{@code ILIKE}, {@code ~~}, {@code ~~*} (and their negations) become LIKE;
  *   <li>{@code ALTER TABLE t ADD [CONSTRAINT c] UNIQUE (cols)} becomes {@code CREATE UNIQUE INDEX};
- *       PRIMARY KEY, FOREIGN KEY, CHECK and EXCLUDE constraints are 0A000.
+ *       PRIMARY KEY, FOREIGN KEY, CHECK and EXCLUDE constraints are 0A000;
+ *   <li>START TRANSACTION, BEGIN with modes, OFFSET without LIMIT, {@code substring(x FROM a FOR
+ *       b)} ({@link PgClauses}).
  * </ul>
  */
 public final class PgSyntax {
@@ -40,7 +42,11 @@ public final class PgSyntax {
     "~~",
     "alter",
     "array",
-    "_timestamp"
+    "_timestamp",
+    "start",
+    "begin",
+    "offset",
+    "substring"
   };
 
   /** now(): timestamptz's text form in UTC, as PostgreSQL prints it with TimeZone UTC. */
@@ -74,7 +80,7 @@ public final class PgSyntax {
     if (!may) {
       return sql;
     }
-    String text = words(sql);
+    String text = PgClauses.rewrite(words(sql));
     text = serials(text);
     text = PgCasts.rewrite(text);
     return PgAlterTable.rewrite(text);

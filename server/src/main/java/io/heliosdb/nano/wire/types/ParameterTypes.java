@@ -76,68 +76,21 @@ public final class ParameterTypes {
           Map.entry("json", 114),
           Map.entry("jsonb", 3802));
 
-  /** Words that end a table reference rather than alias it. */
-  private static final Set<String> NOT_ALIAS =
-      Set.of(
-          "WHERE",
-          "ON",
-          "USING",
-          "JOIN",
-          "INNER",
-          "LEFT",
-          "RIGHT",
-          "FULL",
-          "CROSS",
-          "NATURAL",
-          "OUTER",
-          "GROUP",
-          "ORDER",
-          "LIMIT",
-          "OFFSET",
-          "HAVING",
-          "UNION",
-          "EXCEPT",
-          "INTERSECT",
-          "WINDOW",
-          "SET",
-          "VALUES",
-          "DEFAULT",
-          "SELECT",
-          "RETURNING",
-          "DO",
-          "INDEXED",
-          "NOT",
-          "WITH",
-          "AS");
-
   private static final Set<String> COMPARISONS =
       Set.of("=", "==", "<>", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%");
   private static final Set<String> WORD_OPERATORS = Set.of("LIKE", "ILIKE", "GLOB");
-
-  private record TableRef(String name, String alias, int depth, List<String> insertColumns) {}
 
   private final List<Token> t;
   private final int[] depth;
   private final Catalog catalog;
   private final Map<String, Map<String, String>> columns = new HashMap<>();
-  private final List<TableRef> tables = new ArrayList<>();
-  private final Map<Integer, TableRef> valuesTuples = new HashMap<>();
-  private TableRef insertTarget;
+  private final StatementTables statement;
 
   private ParameterTypes(String sql, Catalog catalog) {
-    this.t = SqlTokens.ofPostgres(sql);
+    this.statement = new StatementTables(SqlTokens.ofPostgres(sql));
+    this.t = statement.tokens;
+    this.depth = statement.depth;
     this.catalog = catalog;
-    this.depth = new int[t.size()];
-    int d = 0;
-    for (int i = 0; i < t.size(); i++) {
-      if (t.get(i).is(')')) {
-        d = Math.max(0, d - 1);
-      }
-      depth[i] = d;
-      if (t.get(i).is('(')) {
-        d++;
-      }
-    }
   }
 
   /**
@@ -150,7 +103,6 @@ public final class ParameterTypes {
       return types;
     }
     ParameterTypes p = new ParameterTypes(sql, catalog);
-    p.readTables();
     for (int i = 0; i < p.t.size(); i++) {
       int n = parameterNumber(p.t.get(i));
       if (n > 0 && n <= count && types[n - 1] == 0) {
@@ -158,79 +110,6 @@ public final class ParameterTypes {
       }
     }
     return types;
-  }
-
-  // ---- table references
-
-  private void readTables() {
-    for (int i = 0; i < t.size(); i++) {
-      Token k = t.get(i);
-      if (k.isWord("FROM") || k.isWord("JOIN") || k.isWord("UPDATE")) {
-        int j = i + 1;
-        while (true) {
-          if (j < t.size() && (t.get(j).isWord("ONLY") || t.get(j).isWord("OR"))) {
-            j += t.get(j).isWord("OR") ? 2 : 1; // UPDATE OR REPLACE t
-          }
-          j = readTable(j, false);
-          if (j < 0 || !k.isWord("FROM") || j >= t.size() || !t.get(j).is(',')) {
-            break;
-          }
-          j++;
-        }
-      } else if (k.isWord("INTO")) {
-        readTable(i + 1, true);
-      } else if (k.isWord("VALUES") && insertTarget != null) {
-        for (int j = i + 1; j < t.size() && t.get(j).is('('); ) {
-          valuesTuples.put(j, insertTarget);
-          j = closing(j) + 1;
-          if (j <= 0 || j >= t.size() || !t.get(j).is(',')) {
-            break;
-          }
-          j++;
-        }
-      }
-    }
-  }
-
-  /** Reads {@code [schema.]name [[AS] alias] [(columns)]} at {@code i}; the index after it. */
-  private int readTable(int i, boolean insert) {
-    if (i >= t.size() || !isName(t.get(i)) || isKeyword(t.get(i))) {
-      return -1;
-    }
-    String name = t.get(i).name();
-    int j = i + 1;
-    while (j + 1 < t.size() && t.get(j).is('.') && isName(t.get(j + 1))) {
-      name = t.get(j + 1).name();
-      j += 2;
-    }
-    if (!insert && j < t.size() && t.get(j).is('(')) {
-      return -1; // a table-valued function
-    }
-    String alias = null;
-    if (j + 1 < t.size() && t.get(j).isWord("AS") && isName(t.get(j + 1))) {
-      alias = t.get(j + 1).name();
-      j += 2;
-    } else if (j < t.size() && isName(t.get(j)) && !isKeyword(t.get(j))) {
-      alias = t.get(j).name();
-      j++;
-    }
-    List<String> insertColumns = null;
-    if (insert && j < t.size() && t.get(j).is('(')) {
-      int close = closing(j);
-      insertColumns = new ArrayList<>();
-      for (int c = j + 1; c < close; c++) {
-        if (isName(t.get(c))) {
-          insertColumns.add(lower(t.get(c).name()));
-        }
-      }
-      j = close + 1;
-    }
-    TableRef ref = new TableRef(name, alias, depth[i], insertColumns);
-    tables.add(ref);
-    if (insert) {
-      insertTarget = ref;
-    }
-    return j;
   }
 
   // ---- one parameter
@@ -333,7 +212,7 @@ public final class ParameterTypes {
     if (open < 0 || !whole) {
       return 0;
     }
-    TableRef insert = valuesTuples.get(open);
+    StatementTables.Table insert = statement.valuesTuples.get(open);
     if (insert != null) {
       return insertColumn(insert, position);
     }
@@ -357,7 +236,7 @@ public final class ParameterTypes {
     }
     if (function.startsWith("pg_advisory_") || function.startsWith("pg_try_advisory_")) {
       int arguments = 1;
-      for (int j = open + 1; j < closing(open); j++) {
+      for (int j = open + 1; j < statement.closing(open); j++) {
         arguments += depth[j] == depth[i] && t.get(j).is(',') ? 1 : 0;
       }
       return arguments == 1 ? INT8 : INT4;
@@ -365,7 +244,7 @@ public final class ParameterTypes {
     return 0;
   }
 
-  private int insertColumn(TableRef insert, int position) {
+  private int insertColumn(StatementTables.Table insert, int position) {
     Map<String, String> cols = columnsOf(insert.name());
     String column;
     if (insert.insertColumns() != null) {
@@ -427,12 +306,12 @@ public final class ParameterTypes {
 
   /** The type of a column reference ({@code col}, {@code q.col}) ending at token {@code end}. */
   private int columnEndingAt(int end) {
-    if (end < 0 || !isName(t.get(end))) {
+    if (end < 0 || !StatementTables.isName(t.get(end))) {
       return 0;
     }
     String column = t.get(end).name();
     String qualifier = null;
-    if (end >= 2 && t.get(end - 1).is('.') && isName(t.get(end - 2))) {
+    if (end >= 2 && t.get(end - 1).is('.') && StatementTables.isName(t.get(end - 2))) {
       qualifier = t.get(end - 2).name();
     }
     return resolve(qualifier, column, depth[end]);
@@ -440,10 +319,12 @@ public final class ParameterTypes {
 
   /** The type of a column reference starting at token {@code start}. */
   private int columnStartingAt(int start) {
-    if (start >= t.size() || !isName(t.get(start))) {
+    if (start >= t.size() || !StatementTables.isName(t.get(start))) {
       return 0;
     }
-    if (start + 2 < t.size() && t.get(start + 1).is('.') && isName(t.get(start + 2))) {
+    if (start + 2 < t.size()
+        && t.get(start + 1).is('.')
+        && StatementTables.isName(t.get(start + 2))) {
       return resolve(t.get(start).name(), t.get(start + 2).name(), depth[start]);
     }
     if (start + 1 < t.size() && (t.get(start + 1).is('(') || t.get(start + 1).is('.'))) {
@@ -456,19 +337,19 @@ public final class ParameterTypes {
     String col = lower(column);
     if (qualifier != null) {
       String q = lower(qualifier);
-      if (q.equals("excluded") && insertTarget != null) {
-        return oidOf(columnsOf(insertTarget.name()).get(col));
+      if (q.equals("excluded") && statement.insertTarget != null) {
+        return oidOf(columnsOf(statement.insertTarget.name()).get(col));
       }
-      for (TableRef ref : tables) {
+      for (StatementTables.Table ref : statement.tables) {
         if (q.equals(lower(ref.alias())) || ref.alias() == null && q.equals(lower(ref.name()))) {
           return oidOf(columnsOf(ref.name()).get(col));
         }
       }
       return 0;
     }
-    List<TableRef> nearest = new ArrayList<>(tables);
+    List<StatementTables.Table> nearest = new ArrayList<>(statement.tables);
     nearest.sort(Comparator.comparingInt(r -> Math.abs(r.depth() - at)));
-    for (TableRef ref : nearest) {
+    for (StatementTables.Table ref : nearest) {
       String declared = columnsOf(ref.name()).get(col);
       if (declared != null) {
         return oidOf(declared);
@@ -492,32 +373,8 @@ public final class ParameterTypes {
 
   // ---- tokens
 
-  private int closing(int open) {
-    for (int j = open + 1; j < t.size(); j++) {
-      if (t.get(j).is(')') && depth[j] == depth[open]) {
-        return j;
-      }
-    }
-    return t.size();
-  }
-
   private static boolean isOperatorChar(Token k) {
     return k.kind() == Kind.OTHER && "=<>!+-*/%".contains(k.text());
-  }
-
-  private static boolean isName(Token k) {
-    if (k.kind() == Kind.QUOTED_IDENT) {
-      return !k.text().startsWith("[") || k.text().length() > 2;
-    }
-    if (k.kind() != Kind.WORD || k.text().isEmpty()) {
-      return false;
-    }
-    char c = k.text().charAt(0);
-    return !Character.isDigit(c) && c != '$';
-  }
-
-  private static boolean isKeyword(Token k) {
-    return k.kind() == Kind.WORD && NOT_ALIAS.contains(k.text().toUpperCase(Locale.ROOT));
   }
 
   private static int parameterNumber(Token k) {

@@ -24,6 +24,9 @@ public final class PgText {
     if (v instanceof byte[] bytes) {
       return bytea(bytes);
     }
+    if (v instanceof BigDecimal b) {
+      return b.toPlainString(); // numeric never prints an exponent
+    }
     return v.toString();
   }
 

@@ -11,6 +11,7 @@ import java.util.Set;
 public enum PgType {
   BOOL(16, 1),
   BYTEA(17, -1),
+  NAME(19, 64),
   INT8(20, 8),
   INT4(23, 4),
   TEXT(25, -1),

@@ -15,21 +15,27 @@ import java.util.Set;
  * expression; this is how an expression column gets a type before the first row (extended
  * protocol's Describe) and the same type after it (simple protocol).
  *
- * <p>What is typed (at the top level of the item, after removing its alias): integer literals and
- * arithmetic of integer literals int4 (int8 past int4's range), other numeric literals numeric,
- * string literals and {@code ||} text, {@code NULL} text, {@code TRUE}/{@code FALSE}, comparisons,
- * {@code AND OR NOT IS IN LIKE GLOB BETWEEN EXISTS} bool, {@code count} int8, {@code avg} numeric,
- * {@code total} float8, {@code length} and friends int4, the string functions text, {@code
- * json_object}/{@code json_array} json, {@code CAST(x AS type)} the cast's type. Anything else
- * (column arithmetic, {@code sum}, {@code max}, {@code coalesce}, CASE) is not typed here.
+ * <p>What is typed, and how, is {@link ExpressionTypes}' (literals, operators, casts, CASE, known
+ * functions, scalar subqueries); how an unnamed item is named, {@link ColumnNames}'; an aggregate
+ * or {@code coalesce} over a column is typed once that column's declared type is known ({@link
+ * #typeOver}). Column arithmetic is not typed here.
  */
 public final class SelectList {
   /**
-   * One result item: its type, or null when not known; the column it names, or null; the label
-   * PostgreSQL gives it where SQLite's differs, or null (an unaliased call {@code f(...)} is {@code
-   * f} in PostgreSQL, its text in SQLite).
+   * One result item: its type, or null when not known; the column it names, or null; the name
+   * PostgreSQL gives the result column (its alias, column name, or {@link ColumnNames}); and for
+   * {@code sum(col)}, {@code max(t.col)}, {@code coalesce(col, ...)} and the like the function and
+   * column its type follows ({@link #typeOver}), else null.
    */
-  public record Item(PgType type, String column, String label) {}
+  public record Item(PgType type, String column, String name, Over over) {}
+
+  /** An aggregate or {@code coalesce} whose type follows a column's: see {@link #typeOver}. */
+  public record Over(String function, String qualifier, String column) {}
+
+  /** The type of {@code over} once its column's declared type is known; null when not shown. */
+  public static PgType typeOver(Over over, String declared) {
+    return ExpressionTypes.overColumn(over.function(), declared);
+  }
 
   private static final Set<String> END =
       Set.of(
@@ -45,10 +51,11 @@ public final class SelectList {
           "EXCEPT",
           "WINDOW",
           "RETURNING");
-  private static final Set<String> BOOL_WORDS =
-      Set.of(
-          "AND", "OR", "NOT", "IS", "IN", "LIKE", "GLOB", "BETWEEN", "EXISTS", "REGEXP", "MATCH",
-          "ISNULL", "NOTNULL");
+
+  /** Two-word type names: {@code x::double precision} has no alias {@code precision}. */
+  private static final Set<String> TYPE_WORD_PAIRS =
+      Set.of("DOUBLE PRECISION", "CHARACTER VARYING", "TIME ZONE");
+
   private static final Set<String> NOT_ALIAS =
       Set.of(
           "NULL",
@@ -60,32 +67,6 @@ public final class SelectList {
           "CURRENT_TIME",
           "DISTINCT",
           "ALL");
-  private static final Set<String> TEXT_FUNCTIONS =
-      Set.of(
-          "lower",
-          "upper",
-          "substr",
-          "substring",
-          "trim",
-          "ltrim",
-          "rtrim",
-          "replace",
-          "printf",
-          "format",
-          "hex",
-          "quote",
-          "typeof",
-          "group_concat",
-          "string_agg",
-          "char",
-          "concat",
-          "concat_ws",
-          "sqlite_version",
-          "version",
-          "unicode_text",
-          "soundex");
-  private static final Set<String> INT4_FUNCTIONS =
-      Set.of("length", "char_length", "character_length", "octet_length", "instr", "unicode");
 
   /** The advisory-lock functions that return boolean in PostgreSQL (0/1 here). */
   private static final Set<String> BOOL_FUNCTIONS =
@@ -101,7 +82,11 @@ public final class SelectList {
 
   /** The items of {@code sql}'s SELECT list; empty when it is no SELECT or has a {@code *}. */
   public static List<Item> of(String sql) {
-    List<Token> tokens = SqlTokens.of(sql);
+    return of(SqlTokens.ofPostgres(sql));
+  }
+
+  /** {@link #of(String)} for a statement's tokens (a subquery's). */
+  static List<Item> of(List<Token> tokens) {
     int start = selectStart(tokens);
     if (start < 0) {
       return List.of();
@@ -127,7 +112,7 @@ public final class SelectList {
         }
         continue;
       }
-      depth += opens(t) ? 1 : closes(t) ? -1 : 0;
+      depth += ExpressionTokens.opens(t) ? 1 : ExpressionTokens.closes(t) ? -1 : 0;
     }
     return items;
   }
@@ -162,14 +147,6 @@ public final class SelectList {
     return i;
   }
 
-  private static boolean opens(Token t) {
-    return t.is('(') || t.isWord("CASE");
-  }
-
-  private static boolean closes(Token t) {
-    return t.is(')') || t.isWord("END");
-  }
-
   private static boolean isStar(List<Token> item) {
     return item.get(item.size() - 1).is('*')
         && (item.size() == 1 || item.get(item.size() - 2).is('.'));
@@ -178,29 +155,41 @@ public final class SelectList {
   private static Item item(List<Token> all) {
     List<Token> e = withoutAlias(all);
     if (e.isEmpty()) {
-      return new Item(null, null, null);
+      return new Item(null, null, null, null);
     }
+    String name =
+        e.size() < all.size() ? ColumnNames.identifier(all.get(all.size() - 1)) : ColumnNames.of(e);
     String column = columnReference(e);
     if (column != null) {
-      return new Item(null, column, null);
+      return new Item(null, column, name, null);
     }
-    return new Item(type(e), null, e.size() == all.size() ? functionName(e) : null);
+    return new Item(ExpressionTypes.type(e), null, name, over(e));
   }
 
-  /**
-   * The name of a call {@code f(...)} or {@code schema.f(...)} that is the whole expression, as
-   * PostgreSQL labels such a column (Flyway reads {@code pg_try_advisory_xact_lock} by name); null.
-   */
-  private static String functionName(List<Token> e) {
-    int name = e.size() >= 5 && e.get(1).is('.') ? 2 : 0;
-    if (e.size() < name + 3
-        || !e.get(name + 1).is('(')
-        || closingParen(e, name + 1) != e.size() - 1
-        || (e.get(name).kind() != Kind.WORD && e.get(name).kind() != Kind.QUOTED_IDENT)
-        || (name == 2 && e.get(0).kind() != Kind.WORD && e.get(0).kind() != Kind.QUOTED_IDENT)) {
+  /** {@code f([DISTINCT] [t.]col)} or {@code f(col, ...)} for an {@link Over} function; null. */
+  private static Over over(List<Token> e) {
+    if (e.size() < 4 || !e.get(1).is('(') || !e.get(e.size() - 1).is(')')) {
       return null;
     }
-    return e.get(name).name();
+    String function = e.get(0).text().toLowerCase(Locale.ROOT);
+    if (e.get(0).kind() != Kind.WORD || !ExpressionTypes.OVER_COLUMN.contains(function)) {
+      return null;
+    }
+    int from = e.get(2).isWord("DISTINCT") ? 3 : 2;
+    int to = from;
+    while (to < e.size() - 1 && !e.get(to).is(',')) {
+      to++;
+    }
+    boolean aggregate = !function.equals("coalesce") && !function.equals("nullif");
+    if (aggregate && to != e.size() - 1) {
+      return null;
+    }
+    List<Token> arg = e.subList(from, to);
+    String column = columnReference(arg);
+    if (column == null) {
+      return null;
+    }
+    return new Over(function, arg.size() >= 3 ? arg.get(arg.size() - 3).name() : null, column);
   }
 
   /** The expression without {@code AS alias} or a bare trailing alias. */
@@ -223,12 +212,13 @@ public final class SelectList {
               || before.kind() == Kind.QUOTED_IDENT
               || before.isWord("END")
               || (before.kind() == Kind.WORD
-                  && !BOOL_WORDS.contains(before.text().toUpperCase(Locale.ROOT))
+                  && !ExpressionTypes.BOOL_WORDS.contains(before.text().toUpperCase(Locale.ROOT))
                   && !before.isWord("CASE")
                   && !before.isWord("ELSE")
                   && !before.isWord("THEN")
                   && !before.isWord("WHEN"));
-      if (identifier && ends) {
+      String pair = (before.text() + " " + last.text()).toUpperCase(Locale.ROOT);
+      if (identifier && ends && !TYPE_WORD_PAIRS.contains(pair)) {
         return item.subList(0, n - 1);
       }
     }
@@ -255,202 +245,5 @@ public final class SelectList {
       }
     }
     return e.get(e.size() - 1).name();
-  }
-
-  /** The type of an expression, or null when it is not shown by the text. */
-  static PgType type(List<Token> e) {
-    if (isBoolean(e)) {
-      return PgType.BOOL;
-    }
-    if (e.size() == 1) {
-      Token t = e.get(0);
-      if (t.kind() == Kind.STRING || t.isWord("NULL")) {
-        return PgType.TEXT;
-      }
-    }
-    PgType number = numberLiteralArithmetic(e);
-    if (number != null) {
-      return number;
-    }
-    if (hasTopLevelConcat(e)) {
-      return PgType.TEXT;
-    }
-    if (e.size() >= 3
-        && e.get(0).kind() == Kind.WORD
-        && e.get(1).is('(')
-        && e.get(e.size() - 1).is(')')
-        && closingParen(e, 1) == e.size() - 1) {
-      return function(e.get(0).text().toLowerCase(Locale.ROOT), e.subList(2, e.size() - 1));
-    }
-    if (e.size() >= 2 && e.get(0).is('(') && closingParen(e, 0) == e.size() - 1) {
-      if (e.get(1).isWord("SELECT") || e.get(1).isWord("WITH")) {
-        return null; // a scalar subquery: its WHERE's AND says nothing of its value
-      }
-      return type(e.subList(1, e.size() - 1));
-    }
-    return null;
-  }
-
-  private static PgType function(String name, List<Token> args) {
-    switch (name) {
-      case "count":
-        return PgType.INT8;
-      case "avg":
-        return PgType.NUMERIC;
-      case "total":
-        return PgType.FLOAT8;
-      case "json_object":
-      case "json_array":
-      case "json_group_array":
-      case "json_group_object":
-      case "json_build_object":
-      case "json_build_array":
-        return PgType.JSON;
-      case "cast":
-        return cast(args);
-      default:
-        break;
-    }
-    if (TEXT_FUNCTIONS.contains(name)) {
-      return PgType.TEXT;
-    }
-    if (INT4_FUNCTIONS.contains(name)) {
-      return PgType.INT4;
-    }
-    if (BOOL_FUNCTIONS.contains(name)) {
-      return PgType.BOOL;
-    }
-    return null;
-  }
-
-  /** {@code CAST(x AS type)}: the type as PostgreSQL names it. */
-  private static PgType cast(List<Token> args) {
-    int depth = 0;
-    for (int i = 0; i < args.size(); i++) {
-      Token t = args.get(i);
-      depth += t.is('(') ? 1 : t.is(')') ? -1 : 0;
-      if (depth == 0 && t.isWord("AS") && i + 1 < args.size()) {
-        StringBuilder name = new StringBuilder();
-        for (Token n : args.subList(i + 1, args.size())) {
-          name.append(n.text()).append(n.kind() == Kind.WORD ? " " : "");
-        }
-        return castType(name.toString().strip().toUpperCase(Locale.ROOT));
-      }
-    }
-    return null;
-  }
-
-  private static PgType castType(String t) {
-    if (t.equals("INTEGER") || t.equals("INT") || t.equals("INT4")) {
-      return PgType.INT4;
-    }
-    if (t.startsWith("SMALLINT") || t.startsWith("INT2")) {
-      return PgType.INT4; // int2 is not reported here; int4 holds every int2
-    }
-    if (t.equals("REAL") || t.equals("FLOAT4")) {
-      return PgType.FLOAT8; // SQLite's REAL is a double: float4 would lose digits
-    }
-    if (t.equals("TEXT") || t.equals("NAME")) {
-      return PgType.TEXT;
-    }
-    return PgType.forDeclared(t);
-  }
-
-  private static boolean isBoolean(List<Token> e) {
-    if (e.size() == 1 && (e.get(0).isWord("TRUE") || e.get(0).isWord("FALSE"))) {
-      return true;
-    }
-    int depth = 0;
-    for (int i = 0; i < e.size(); i++) {
-      Token t = e.get(i);
-      if (opens(t)) {
-        depth++;
-      } else if (closes(t)) {
-        depth--;
-      } else if (depth == 0) {
-        if (t.kind() == Kind.WORD && BOOL_WORDS.contains(t.text().toUpperCase(Locale.ROOT))) {
-          return true;
-        }
-        if (t.is('=') || t.is('<') || t.is('>')) {
-          return true;
-        }
-        if (t.is('!') && i + 1 < e.size() && e.get(i + 1).is('=')) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean hasTopLevelConcat(List<Token> e) {
-    int depth = 0;
-    for (int i = 0; i + 1 < e.size(); i++) {
-      Token t = e.get(i);
-      depth += opens(t) ? 1 : closes(t) ? -1 : 0;
-      if (depth == 0 && t.is('|') && e.get(i + 1).is('|')) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Literals and arithmetic of literals: int4 when all are integers within int4 (int8 past it),
-   * numeric when one has a fraction or exponent; null for anything else.
-   */
-  private static PgType numberLiteralArithmetic(List<Token> e) {
-    boolean any = false;
-    boolean big = false;
-    boolean fraction = false;
-    for (int i = 0; i < e.size(); i++) {
-      Token t = e.get(i);
-      if (t.kind() == Kind.WORD && Character.isDigit(t.text().charAt(0))) {
-        any = true;
-        String digits = t.text();
-        if (i + 2 < e.size()
-            && e.get(i + 1).is('.')
-            && e.get(i + 2).kind() == Kind.WORD
-            && Character.isDigit(e.get(i + 2).text().charAt(0))) {
-          fraction = true;
-          i += 2;
-          continue;
-        }
-        if (!digits.chars().allMatch(Character::isDigit)) {
-          if (digits.matches("[0-9]+[eE][0-9]*")
-              || digits.matches("[0-9]+\\.[0-9]*([eE][0-9]*)?")) {
-            fraction = true; // 1e3, 1. (and 1e-3 goes on with - and 3)
-            continue;
-          }
-          return null; // 0x1F and the like
-        }
-        big |= digits.length() > 10 || Long.parseLong(digits) > Integer.MAX_VALUE;
-      } else if (t.is('.')
-          && i + 1 < e.size()
-          && e.get(i + 1).kind() == Kind.WORD
-          && Character.isDigit(e.get(i + 1).text().charAt(0))) {
-        any = true;
-        fraction = true;
-        i++;
-      } else if (!(t.is('+') || t.is('-') || t.is('*') || t.is('/') || t.is('%') || t.is('(')
-          || t.is(')'))) {
-        return null;
-      }
-    }
-    if (!any) {
-      return null;
-    }
-    return fraction ? PgType.NUMERIC : big ? PgType.INT8 : PgType.INT4;
-  }
-
-  /** The index of the parenthesis closing the one at {@code open}; -1 when none. */
-  private static int closingParen(List<Token> e, int open) {
-    int depth = 0;
-    for (int i = open; i < e.size(); i++) {
-      depth += e.get(i).is('(') ? 1 : e.get(i).is(')') ? -1 : 0;
-      if (depth == 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

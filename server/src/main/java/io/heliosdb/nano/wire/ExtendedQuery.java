@@ -10,6 +10,7 @@ import io.heliosdb.nano.wire.messages.FrontendMessage;
 import io.heliosdb.nano.wire.messages.MessageTypes;
 import io.heliosdb.nano.wire.messages.TransactionStatus;
 import io.heliosdb.nano.wire.sql.QuickStatements;
+import io.heliosdb.nano.wire.sql.StatementDepth;
 import io.heliosdb.nano.wire.types.PgColumn;
 import io.heliosdb.nano.wire.types.PgValues;
 import java.sql.SQLException;
@@ -121,6 +122,9 @@ final class ExtendedQuery {
       return true;
     } catch (SQLException e) {
       runner.failed(sink, e);
+      return false;
+    } catch (StackOverflowError e) {
+      runner.failed(sink, StatementDepth.tooDeep()); // a form StatementDepth does not count
       return false;
     }
   }

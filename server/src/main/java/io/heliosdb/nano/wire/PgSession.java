@@ -178,7 +178,7 @@ final class PgSession {
     // A statement that cannot wait on a lock runs on the event loop when the session is idle:
     // two thread hand-offs per statement were most of a NOTIFY's round trip.
     if (!(QuickStatements.cannotWait(sql, db.config())
-        && executor.runInlineIfIdle(() -> !ready() || extended.syncRunsQuickly(), task))) {
+        && executor.runInlineIfIdle(() -> !ready() || extended.syncRunsQuickly(), guarded(task)))) {
       enqueue(task);
     }
   }
@@ -213,7 +213,8 @@ final class PgSession {
         };
     // As a simple Query: a statement that cannot wait on a lock runs on the event loop when the
     // session is idle, and so the whole Parse/Bind/Execute/Sync of a NOTIFY does.
-    if (!executor.runInlineIfIdle(() -> !ready() || discarding || extended.runsQuickly(m), task)) {
+    if (!executor.runInlineIfIdle(
+        () -> !ready() || discarding || extended.runsQuickly(m), guarded(task))) {
       enqueue(task);
     }
   }
@@ -228,7 +229,7 @@ final class PgSession {
             endOfCommand(seq);
           }
         };
-    if (!executor.runInlineIfIdle(() -> !ready() || extended.syncRunsQuickly(), task)) {
+    if (!executor.runInlineIfIdle(() -> !ready() || extended.syncRunsQuickly(), guarded(task))) {
       enqueue(task);
     }
   }
@@ -452,6 +453,31 @@ final class PgSession {
     }
   }
 
+  /**
+   * {@code task}, never leaving the client waiting: what it did not expect (a bug, an Error) ends
+   * the session with FATAL XX000 once its transaction is rolled back, instead of an answer that
+   * never comes. Expected failures are answered inside the task.
+   */
+  private Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        log.error("session {}: internal error, closing it", pid, e);
+        terminating = true;
+        try {
+          if (runner != null) {
+            runner.rollbackOpenTransaction();
+          }
+          out.fatal(SqlState.INTERNAL_ERROR.code(), "internal error: " + e);
+        } catch (RuntimeException | Error again) {
+          log.debug("reporting the internal error failed", again);
+          channel.close();
+        }
+      }
+    };
+  }
+
   /** Runs {@code task} on the executor; stops reading from the client while too many wait. */
   private void enqueue(Runnable task) {
     synchronized (backlogLock) {
@@ -459,10 +485,11 @@ final class PgSession {
         channel.config().setAutoRead(false);
       }
     }
+    Runnable guardedTask = guarded(task);
     executor.execute(
         () -> {
           try {
-            task.run();
+            guardedTask.run();
           } finally {
             synchronized (backlogLock) {
               if (backlog-- == MAX_BACKLOG) {

@@ -9,6 +9,7 @@ import io.heliosdb.nano.wire.messages.HintedSqlException;
 import io.heliosdb.nano.wire.messages.Severity;
 import io.heliosdb.nano.wire.messages.TransactionStatus;
 import io.heliosdb.nano.wire.sql.PgDialect;
+import io.heliosdb.nano.wire.sql.StatementDepth;
 import io.heliosdb.nano.wire.types.PgColumn;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -127,6 +128,12 @@ final class QueryRunner {
 
   /** Runs one simple query: one or more statements separated by semicolons. */
   public void run(String text, QuerySink sink) {
+    try {
+      StatementDepth.check(text);
+    } catch (SQLException e) {
+      failed(sink, e);
+      return;
+    }
     List<String> statements = SqlSplitter.split(text);
     if (statements.isEmpty()) {
       sink.emptyQuery();
@@ -163,6 +170,10 @@ final class QueryRunner {
     } catch (RuntimeException e) {
       log.debug("internal error running a query", e);
       sink.error(SqlState.INTERNAL_ERROR.code(), "internal error: " + e);
+      status = inTransaction() ? TransactionStatus.FAILED : TransactionStatus.IDLE;
+    } catch (StackOverflowError e) {
+      // a reader of the text recursed past the stack on a form StatementDepth does not count
+      error(sink, StatementDepth.tooDeep());
       status = inTransaction() ? TransactionStatus.FAILED : TransactionStatus.IDLE;
     } finally {
       running = null;

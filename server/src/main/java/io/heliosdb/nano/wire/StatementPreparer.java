@@ -9,6 +9,7 @@ import io.heliosdb.nano.session.SqlSplitter;
 import io.heliosdb.nano.wire.sql.PgDialect;
 import io.heliosdb.nano.wire.sql.PgSyntax;
 import io.heliosdb.nano.wire.sql.QuickStatements;
+import io.heliosdb.nano.wire.sql.StatementDepth;
 import io.heliosdb.nano.wire.types.ParameterTypes;
 import io.heliosdb.nano.wire.types.PgColumn;
 import io.heliosdb.nano.wire.types.PgValues;
@@ -67,10 +68,11 @@ final class StatementPreparer {
    * The statement {@code sql} with the parameter types the client declared ({@code 0}:
    * unspecified).
    *
-   * @throws SQLException 42601 for several statements in one, 42P02 past {@link #MAX_PARAMETER}, or
-   *     SQLite's error preparing it
+   * @throws SQLException 42601 for several statements in one, 42P02 past {@link #MAX_PARAMETER},
+   *     54001 nested too deep, or SQLite's error preparing it
    */
   Prepared prepare(String sql, int[] declared) throws SQLException {
+    StatementDepth.check(sql);
     List<String> split = SqlSplitter.split(sql);
     if (split.size() > 1) {
       throw new HeliosSqlException(

@@ -116,8 +116,11 @@ final class ConnectionHandler implements InvocationHandler {
           return null;
         case "createStatement":
           return StatementHandler.wrap(
-              Statement.class, () -> (Statement) ProxyCalls.invoke(sqlite(), m, args), session,
-              self, null);
+              Statement.class,
+              () -> (Statement) ProxyCalls.invoke(sqlite(), m, args),
+              session,
+              self,
+              null);
         case "prepareStatement":
           return prepare(m, args);
         case "prepareCall":
@@ -141,7 +144,8 @@ final class ConnectionHandler implements InvocationHandler {
           session.savepointOpened();
           return ProxyCalls.callAndSettle(session, sqlite(), m, args);
         default:
-          if (!session.hasConnection() && (name.equals("getAutoCommit") || name.equals("isValid"))) {
+          if (!session.hasConnection()
+              && (name.equals("getAutoCommit") || name.equals("isValid"))) {
             return true; // what a connection would answer before its first statement
           }
           return ProxyCalls.callAndSettle(session, sqlite(), m, args);

@@ -39,6 +39,10 @@ final class StatementHandler implements InvocationHandler {
 
   private final Delegate opener;
   private volatile Statement delegate;
+
+  /** Closed before a call needed the sqlite-jdbc statement. */
+  private boolean closedWithoutDelegate;
+
   private final Session session;
   private final HeliosConnection connection;
 
@@ -97,6 +101,9 @@ final class StatementHandler implements InvocationHandler {
         break;
     }
     synchronized (session) {
+      if (closedWithoutDelegate && EXECUTE.contains(name)) {
+        return ProxyCalls.invoke(delegate(), m, args); // fails as on any closed statement
+      }
       if (delegate == null && !EXECUTE.contains(name) && !name.equals("addBatch")) {
         Object answer = withoutDelegate(name);
         if (answer != NEEDS_DELEGATE) {
@@ -239,7 +246,11 @@ final class StatementHandler implements InvocationHandler {
 
   private Statement delegate() throws Throwable {
     if (delegate == null) {
-      delegate = opener.open();
+      Statement d = opener.open();
+      if (closedWithoutDelegate) {
+        d.close(); // so the call fails as on any closed statement
+      }
+      delegate = d;
     }
     return delegate;
   }
@@ -250,11 +261,16 @@ final class StatementHandler implements InvocationHandler {
    */
   private Object withoutDelegate(String name) {
     return switch (name) {
-      case "close", "clearWarnings" -> {
-        notice = name.equals("clearWarnings") ? null : notice;
+      case "close" -> {
+        closedWithoutDelegate = true;
         yield null;
       }
-      case "isClosed", "getMoreResults" -> false;
+      case "clearWarnings" -> {
+        notice = null;
+        yield null;
+      }
+      case "isClosed" -> closedWithoutDelegate;
+      case "getMoreResults" -> false;
       case "getWarnings" -> notice;
       case "getResultSet" -> null;
       case "getUpdateCount" -> commandResult ? 0 : -1;

@@ -34,8 +34,8 @@ public final class Session implements SessionView, AutoCloseable {
   private final String url;
 
   /**
-   * The SQLite connection; null until the first statement that needs it when the session was
-   * opened lazily ({@link #openLazily}), so a session that only listens holds no connection.
+   * The SQLite connection; null until the first statement that needs it when the session was opened
+   * lazily ({@link #openLazily}), so a session that only listens holds no connection.
    */
   private EngineConnection engine;
 

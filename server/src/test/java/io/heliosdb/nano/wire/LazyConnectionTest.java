@@ -35,7 +35,8 @@ class LazyConnectionTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = WireServer.start(HeliosDB.open(dir.resolve("lazy.db")), WireServer.Options.loopback(0));
+    server =
+        WireServer.start(HeliosDB.open(dir.resolve("lazy.db")), WireServer.Options.loopback(0));
   }
 
   @AfterEach
@@ -72,6 +73,19 @@ class LazyConnectionTest {
     return out;
   }
 
+  /** The payloads that arrive on {@code c} until there are at least {@code n}. */
+  private static List<String> awaitPayloads(Connection c, int n) {
+    List<String> got = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              got.addAll(payloads(c, 100));
+              return got.size() >= n;
+            });
+    return got;
+  }
+
   @Test
   void listenersOpenNoSqliteConnectionAndStillReceiveAcrossSessions() throws Exception {
     List<Connection> listeners = new ArrayList<>();
@@ -91,15 +105,7 @@ class LazyConnectionTest {
         .as("only the sender's SELECT opened a connection")
         .isEqualTo(1);
     for (Connection c : listeners) {
-      List<String> got = new ArrayList<>();
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(
-              () -> {
-                got.addAll(payloads(c, 100));
-                return got.size() >= 2;
-              });
-      assertThat(got).containsExactly("news:hello", "news:again");
+      assertThat(awaitPayloads(c, 2)).containsExactly("news:hello", "news:again");
     }
   }
 
@@ -126,19 +132,13 @@ class LazyConnectionTest {
     run(listener, "LISTEN tx");
     Connection sender = connect();
     run(sender, "BEGIN");
+    assertThat(server.sqliteConnectionCount()).as("BEGIN opened the sender's").isEqualTo(1);
     run(sender, "NOTIFY tx, 'dropped'");
     run(sender, "ROLLBACK");
     run(sender, "BEGIN");
     run(sender, "NOTIFY tx, 'kept'");
     run(sender, "COMMIT");
-    List<String> got = new ArrayList<>();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () -> {
-              got.addAll(payloads(listener, 100));
-              return !got.isEmpty();
-            });
+    List<String> got = awaitPayloads(listener, 1);
     run(listener, "SELECT 1"); // anything that rollback had let through would be here by now
     got.addAll(payloads(listener, 0));
     assertThat(got).containsExactly("tx:kept");

@@ -10,7 +10,8 @@ import java.util.function.IntSupplier;
  * The SQLite connections of the wire sessions: a session opens its own only at the first statement
  * that needs one (a listener that only LISTENs and NOTIFYs never does), and this counts them and
  * refuses one (53300) that the open-file limit has no room for beside the sessions' sockets ({@link
- * DescriptorBudget}). The refused session stays usable for LISTEN, UNLISTEN and NOTIFY. Thread-safe.
+ * DescriptorBudget}). The refused session stays usable for LISTEN, UNLISTEN and NOTIFY.
+ * Thread-safe.
  */
 public final class SqliteConnections implements ConnectionGate {
   private final int perConnection;
@@ -40,8 +41,9 @@ public final class SqliteConnections implements ConnectionGate {
 
   @Override
   public synchronized void opening() throws SQLException {
-    long needed = (long) sessions.getAsInt() * DescriptorBudget.PER_SESSION
-        + (long) (open + 1) * perConnection;
+    long needed =
+        (long) sessions.getAsInt() * DescriptorBudget.PER_SESSION
+            + (long) (open + 1) * perConnection;
     if (needed > descriptors) {
       throw new HeliosSqlException(
           SqlState.TOO_MANY_CONNECTIONS,

@@ -49,6 +49,7 @@ class LazyConnectionApiTest {
         st.execute("LISTEN ch");
         st.execute("NOTIFY ch, 'one'");
         st.execute("UNLISTEN other");
+        st.execute("DISCARD TEMP");
       }
       assertThat(gate.open).isZero();
       assertThat(listener.getAutoCommit()).isTrue();

@@ -115,12 +115,7 @@ final class ConnectionHandler implements InvocationHandler {
               (BiFunction<String, String, String>) args[2]);
           return null;
         case "createStatement":
-          return StatementHandler.wrap(
-              Statement.class,
-              () -> (Statement) ProxyCalls.invoke(sqlite(), m, args),
-              session,
-              self,
-              null);
+          return lazyStatement(Statement.class, m, args, null);
         case "prepareStatement":
           return prepare(m, args);
         case "prepareCall":
@@ -153,6 +148,12 @@ final class ConnectionHandler implements InvocationHandler {
     }
   }
 
+  /** A statement whose sqlite-jdbc one is created by {@code m} when a call first needs it. */
+  private <T extends Statement> T lazyStatement(Class<T> type, Method m, Object[] args, Command c) {
+    return StatementHandler.wrap(
+        type, () -> (Statement) ProxyCalls.invoke(sqlite(), m, args), session, self, c);
+  }
+
   private Connection sqlite() throws SQLException {
     return session.sqlite();
   }
@@ -173,12 +174,7 @@ final class ConnectionHandler implements InvocationHandler {
     }
     if (c.isSessionStatement()) {
       // The stand-in is prepared when a call needs it: running the command needs none.
-      return StatementHandler.wrap(
-          PreparedStatement.class,
-          () -> (PreparedStatement) ProxyCalls.invoke(sqlite(), m, delegateArgs),
-          session,
-          self,
-          c);
+      return lazyStatement(PreparedStatement.class, m, delegateArgs, c);
     }
     PreparedStatement ps = (PreparedStatement) ProxyCalls.invoke(sqlite(), m, delegateArgs);
     return StatementHandler.wrap(PreparedStatement.class, () -> ps, session, self, c);

@@ -112,8 +112,8 @@ for round in $rounds; do
       done
       ;;
     broadcast10k)
-      # A file database costs our server 3 descriptors per session (socket, db, -wal): 10,000
-      # sessions need ~30,000, above a 20,000 `ulimit -n`, hence :memory: (1 per session) first.
+      # A listening session holds only its socket: it opens no SQLite connection (2 more
+      # descriptors with a file: db, -wal), so 10,000 of them fit in `ulimit -n 20000` either way.
       # 10,000 sessions need a budget of about 10,000 x 384 KiB / (3/8) + 80 MiB.
       start_heliosdb :memory: 12288
       run WireBroadcastProbe heliosdb 127.0.0.1 "$heliosdbport" 10000 20

@@ -5,6 +5,7 @@ import io.heliosdb.nano.error.HeliosSqlException;
 import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.notify.Message;
 import io.heliosdb.nano.session.Command;
+import io.heliosdb.nano.session.ConnectionGate;
 import io.heliosdb.nano.session.Database;
 import io.heliosdb.nano.session.Session;
 import java.lang.reflect.InvocationHandler;
@@ -26,23 +27,29 @@ import java.util.function.Function;
  */
 final class ConnectionHandler implements InvocationHandler {
   private final Session session;
-  private final Connection sqlite;
   private HeliosConnection self;
 
   private ConnectionHandler(Session session) {
     this.session = session;
-    this.sqlite = session.sqlite();
   }
 
   static HeliosConnection open(Database db) throws SQLException {
+    return open(db, null);
+  }
+
+  /**
+   * A connection whose SQLite connection opens at the first statement that needs it, if {@code
+   * gate} allows; eager when {@code gate} is null.
+   */
+  static HeliosConnection open(Database db, ConnectionGate gate) throws SQLException {
     Session session;
     try {
-      session = Session.open(db);
+      session = gate == null ? Session.open(db) : Session.openLazily(db, gate);
     } catch (SQLException e) {
       // e.g. "file is not a database" (XX001), "unable to open database file" (58030)
       throw HeliosSqlException.translate(e);
     }
-    session.consumerConnections(() -> open(db));
+    session.consumerConnections(() -> open(db, null));
     ConnectionHandler h = new ConnectionHandler(session);
     h.self = ProxyCalls.proxy(HeliosConnection.class, h);
     return h.self;
@@ -108,8 +115,7 @@ final class ConnectionHandler implements InvocationHandler {
               (BiFunction<String, String, String>) args[2]);
           return null;
         case "createStatement":
-          Statement st = (Statement) ProxyCalls.invoke(sqlite, m, args);
-          return StatementHandler.wrap(Statement.class, st, session, self, null);
+          return lazyStatement(Statement.class, m, args, null);
         case "prepareStatement":
           return prepare(m, args);
         case "prepareCall":
@@ -118,24 +124,38 @@ final class ConnectionHandler implements InvocationHandler {
         case "rollback":
           if (args != null && args.length == 1) {
             session.savepointRolledBack();
-            return ProxyCalls.callAndSettle(session, sqlite, m, args);
+            return ProxyCalls.callAndSettle(session, sqlite(), m, args);
           }
           try {
-            return ProxyCalls.callAndSettle(session, sqlite, m, args);
+            return ProxyCalls.callAndSettle(session, sqlite(), m, args);
           } finally {
             session.transactionEnded();
           }
         case "commit":
-          Object committed = ProxyCalls.callAndSettle(session, sqlite, m, args);
+          Object committed = ProxyCalls.callAndSettle(session, sqlite(), m, args);
           session.transactionEnded(); // a failed commit leaves the transaction open
           return committed;
         case "setSavepoint":
           session.savepointOpened();
-          return ProxyCalls.callAndSettle(session, sqlite, m, args);
+          return ProxyCalls.callAndSettle(session, sqlite(), m, args);
         default:
-          return ProxyCalls.callAndSettle(session, sqlite, m, args);
+          if (!session.hasConnection()
+              && (name.equals("getAutoCommit") || name.equals("isValid"))) {
+            return true; // what a connection would answer before its first statement
+          }
+          return ProxyCalls.callAndSettle(session, sqlite(), m, args);
       }
     }
+  }
+
+  /** A statement whose sqlite-jdbc one is created by {@code m} when a call first needs it. */
+  private <T extends Statement> T lazyStatement(Class<T> type, Method m, Object[] args, Command c) {
+    return StatementHandler.wrap(
+        type, () -> (Statement) ProxyCalls.invoke(sqlite(), m, args), session, self, c);
+  }
+
+  private Connection sqlite() throws SQLException {
+    return session.sqlite();
   }
 
   private Object prepare(Method m, Object[] args) throws Throwable {
@@ -152,8 +172,12 @@ final class ConnectionHandler implements InvocationHandler {
     } else if (!statements.isEmpty()) {
       delegateArgs[0] = c.sql();
     }
-    PreparedStatement ps = (PreparedStatement) ProxyCalls.invoke(sqlite, m, delegateArgs);
-    return StatementHandler.wrap(PreparedStatement.class, ps, session, self, c);
+    if (c.isSessionStatement()) {
+      // The stand-in is prepared when a call needs it: running the command needs none.
+      return lazyStatement(PreparedStatement.class, m, delegateArgs, c);
+    }
+    PreparedStatement ps = (PreparedStatement) ProxyCalls.invoke(sqlite(), m, delegateArgs);
+    return StatementHandler.wrap(PreparedStatement.class, () -> ps, session, self, c);
   }
 
   private Notification[] notifications(int timeoutMillis) throws SQLException {

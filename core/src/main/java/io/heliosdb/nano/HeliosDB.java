@@ -92,9 +92,19 @@ public final class HeliosDB implements AutoCloseable {
 
   /** A new JDBC connection to this database; close it when done. */
   public HeliosConnection connection() {
+    return connection(null);
+  }
+
+  /**
+   * A new connection whose SQLite connection opens only at the first statement that needs one, when
+   * {@code gate} allows it: LISTEN, UNLISTEN and NOTIFY outside a transaction on channels that are
+   * not logged (durable, or every channel with cross_process) need none. For front ends that hold
+   * many mostly idle listening sessions. Eager when {@code gate} is null.
+   */
+  public HeliosConnection connection(io.heliosdb.nano.session.ConnectionGate gate) {
     checkOpen();
     try {
-      return ConnectionHandler.open(database);
+      return ConnectionHandler.open(database, gate);
     } catch (SQLException e) {
       throw HeliosException.wrap(e);
     }

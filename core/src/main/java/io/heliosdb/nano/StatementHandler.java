@@ -31,7 +31,18 @@ final class StatementHandler implements InvocationHandler {
           "executeBatch",
           "executeLargeBatch");
 
-  private final Statement delegate;
+  /** Opens the sqlite-jdbc statement underneath: at first need, so LISTEN and NOTIFY need none. */
+  @FunctionalInterface
+  interface Delegate {
+    Statement open() throws Throwable;
+  }
+
+  private final Delegate opener;
+  private volatile Statement delegate;
+
+  /** Closed before a call needed the sqlite-jdbc statement. */
+  private boolean closedWithoutDelegate;
+
   private final Session session;
   private final HeliosConnection connection;
 
@@ -52,16 +63,16 @@ final class StatementHandler implements InvocationHandler {
   private SQLWarning notice;
 
   private StatementHandler(
-      Statement delegate, Session session, HeliosConnection connection, Command prepared) {
-    this.delegate = delegate;
+      Delegate opener, Session session, HeliosConnection connection, Command prepared) {
+    this.opener = opener;
     this.session = session;
     this.connection = connection;
     this.prepared = prepared;
   }
 
   static <T extends Statement> T wrap(
-      Class<T> type, Statement delegate, Session session, HeliosConnection conn, Command prepared) {
-    StatementHandler h = new StatementHandler(delegate, session, conn, prepared);
+      Class<T> type, Delegate opener, Session session, HeliosConnection conn, Command prepared) {
+    StatementHandler h = new StatementHandler(opener, session, conn, prepared);
     T proxy = ProxyCalls.proxy(type, h);
     h.self = proxy;
     return proxy;
@@ -84,11 +95,21 @@ final class StatementHandler implements InvocationHandler {
         // sqlite3_interrupt() is safe from any thread; taking the session's lock would wait for
         // the very statement this is meant to stop. A wait for an advisory lock is the session's.
         session.cancelWaits();
-        return ProxyCalls.invoke(delegate, m, args);
+        Statement d = delegate;
+        return d == null ? null : ProxyCalls.invoke(d, m, args);
       default:
         break;
     }
     synchronized (session) {
+      if (closedWithoutDelegate && EXECUTE.contains(name)) {
+        return ProxyCalls.invoke(delegate(), m, args); // fails as on any closed statement
+      }
+      if (delegate == null && !EXECUTE.contains(name) && !name.equals("addBatch")) {
+        Object answer = withoutDelegate(name);
+        if (answer != NEEDS_DELEGATE) {
+          return answer;
+        }
+      }
       if (EXECUTE.contains(name)) {
         commandResult = false;
         notice = null;
@@ -104,30 +125,30 @@ final class StatementHandler implements InvocationHandler {
         case "getResultSet":
           return commandResult
               ? null
-              : wrapResult(ProxyCalls.callAndSettle(session, delegate, m, args));
+              : wrapResult(ProxyCalls.callAndSettle(session, delegate(), m, args));
         case "getUpdateCount":
         case "getLargeUpdateCount":
           if (commandResult) {
             return name.equals("getUpdateCount") ? (Object) 0 : (Object) 0L;
           }
-          return ProxyCalls.callAndSettle(session, delegate, m, args);
+          return ProxyCalls.callAndSettle(session, delegate(), m, args);
         case "getWarnings":
-          return notice != null ? notice : ProxyCalls.callAndSettle(session, delegate, m, args);
+          return notice != null ? notice : ProxyCalls.callAndSettle(session, delegate(), m, args);
         case "clearWarnings":
           notice = null;
-          return ProxyCalls.callAndSettle(session, delegate, m, args);
+          return ProxyCalls.callAndSettle(session, delegate(), m, args);
         case "getMoreResults":
           commandResult = false;
-          return ProxyCalls.callAndSettle(session, delegate, m, args);
+          return ProxyCalls.callAndSettle(session, delegate(), m, args);
         case "getGeneratedKeys":
-          return wrapResult(ProxyCalls.callAndSettle(session, delegate, m, args));
+          return wrapResult(ProxyCalls.callAndSettle(session, delegate(), m, args));
         case "addBatch":
           if (args != null && args.length == 1 && args[0] instanceof String sql) {
             return addBatch(m, sql);
           }
-          return ProxyCalls.callAndSettle(session, delegate, m, args);
+          return ProxyCalls.callAndSettle(session, delegate(), m, args);
         default:
-          return ProxyCalls.callAndSettle(session, delegate, m, args);
+          return ProxyCalls.callAndSettle(session, delegate(), m, args);
       }
     }
   }
@@ -180,7 +201,7 @@ final class StatementHandler implements InvocationHandler {
     session.beforeStatement();
     boolean threw = true;
     try {
-      Object result = ProxyCalls.invoke(delegate, m, args);
+      Object result = ProxyCalls.invoke(delegate(), m, args);
       threw = false;
       return result instanceof ResultSet rs ? wrapResult(rs) : result;
     } finally {
@@ -218,7 +239,44 @@ final class StatementHandler implements InvocationHandler {
     }
     batchOpensSavepoint |= c.type() == Command.Type.SAVEPOINT;
     batchRollsBackToSavepoint |= c.type() == Command.Type.ROLLBACK_TO_SAVEPOINT;
-    return ProxyCalls.invoke(delegate, m, new Object[] {c.sql()});
+    return ProxyCalls.invoke(delegate(), m, new Object[] {c.sql()});
+  }
+
+  private static final Object NEEDS_DELEGATE = new Object();
+
+  private Statement delegate() throws Throwable {
+    if (delegate == null) {
+      Statement d = opener.open();
+      if (closedWithoutDelegate) {
+        d.close(); // so the call fails as on any closed statement
+      }
+      delegate = d;
+    }
+    return delegate;
+  }
+
+  /**
+   * Answers a call on a statement whose sqlite-jdbc statement was never needed (only LISTEN,
+   * UNLISTEN or NOTIFY ran on it); {@link #NEEDS_DELEGATE} when the call needs one.
+   */
+  private Object withoutDelegate(String name) {
+    return switch (name) {
+      case "close" -> {
+        closedWithoutDelegate = true;
+        yield null;
+      }
+      case "clearWarnings" -> {
+        notice = null;
+        yield null;
+      }
+      case "isClosed" -> closedWithoutDelegate;
+      case "getMoreResults" -> false;
+      case "getWarnings" -> notice;
+      case "getResultSet" -> null;
+      case "getUpdateCount" -> commandResult ? 0 : -1;
+      case "getLargeUpdateCount" -> commandResult ? 0L : -1L;
+      default -> NEEDS_DELEGATE;
+    };
   }
 
   private Object wrapResult(Object rs) {

@@ -31,7 +31,16 @@ import org.sqlite.SQLiteConnection;
 public final class Session implements SessionView, AutoCloseable {
   private final HubRegistry.Shared shared;
   private final Hub hub;
-  private final EngineConnection engine;
+  private final String url;
+
+  /**
+   * The SQLite connection; null until the first statement that needs it when the session was opened
+   * lazily ({@link #openLazily}), so a session that only listens holds no connection.
+   */
+  private EngineConnection engine;
+
+  /** Asked before the SQLite connection opens and told when it closes; null when eager. */
+  private final ConnectionGate gate;
 
   /** Created at the first LISTEN: a session that never listens costs the hub nothing. */
   private volatile Mailbox mailbox;
@@ -66,25 +75,72 @@ public final class Session implements SessionView, AutoCloseable {
   private PreparedStatement notifyStatement;
   private boolean closed;
 
-  private Session(HubRegistry.Shared shared, String url) throws SQLException {
+  private Session(HubRegistry.Shared shared, String url, ConnectionGate gate) throws SQLException {
     this.shared = shared;
+    this.url = url;
+    this.gate = gate;
     this.hub = shared.hub();
     this.pid = Hub.nextPid();
     this.locks = new AdvisoryLocks(shared.key(), pid);
     this.settings = embedded::get;
     this.setSettings = embedded::set;
-    this.engine = SqliteOpener.open(shared.config(), url, hub, this);
+    if (gate == null) {
+      this.engine = SqliteOpener.open(shared.config(), url, hub, this);
+    }
   }
 
   /** Opens a session on {@code db}; the session holds its own reference to the database's hub. */
   public static Session open(Database db) throws SQLException {
+    return open(db, null);
+  }
+
+  /**
+   * Opens a session on {@code db} whose SQLite connection opens at the first statement that needs
+   * it, after {@code gate} allows it: LISTEN, UNLISTEN and a NOTIFY outside a transaction on a
+   * channel that is not logged run on the hub alone.
+   */
+  public static Session openLazily(Database db, ConnectionGate gate) throws SQLException {
+    return open(db, java.util.Objects.requireNonNull(gate));
+  }
+
+  private static Session open(Database db, ConnectionGate gate) throws SQLException {
     HubRegistry.Shared shared = db.acquireHub();
     try {
-      return new Session(shared, db.url());
+      return new Session(shared, db.url(), gate);
     } catch (SQLException | RuntimeException e) {
       HubRegistry.release(shared);
       throw e;
     }
+  }
+
+  /** Whether the SQLite connection is open (a lazy session's opens at first need). */
+  public synchronized boolean hasConnection() {
+    return engine != null;
+  }
+
+  /** The engine connection, opened now if the session is lazy and has none yet. */
+  private synchronized EngineConnection engine() throws SQLException {
+    if (engine == null) {
+      if (closed) {
+        throw new HeliosSqlException(SqlState.CONNECTION_DOES_NOT_EXIST, "connection is closed");
+      }
+      gate.opening();
+      try {
+        engine = SqliteOpener.open(shared.config(), url, hub, this);
+      } catch (SQLException e) {
+        gate.closed();
+        throw HeliosSqlException.translate(e);
+      } catch (RuntimeException e) {
+        gate.closed();
+        throw e;
+      }
+    }
+    return engine;
+  }
+
+  /** Whether SQLite has a transaction open; false without a connection. */
+  private synchronized boolean engineInTransaction() throws SQLException {
+    return engine != null && engine.inTransaction();
   }
 
   @Override
@@ -97,20 +153,20 @@ public final class Session implements SessionView, AutoCloseable {
   }
 
   /** The SQLite connection underneath; statements on it must be bracketed by this session. */
-  public SQLiteConnection sqlite() {
-    return engine.sqlite();
+  public SQLiteConnection sqlite() throws SQLException {
+    return engine().sqlite();
   }
 
   /** Call before each statement of the user's. */
   public void beforeStatement() throws SQLException {
     locks.clearCancel();
     warnings = null;
-    engine.beginStatement();
+    engine().beginStatement();
   }
 
   /** Call after each statement of the user's; hands committed notifications to the hub. */
   public void afterStatement(boolean threw) throws SQLException {
-    if (threw) {
+    if (threw && hasConnection()) {
       engine.statementFailed();
     }
     afterCall(threw);
@@ -118,8 +174,10 @@ public final class Session implements SessionView, AutoCloseable {
 
   /** Call after any other call that may end a transaction (ResultSet.next, close, commit, ...). */
   public void afterCall(boolean threw) throws SQLException {
-    publish(engine.afterCall(threw));
-    if (locks.holdsTransactionLevel() && !engine.inTransaction()) {
+    if (hasConnection()) {
+      publish(engine.afterCall(threw));
+    }
+    if (locks.holdsTransactionLevel() && !engineInTransaction()) {
       locks.releaseTransactionLevel(); // COMMIT, ROLLBACK, or the end of an autocommit statement
     }
   }
@@ -164,13 +222,13 @@ public final class Session implements SessionView, AutoCloseable {
   }
 
   /** A SAVEPOINT is about to run (SQL or JDBC): later notifications must be journaled. */
-  public void savepointOpened() {
-    engine.savepointOpened();
+  public void savepointOpened() throws SQLException {
+    engine().savepointOpened();
   }
 
   /** A ROLLBACK TO ran (or is about to): survival of pending notifications must be re-read. */
-  public void savepointRolledBack() {
-    engine.savepointRolledBack();
+  public void savepointRolledBack() throws SQLException {
+    engine().savepointRolledBack();
   }
 
   /**
@@ -205,7 +263,7 @@ public final class Session implements SessionView, AutoCloseable {
     HeliosConfig config = config();
     if (config.pubsubEnabled()
         && !config.loggedChannels().matches(channel)
-        && !engine.inTransaction()) {
+        && !engineInTransaction()) {
       // Its own transaction, with nothing to write: it commits at once, so it goes straight to
       // the hub (in commit order like any other) without a SQLite transaction of its own.
       String problem =
@@ -217,7 +275,7 @@ public final class Session implements SessionView, AutoCloseable {
       return;
     }
     if (notifyStatement == null) {
-      notifyStatement = engine.sqlite().prepareStatement("SELECT pg_notify(?, ?)");
+      notifyStatement = engine().sqlite().prepareStatement("SELECT pg_notify(?, ?)");
     }
     notifyStatement.setString(1, channel);
     notifyStatement.setString(2, payload);
@@ -233,7 +291,7 @@ public final class Session implements SessionView, AutoCloseable {
   }
 
   private void listenAction(String kind, String channel) throws SQLException {
-    if (config().pubsubEnabled() && !engine.inTransaction()) {
+    if (config().pubsubEnabled() && !engineInTransaction()) {
       // Its own transaction: it commits at once, so it goes to the hub in commit order (a ticket
       // of its own) without a SQLite transaction.
       PendingEntry change = new PendingEntry(0, PendingEntry.Kind.valueOf(kind), channel, null, 0);
@@ -241,7 +299,7 @@ public final class Session implements SessionView, AutoCloseable {
       return;
     }
     if (listenStatement == null) {
-      listenStatement = engine.sqlite().prepareStatement("SELECT _heliosdb_listen(?, ?)");
+      listenStatement = engine().sqlite().prepareStatement("SELECT _heliosdb_listen(?, ?)");
     }
     listenStatement.setString(1, kind);
     listenStatement.setString(2, channel);
@@ -414,7 +472,7 @@ public final class Session implements SessionView, AutoCloseable {
    * Whether SQLite has a transaction open on this connection (BEGIN, SAVEPOINT, autocommit off).
    */
   public boolean inTransaction() throws SQLException {
-    return engine.inTransaction();
+    return engineInTransaction();
   }
 
   /** The next queued notification, or null at once. */
@@ -453,7 +511,19 @@ public final class Session implements SessionView, AutoCloseable {
     try {
       // The session's connection first: closing it rolls back an open transaction, whose write
       // lock would otherwise make the claims' release below wait out the busy timeout and fail.
-      publish(engine.close());
+      EngineConnection e;
+      synchronized (this) {
+        e = engine;
+      }
+      if (e != null) {
+        try {
+          publish(e.close());
+        } finally {
+          if (gate != null) {
+            gate.closed();
+          }
+        }
+      }
     } finally {
       locks.releaseAll();
       closeConsumers();

@@ -68,6 +68,9 @@ final class SessionHousekeeping {
    * its temporary schema), except the engine's own.
    */
   private static void dropTemporaryObjects(Session session) throws SQLException {
+    if (!session.hasConnection()) {
+      return; // a lazy session that never opened its connection has no temporary objects
+    }
     List<String> drops = new ArrayList<>();
     session.beforeStatement();
     boolean threw = true;

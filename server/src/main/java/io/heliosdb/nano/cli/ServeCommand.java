@@ -199,7 +199,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (gateway != null) {
       WireServer w = wire;
-      gateway.exportMemory(() -> w.bufferedBytes().total(), () -> w.bufferedBytes().max());
+      gateway.exportMemory(
+          () -> w.bufferedBytes().total(), () -> w.bufferedBytes().max(), w::sqliteConnectionCount);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =

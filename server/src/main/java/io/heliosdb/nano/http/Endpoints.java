@@ -74,9 +74,12 @@ final class Endpoints implements AutoCloseable {
   }
 
   /** Adds the memory gauges to /metrics ({@link MetricsExporter#exportMemory}); when it is on. */
-  void exportMemory(LongSupplier wireBufferedBytes, LongSupplier wireSessionBufferedBytesMax) {
+  void exportMemory(
+      LongSupplier wireBufferedBytes,
+      LongSupplier wireSessionBufferedBytesMax,
+      IntSupplier sqliteConnections) {
     if (metrics != null) {
-      metrics.exportMemory(wireBufferedBytes, wireSessionBufferedBytesMax);
+      metrics.exportMemory(wireBufferedBytes, wireSessionBufferedBytesMax, sqliteConnections);
     }
   }
 

@@ -107,10 +107,13 @@ public final class HttpGateway implements AutoCloseable {
    *
    * @param wireBufferedBytes bytes all wire sessions hold in their receive and send buffers
    * @param wireSessionBufferedBytesMax the most that one session holds
+   * @param sqliteConnections the SQLite connections wire sessions hold (about 400 KB each)
    */
   public void exportMemory(
-      LongSupplier wireBufferedBytes, LongSupplier wireSessionBufferedBytesMax) {
-    endpoints.exportMemory(wireBufferedBytes, wireSessionBufferedBytesMax);
+      LongSupplier wireBufferedBytes,
+      LongSupplier wireSessionBufferedBytesMax,
+      IntSupplier sqliteConnections) {
+    endpoints.exportMemory(wireBufferedBytes, wireSessionBufferedBytesMax, sqliteConnections);
   }
 
   private void bind(HeliosDB db, HttpConfig config) throws InterruptedException {

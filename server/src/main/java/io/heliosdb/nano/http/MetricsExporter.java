@@ -168,7 +168,15 @@ final class MetricsExporter {
    * jvm_buffer_pool_used_bytes, process_resident_memory_bytes, ...), and the bytes the wire
    * server's connections hold in their buffers (all together, and the largest of one session).
    */
-  void exportMemory(LongSupplier wireBufferedBytes, LongSupplier wireSessionBufferedBytesMax) {
+  void exportMemory(
+      LongSupplier wireBufferedBytes,
+      LongSupplier wireSessionBufferedBytesMax,
+      IntSupplier sqliteConnections) {
+    gauge(
+        "heliosdb_sqlite_connections",
+        "SQLite connections wire sessions hold: opened at a session's first statement that needs"
+            + " one, never for LISTEN, UNLISTEN or NOTIFY alone",
+        () -> sqliteConnections.getAsInt());
     JvmMemoryMetrics.builder().register(registry);
     JvmBufferPoolMetrics.builder().register(registry);
     ProcessMetrics.builder().register(registry);

@@ -108,7 +108,8 @@ final class PgSession {
             return;
           }
           try {
-            conn = db.connection();
+            // Lazy: a session that only listens and notifies never opens its SQLite connection.
+            conn = db.connection(registry.connections());
           } catch (HeliosException e) {
             out.fatal(e.sqlState(), e.getMessage());
             return;

@@ -1,13 +1,15 @@
 package io.heliosdb.nano.wire;
 
+import io.heliosdb.nano.wire.limits.SqliteConnections;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The server's sessions: admission against max_connections, lookup by process id for CancelRequest,
- * and the {@link SchemaReader} they share. Thread-safe.
+ * The server's sessions: admission against max_connections, the SQLite connections they open when
+ * they first need one, lookup by process id for CancelRequest, and the {@link SchemaReader} they
+ * share. Thread-safe.
  */
 final class SessionRegistry {
   private final int maxConnections;
@@ -15,17 +17,25 @@ final class SessionRegistry {
   private final Map<Integer, PgSession> byPid = new ConcurrentHashMap<>();
   private int admitted;
   private SchemaReader schema;
+  private final SqliteConnections connections;
 
   /**
    * @param limitReason why the limit is lower than max_connections, or null when it is not
+   * @param fileDatabase whether the sessions' SQLite connections open a database file
    */
-  SessionRegistry(int maxConnections, String limitReason) {
+  SessionRegistry(int maxConnections, String limitReason, boolean fileDatabase) {
     this.maxConnections = maxConnections;
     this.limitReason = limitReason;
+    this.connections = new SqliteConnections(fileDatabase, this::admitted);
   }
 
   SessionRegistry(int maxConnections) {
-    this(maxConnections, null);
+    this(maxConnections, null, false);
+  }
+
+  /** Opens and counts the sessions' SQLite connections, within the open-file limit. */
+  SqliteConnections connections() {
+    return connections;
   }
 
   /** The server's schema reader on {@code db}, created at first use. */

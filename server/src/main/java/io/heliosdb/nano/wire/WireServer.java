@@ -229,7 +229,8 @@ public final class WireServer implements AutoCloseable {
     SessionCeiling ceiling =
         SessionCeiling.of(options.maxConnections(), options.memory(), !db.config().inMemory());
     this.descriptorWarning = ceiling.warning();
-    this.registry = new SessionRegistry(ceiling.sessions(), ceiling.reason());
+    this.registry =
+        new SessionRegistry(ceiling.sessions(), ceiling.reason(), !db.config().inMemory());
     this.messages =
         options.memory() == null
             ? MessageMemory.UNBOUNDED
@@ -333,6 +334,14 @@ public final class WireServer implements AutoCloseable {
   /** Sessions connected now. */
   public int sessionCount() {
     return registry.admitted();
+  }
+
+  /**
+   * SQLite connections the sessions hold now: a session opens its own at its first statement that
+   * needs one, never for LISTEN, UNLISTEN or NOTIFY outside a transaction on a channel not logged.
+   */
+  public int sqliteConnectionCount() {
+    return registry.connections().open();
   }
 
   /**

@@ -40,7 +40,7 @@ public record SessionCeiling(int sessions, String reason, String warning) {
               + " memory_limit_mb");
     }
     if (byFiles < max) {
-      int per = DescriptorBudget.perSession(fileDatabase);
+      int per = DescriptorBudget.PER_SESSION;
       return new SessionCeiling(
           byFiles,
           "the open-file limit leaves room for " + byFiles,
@@ -51,7 +51,10 @@ public record SessionCeiling(int sessions, String reason, String warning) {
               + " open files ("
               + per
               + " per session"
-              + (fileDatabase ? " with a database file" : "")
+              + (fileDatabase
+                  ? ", 2 more while it holds a SQLite connection: room is kept for "
+                      + DescriptorBudget.CONNECTION_ROOM
+                  : "")
               + "), but this process may open "
               + DescriptorBudget.limit()
               + " (ulimit -n): at most "

@@ -153,7 +153,8 @@ final class ConnectionHandler implements InvocationHandler {
       delegateArgs[0] = c.sql();
     }
     PreparedStatement ps = (PreparedStatement) ProxyCalls.invoke(sqlite, m, delegateArgs);
-    return StatementHandler.wrap(PreparedStatement.class, ps, session, self, c);
+    return StatementHandler.wrap(
+        PreparedStatement.class, ps, session, self, c, StatementHandler.asksForKeys(args));
   }
 
   private Notification[] notifications(int timeoutMillis) throws SQLException {

@@ -67,6 +67,14 @@ public final class EngineConnection {
    */
   private boolean txnWritten;
 
+  /**
+   * Whether the running statement writes rows (INSERT, UPDATE, DELETE): SQLite opened a write
+   * transaction when it started, so the commit hook will fire without a temp row. Set by {@link
+   * #beginStatement(boolean)}, cleared by {@link #afterCall}: an INSERT's trigger notifies without
+   * writing the row.
+   */
+  private boolean statementWrites;
+
   private boolean internal;
   private long statementMark = -1;
   private long statementChangesBefore;
@@ -168,7 +176,7 @@ public final class EngineConnection {
       if (kind == Kind.NOTIFY && log != null && durable.matches(channel)) {
         durableId = log.append(channel, payload, senderPid);
       }
-      if (!txnWritten || seq >= journalFrom) {
+      if (seq >= journalFrom || (!txnWritten && !statementWrites)) {
         // Set before the insert: under a read-only autocommit statement (SELECT pg_notify())
         // the nested insert commits by itself, and the commit hook resets this flag.
         txnWritten = true;
@@ -190,6 +198,17 @@ public final class EngineConnection {
 
   /** Call before running one statement (or batch) of the user's. */
   public void beginStatement() throws SQLException {
+    beginStatement(false);
+  }
+
+  /**
+   * Call before running one statement (or batch) of the user's.
+   *
+   * @param writes the statement is an INSERT, UPDATE or DELETE (SQLite begins a write transaction
+   *     for it before any of its functions run); false when unknown
+   */
+  public void beginStatement(boolean writes) throws SQLException {
+    statementWrites = writes;
     statementMark = lastSeq;
     statementChangesBefore = db.total_changes();
     nestedChanges = 0;
@@ -256,6 +275,7 @@ public final class EngineConnection {
    * @param threw whether the call ended with an exception
    */
   public List<CommittedBatch> afterCall(boolean threw) throws SQLException {
+    statementWrites = false;
     if (hookEvents.isEmpty()) {
       return List.of();
     }

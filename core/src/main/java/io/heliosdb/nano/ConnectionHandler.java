@@ -177,7 +177,8 @@ final class ConnectionHandler implements InvocationHandler {
       return lazyStatement(PreparedStatement.class, m, delegateArgs, c);
     }
     PreparedStatement ps = (PreparedStatement) ProxyCalls.invoke(sqlite(), m, delegateArgs);
-    return StatementHandler.wrap(PreparedStatement.class, () -> ps, session, self, c);
+    return StatementHandler.wrap(
+        PreparedStatement.class, () -> ps, session, self, c, StatementHandler.asksForKeys(args));
   }
 
   private Notification[] notifications(int timeoutMillis) throws SQLException {

@@ -13,6 +13,7 @@ import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
+import org.sqlite.SQLiteConnectionConfig;
 
 /**
  * A Statement or PreparedStatement: runs LISTEN/UNLISTEN/NOTIFY and the housekeeping statements
@@ -62,17 +63,43 @@ final class StatementHandler implements InvocationHandler {
   /** A NOTICE from the last notification statement (an identifier truncated), or null. */
   private SQLWarning notice;
 
+  /**
+   * Whether executions read the generated keys: the statement was prepared asking for them, or an
+   * execution asked for them (after which sqlite-jdbc would keep returning that execution's keys,
+   * so later executions refresh them too). sqlite-jdbc's eager fetch is off on our connections.
+   */
+  private boolean fetchKeys;
+
+  /** The prepared statement is an INSERT, UPDATE or DELETE: parsed once, told to each run. */
+  private final boolean preparedWrites;
+
   private StatementHandler(
-      Delegate opener, Session session, HeliosConnection connection, Command prepared) {
+      Delegate opener,
+      Session session,
+      HeliosConnection connection,
+      Command prepared,
+      boolean fetchKeys) {
     this.opener = opener;
     this.session = session;
     this.connection = connection;
     this.prepared = prepared;
+    this.fetchKeys = fetchKeys;
+    this.preparedWrites = prepared != null && prepared.writesRows();
   }
 
   static <T extends Statement> T wrap(
       Class<T> type, Delegate opener, Session session, HeliosConnection conn, Command prepared) {
-    StatementHandler h = new StatementHandler(opener, session, conn, prepared);
+    return wrap(type, opener, session, conn, prepared, false);
+  }
+
+  static <T extends Statement> T wrap(
+      Class<T> type,
+      Delegate opener,
+      Session session,
+      HeliosConnection conn,
+      Command prepared,
+      boolean fetchKeys) {
+    StatementHandler h = new StatementHandler(opener, session, conn, prepared, fetchKeys);
     T proxy = ProxyCalls.proxy(type, h);
     h.self = proxy;
     return proxy;
@@ -198,16 +225,39 @@ final class StatementHandler implements InvocationHandler {
       batchRollsBackToSavepoint = false;
     }
     commandResult = false;
-    session.beforeStatement();
+    fetchKeys |= asksForKeys(args);
+    SQLiteConnectionConfig keys = fetchKeys ? session.sqlite().getConnectionConfig() : null;
+    if (keys != null) {
+      keys.setGetGeneratedKeys(true);
+    }
+    session.beforeStatement(c == prepared ? preparedWrites : c != null && c.writesRows());
     boolean threw = true;
     try {
       Object result = ProxyCalls.invoke(delegate(), m, args);
       threw = false;
       return result instanceof ResultSet rs ? wrapResult(rs) : result;
     } finally {
+      if (keys != null) {
+        keys.setGetGeneratedKeys(false);
+      }
       session.afterStatement(threw);
       notice = session.takeWarnings();
     }
+  }
+
+  /**
+   * Whether the arguments after the SQL of {@code Connection.prepareStatement} or {@code
+   * Statement.execute*} ask for generated keys: {@code RETURN_GENERATED_KEYS}, column indexes or
+   * column names (SQLite returns the rowid for all three, as sqlite-jdbc does).
+   */
+  static boolean asksForKeys(Object[] args) {
+    if (args == null || args.length != 2) {
+      return false;
+    }
+    Object how = args[1];
+    return (how instanceof Integer i && i == Statement.RETURN_GENERATED_KEYS)
+        || how instanceof int[]
+        || how instanceof String[];
   }
 
   private Object runCommand(Command c, String method) throws SQLException {

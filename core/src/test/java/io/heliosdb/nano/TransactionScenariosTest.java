@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.heliosdb.nano.config.HeliosConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
@@ -477,5 +478,46 @@ class TransactionScenariosTest {
     }
     var committed = db.query("SELECT sku FROM orders").stream().map(r -> r.get("sku")).toList();
     assertThat(orders.delivered()).isEqualTo(committed);
+  }
+
+  @Test
+  void writeStatementThatChangesNoRowStillDeliversItsNotifications() throws Exception {
+    db.execute("INSERT INTO orders(sku) VALUES ('a')");
+    // pg_notify() returns NULL, so the DELETE runs it for the row and deletes nothing: no row
+    // written, but SQLite opened a write transaction for the DELETE, and its commit delivers.
+    db.execute("DELETE FROM orders WHERE pg_notify('orders', 'scanned ' || sku) IS NOT NULL");
+    assertThat(orders.delivered()).containsExactly("a", "scanned a");
+    assertThat(db.query("SELECT sku FROM orders")).hasSize(1);
+  }
+
+  @Test
+  void preparedInsertsInAJdbcTransactionDeliverAtCommitAndDropAtRollback() throws Exception {
+    try (Connection c = db.connection();
+        PreparedStatement insert = c.prepareStatement("INSERT INTO orders(sku) VALUES (?)")) {
+      c.setAutoCommit(false);
+      insert.setString(1, "kept");
+      insert.executeUpdate();
+      c.commit();
+      insert.setString(1, "dropped");
+      insert.executeUpdate();
+      c.rollback();
+      c.setAutoCommit(true);
+      insert.setString(1, "auto");
+      insert.executeUpdate();
+    }
+    assertThat(orders.delivered()).containsExactly("kept", "auto");
+  }
+
+  @Test
+  void readOnlyStatementAfterAWriteInOneTransactionDeliversBoth() throws Exception {
+    try (Connection c = db.connection();
+        Statement s = c.createStatement()) {
+      s.execute("BEGIN");
+      s.execute("INSERT INTO orders(sku) VALUES ('a')");
+      s.execute("SELECT pg_notify('orders', 'select')");
+      assertThat(orders.delivered()).isEmpty();
+      s.execute("COMMIT");
+    }
+    assertThat(orders.delivered()).containsExactly("a", "select");
   }
 }

@@ -36,6 +36,17 @@ public final class EngineConnection {
   static final String PENDING_TABLE = "temp._heliosdb_pending";
   private static final int PRUNE_EVERY = 1024;
 
+  /** A hook event's ticket slot: the transaction rolled back. */
+  private static final long ROLLED_BACK = -1;
+
+  /**
+   * A hook event's ticket slot: a commit with no entry pending (entries of a commit that failed
+   * stay pending). Nothing to publish, so it takes no ticket, and a plain INSERT's commit costs no
+   * hub round. The event stays in the list so that a rollback right after it (its commit failed) is
+   * not taken for an earlier commit's.
+   */
+  private static final long NOTHING_COMMITTED = -2;
+
   private final SQLiteConnection conn;
   private final DB db;
   private final CommitSequencer sequencer;
@@ -67,7 +78,22 @@ public final class EngineConnection {
    */
   private boolean txnWritten;
 
+  /**
+   * Whether the running statement writes rows (INSERT, UPDATE, DELETE): SQLite opened a write
+   * transaction when it started, so the commit hook will fire without a temp row. Set by {@link
+   * #beginStatement(boolean)}, cleared by {@link #afterCall}: an INSERT's trigger notifies without
+   * writing the row.
+   */
+  private boolean statementWrites;
+
   private boolean internal;
+
+  /**
+   * An entry's rows are being written: under a read-only autocommit statement they commit by
+   * themselves, before the entry is in {@link #pending}, and that commit is the entry's.
+   */
+  private boolean appending;
+
   private long statementMark = -1;
   private long statementChangesBefore;
   private long nestedChanges;
@@ -98,7 +124,14 @@ public final class EngineConnection {
           @Override
           public void onCommit() {
             if (!internal) {
-              hookEvents.add(new long[] {sequencer.nextTicket(firstLogId()), lastSeq, journalFrom});
+              hookEvents.add(
+                  new long[] {
+                    pending.isEmpty() && !appending
+                        ? NOTHING_COMMITTED
+                        : sequencer.nextTicket(firstLogId()),
+                    lastSeq,
+                    journalFrom
+                  });
               transactionEnded();
             }
           }
@@ -106,7 +139,7 @@ public final class EngineConnection {
           @Override
           public void onRollback() {
             if (!internal) {
-              hookEvents.add(new long[] {-1, lastSeq, journalFrom});
+              hookEvents.add(new long[] {ROLLED_BACK, lastSeq, journalFrom});
               transactionEnded();
             }
           }
@@ -162,24 +195,31 @@ public final class EngineConnection {
    */
   void append(Kind kind, String channel, String payload, int senderPid) throws SQLException {
     long seq = ++lastSeq;
-    long before = db.total_changes();
+    boolean logged = kind == Kind.NOTIFY && log != null && durable.matches(channel);
+    boolean journaled = seq >= journalFrom || (!txnWritten && !statementWrites);
     long durableId = 0;
-    try {
-      if (kind == Kind.NOTIFY && log != null && durable.matches(channel)) {
-        durableId = log.append(channel, payload, senderPid);
+    // The usual trigger's entry writes nothing: no rows of ours to count (each count a JNI call).
+    if (logged || journaled) {
+      long before = db.total_changes();
+      appending = true;
+      try {
+        if (logged) {
+          durableId = log.append(channel, payload, senderPid);
+        }
+        if (journaled) {
+          // Set before the insert: under a read-only autocommit statement (SELECT pg_notify())
+          // the nested insert commits by itself, and the commit hook resets this flag.
+          txnWritten = true;
+          stepPendingInsert();
+        }
+      } catch (SQLException | RuntimeException e) {
+        lastSeq--;
+        txnWritten = false;
+        throw e;
+      } finally {
+        appending = false;
+        nestedChanges += db.total_changes() - before;
       }
-      if (!txnWritten || seq >= journalFrom) {
-        // Set before the insert: under a read-only autocommit statement (SELECT pg_notify())
-        // the nested insert commits by itself, and the commit hook resets this flag.
-        txnWritten = true;
-        stepPendingInsert();
-      }
-    } catch (SQLException | RuntimeException e) {
-      lastSeq--;
-      txnWritten = false;
-      throw e;
-    } finally {
-      nestedChanges += db.total_changes() - before;
     }
     pending.addLast(new PendingEntry(seq, kind, channel, payload, durableId));
   }
@@ -190,6 +230,17 @@ public final class EngineConnection {
 
   /** Call before running one statement (or batch) of the user's. */
   public void beginStatement() throws SQLException {
+    beginStatement(false);
+  }
+
+  /**
+   * Call before running one statement (or batch) of the user's.
+   *
+   * @param writes the statement is an INSERT, UPDATE or DELETE (SQLite begins a write transaction
+   *     for it before any of its functions run); false when unknown
+   */
+  public void beginStatement(boolean writes) throws SQLException {
+    statementWrites = writes;
     statementMark = lastSeq;
     statementChangesBefore = db.total_changes();
     nestedChanges = 0;
@@ -256,6 +307,7 @@ public final class EngineConnection {
    * @param threw whether the call ended with an exception
    */
   public List<CommittedBatch> afterCall(boolean threw) throws SQLException {
+    statementWrites = false;
     if (hookEvents.isEmpty()) {
       return List.of();
     }
@@ -265,11 +317,15 @@ public final class EngineConnection {
       long[] e = hookEvents.get(i);
       long ticket = e[0];
       long upTo = e[1];
-      if (ticket < 0) {
+      if (ticket == NOTHING_COMMITTED) {
+        discardUpTo(upTo); // nothing pending up to there: a commit's bookkeeping, no SQL
+        continue;
+      }
+      if (ticket == ROLLED_BACK) {
         discardUpTo(upTo);
         continue;
       }
-      boolean rolledBackAfter = i + 1 < n && hookEvents.get(i + 1)[0] < 0;
+      boolean rolledBackAfter = i + 1 < n && hookEvents.get(i + 1)[0] == ROLLED_BACK;
       // A call can fail after its commit succeeded (INSERT OR FAIL in autocommit commits the rows
       // before the failing one); only a transaction still open means the commit itself failed.
       boolean failed = rolledBackAfter || (i == n - 1 && threw && inTransaction());
@@ -399,7 +455,8 @@ public final class EngineConnection {
       if (e[0] < 0) {
         continue;
       }
-      boolean rolledBackAfter = i + 1 < hookEvents.size() && hookEvents.get(i + 1)[0] < 0;
+      boolean rolledBackAfter =
+          i + 1 < hookEvents.size() && hookEvents.get(i + 1)[0] == ROLLED_BACK;
       if (rolledBackAfter || savepointRolledBack) {
         sequencer.cancel(e[0]);
       } else {

@@ -18,9 +18,6 @@ final class NotifyFunctions {
   /** SQLITE_INNOCUOUS: usable from triggers and views even with trusted_schema=OFF. */
   private static final int INNOCUOUS = 0x200000;
 
-  /** SQLite's fundamental datatype code for NULL. */
-  private static final int SQLITE_NULL = 5;
-
   /** PostgreSQL's NAMEDATALEN - 1: the longest channel name, in bytes. */
   static final int MAX_CHANNEL_BYTES = 63;
 
@@ -81,15 +78,19 @@ final class NotifyFunctions {
               error(PUBSUB_DISABLED);
               return;
             }
-            String channel = value_type(0) == SQLITE_NULL ? null : value_text(0);
-            String payload = value_type(1) == SQLITE_NULL ? "" : value_text(1);
+            // value_text is null for SQL NULL: no value_type calls (each a JNI call) needed.
+            String channel = value_text(0);
+            String payload = value_text(1);
+            if (payload == null) {
+              payload = "";
+            }
             String problem = checkArguments(channel, payload, maxPayloadBytes);
             if (problem != null) {
               error(problem);
               return;
             }
+            // No result() call: SQLite's result is NULL (pg_notify returns void) unless set.
             engine.append(Kind.NOTIFY, channel, payload, session.pid());
-            result();
           }
         };
     Function.create(conn, "pg_notify", notify, 2, INNOCUOUS);

@@ -96,6 +96,19 @@ public record Command(Type type, String sql, String name, String payload, String
     return type != Type.SQL && type != Type.ROLLBACK_TO_SAVEPOINT && type != Type.SAVEPOINT;
   }
 
+  /**
+   * SQL for SQLite that starts with INSERT, UPDATE, DELETE or REPLACE: SQLite begins a write
+   * transaction for it before any function in it runs. False for anything else (WITH ..., EXPLAIN).
+   */
+  public boolean writesRows() {
+    if (type != Type.SQL || sql == null) {
+      return false;
+    }
+    SqlScanner s = new SqlScanner(sql);
+    return s.next() == SqlScanner.Kind.WORD
+        && (s.isWord("INSERT") || s.isWord("UPDATE") || s.isWord("DELETE") || s.isWord("REPLACE"));
+  }
+
   /** Classifies one statement (no trailing statements). */
   public static Command parse(String statement) throws HeliosSqlException {
     SqlScanner s = new SqlScanner(statement);

@@ -159,9 +159,19 @@ public final class Session implements SessionView, AutoCloseable {
 
   /** Call before each statement of the user's. */
   public void beforeStatement() throws SQLException {
+    beforeStatement(false);
+  }
+
+  /**
+   * Call before each statement of the user's.
+   *
+   * @param writesRows the statement is an INSERT, UPDATE, DELETE or REPLACE ({@link
+   *     Command#writesRows()}): its triggers' notifications need no bookkeeping row
+   */
+  public void beforeStatement(boolean writesRows) throws SQLException {
     locks.clearCancel();
     warnings = null;
-    engine().beginStatement();
+    engine().beginStatement(writesRows);
   }
 
   /** Call after each statement of the user's; hands committed notifications to the hub. */

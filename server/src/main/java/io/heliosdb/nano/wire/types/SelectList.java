@@ -68,16 +68,6 @@ public final class SelectList {
           "DISTINCT",
           "ALL");
 
-  /** The advisory-lock functions that return boolean in PostgreSQL (0/1 here). */
-  private static final Set<String> BOOL_FUNCTIONS =
-      Set.of(
-          "pg_try_advisory_lock",
-          "pg_try_advisory_lock_shared",
-          "pg_try_advisory_xact_lock",
-          "pg_try_advisory_xact_lock_shared",
-          "pg_advisory_unlock",
-          "pg_advisory_unlock_shared");
-
   private SelectList() {}
 
   /** The items of {@code sql}'s SELECT list; empty when it is no SELECT or has a {@code *}. */

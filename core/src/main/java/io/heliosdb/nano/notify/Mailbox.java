@@ -57,21 +57,6 @@ public final class Mailbox {
   /** The entries and bytes queued, as the hub's and the readers' running totals. */
   private final QueueCounts counts = new QueueCounts();
 
-  /**
-   * How long a waiting poller of a busy stream ({@link #hot}) spins before it parks: longer than
-   * the gap between autocommit commits of one writer (15-20 µs here), and not at all on one CPU,
-   * where it would only take the publisher's time.
-   */
-  private static final long SPIN_NANOS =
-      Runtime.getRuntime().availableProcessors() > 1 ? TimeUnit.MICROSECONDS.toNanos(50) : 0;
-
-  /**
-   * The last wait of a poller ended within {@link #SPIN_NANOS}: notifications come faster than a
-   * park and wake-up, so the next wait spins first. A poller of a quiet stream never spins: an idle
-   * subscriber costs no CPU. Written by pollers only; a stale reading costs one spin or one park.
-   */
-  private volatile boolean hot;
-
   private final ReentrantLock waitLock = new ReentrantLock();
   private final Condition arrived = waitLock.newCondition();
 
@@ -262,16 +247,6 @@ public final class Mailbox {
       return delivered(m);
     }
     long nanos = unit.toNanos(timeout);
-    if (hot && nanos > 0) {
-      long start = System.nanoTime();
-      m = spinForArrival(start + Math.min(nanos, SPIN_NANOS));
-      if (m != null || closed || droppedPending.get() > 0) {
-        return delivered(m);
-      }
-      hot = false; // nothing within a spin: park until the stream is busy again
-      nanos -= System.nanoTime() - start;
-    }
-    long parked = System.nanoTime();
     waitLock.lockInterruptibly();
     try {
       waiters++;
@@ -287,25 +262,7 @@ public final class Mailbox {
     } finally {
       waitLock.unlock();
     }
-    hot = SPIN_NANOS > 0 && m != null && System.nanoTime() - parked < SPIN_NANOS;
     return delivered(m);
-  }
-
-  /**
-   * Looks at the queue until {@code deadline} without parking. While commits come faster than a
-   * wake-up (an unpark by the publisher, a system call, then a context switch here, about 4 µs of a
-   * 14 µs autocommit INSERT on a 2-core guest), the next one is found here and the publisher sees
-   * no waiter to wake. A poller that finds nothing within the spin parks as before.
-   */
-  private Message spinForArrival(long deadline) {
-    Message m;
-    while ((m = dequeue()) == null && !closed && droppedPending.get() == 0) {
-      if (System.nanoTime() - deadline >= 0) {
-        return null;
-      }
-      Thread.onSpinWait();
-    }
-    return m;
   }
 
   private Message delivered(Message m) {

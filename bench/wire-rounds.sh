@@ -114,11 +114,11 @@ for round in $rounds; do
     broadcast10k)
       # A listening session holds only its socket: it opens no SQLite connection (2 more
       # descriptors with a file: db, -wal), so 10,000 of them fit in `ulimit -n 20000` either way.
-      # 10,000 sessions need a budget of about 10,000 x 384 KiB / (3/8) + 80 MiB.
-      start_heliosdb :memory: 12288
+      # 10,000 listening sessions need a budget of about 10,000 x 40 KiB / (3/8) + 80 MiB.
+      start_heliosdb :memory: 1536
       run WireBroadcastProbe heliosdb 127.0.0.1 "$heliosdbport" 10000 20
       stop_heliosdb
-      start_heliosdb /tmp/benchwire-heliosdb.db 12288
+      start_heliosdb /tmp/benchwire-heliosdb.db 1536
       run WireBroadcastProbe heliosdb 127.0.0.1 "$heliosdbport" 10000 20
       echo "# server log: $(grep -c 'Too many open files' /tmp/benchwire-heliosdb.log) x 'Too many open files'"
       stop_heliosdb

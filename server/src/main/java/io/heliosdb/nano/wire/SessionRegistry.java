@@ -1,5 +1,6 @@
 package io.heliosdb.nano.wire;
 
+import io.heliosdb.nano.wire.limits.MemoryBudget;
 import io.heliosdb.nano.wire.limits.SqliteConnections;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +23,17 @@ final class SessionRegistry {
   /**
    * @param limitReason why the limit is lower than max_connections, or null when it is not
    * @param fileDatabase whether the sessions' SQLite connections open a database file
+   * @param memory the server's memory budget, or null without one
    */
-  SessionRegistry(int maxConnections, String limitReason, boolean fileDatabase) {
+  SessionRegistry(
+      int maxConnections, String limitReason, boolean fileDatabase, MemoryBudget memory) {
     this.maxConnections = maxConnections;
     this.limitReason = limitReason;
-    this.connections = new SqliteConnections(fileDatabase, this::admitted);
+    this.connections = new SqliteConnections(fileDatabase, this::admitted, memory);
   }
 
   SessionRegistry(int maxConnections) {
-    this(maxConnections, null, false);
+    this(maxConnections, null, false, null);
   }
 
   /** Opens and counts the sessions' SQLite connections, within the open-file limit. */

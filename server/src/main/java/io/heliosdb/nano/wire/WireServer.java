@@ -230,7 +230,8 @@ public final class WireServer implements AutoCloseable {
         SessionCeiling.of(options.maxConnections(), options.memory(), !db.config().inMemory());
     this.descriptorWarning = ceiling.warning();
     this.registry =
-        new SessionRegistry(ceiling.sessions(), ceiling.reason(), !db.config().inMemory());
+        new SessionRegistry(
+            ceiling.sessions(), ceiling.reason(), !db.config().inMemory(), options.memory());
     this.messages =
         options.memory() == null
             ? MessageMemory.UNBOUNDED

@@ -10,19 +10,22 @@ import java.util.List;
  * metadata, garbage collector, thread stacks in use, the libraries mapped: an idle server measures
  * 82 to 97 MB resident with a small heap, of which 6 to 15 MB heap); the rest is split three
  * eighths Java heap, one quarter direct memory (Netty's socket buffers and the messages being
- * received) and three eighths the sessions' native memory (each session's SQLite connection, about
- * {@value #SESSION_KIB} KiB with its first pages cached).
+ * received) and three eighths the sessions' memory outside the heap: {@value #LISTENER_KIB} KiB for
+ * a session, {@value #CONNECTION_KIB} KiB more while it holds its SQLite connection (with its first
+ * pages cached), which a session opens only at its first statement that needs one: a listener that
+ * only LISTENs and NOTIFYs never does.
  *
  * <p>The JVM's limits can only be set when it starts: {@link #jvmOptions()} are the options the
  * launcher gives it. Inside the server the budget bounds the sessions admitted ({@link
- * #sessionsThatFit()}), the bytes of messages being received at once ({@link #messageBytes()}),
- * what prepared statements and portals keep ({@link #preparedBytes()}) and the notifications queued
- * for subscribers ({@link #limitNotificationQueues}). Documented in docs/server.md, "Memory".
+ * #sessionsThatFit()}) and the SQLite connections they open ({@link #connectionFits}), the bytes of
+ * messages being received at once ({@link #messageBytes()}), what prepared statements and portals
+ * keep ({@link #preparedBytes()}) and the notifications queued for subscribers ({@link
+ * #limitNotificationQueues}). Documented in docs/server.md, "Memory".
  *
  * @param totalMb the whole budget, MiB
  * @param heapMb the Java heap's maximum (-Xmx), MiB
  * @param directMb the direct memory's maximum (-XX:MaxDirectMemorySize), MiB
- * @param sessionsMb the sessions' native memory (SQLite connections), MiB
+ * @param sessionsMb the sessions' memory outside the heap (their SQLite connections), MiB
  * @param explicit whether the total was configured ([server] memory_limit_mb) or derived
  */
 public record MemoryBudget(
@@ -33,7 +36,10 @@ public record MemoryBudget(
   /** Added to [database] memory_limit_mb when [server] memory_limit_mb is not given. */
   public static final int DEFAULT_HEADROOM_MB = 128;
 
-  /** The smallest total: 80 MiB for the JVM, 30 heap, 20 direct, 30 for 80 sessions. */
+  /**
+   * The smallest total: 80 MiB for the JVM, 30 heap, 20 direct, 30 for the sessions (80 with a
+   * SQLite connection each).
+   */
   public static final int MIN_TOTAL_MB = 160;
 
   /** The largest total accepted (1 TiB, as [database] memory_limit_mb). */
@@ -45,8 +51,14 @@ public record MemoryBudget(
    */
   public static final int MIN_QUEUE_SHARE_BYTES = 1 << 20;
 
-  /** What one session's SQLite connection and buffers take when idle (measured: about 300). */
-  public static final int SESSION_KIB = 384;
+  /** What a session without its SQLite connection takes (measured: 35.5 KB resident, idle). */
+  public static final int LISTENER_KIB = 40;
+
+  /**
+   * What a session's SQLite connection adds while it is open (a session with one measured about 300
+   * KiB in all, counted as 384).
+   */
+  public static final int CONNECTION_KIB = 344;
 
   /**
    * The budget from the configuration.
@@ -75,9 +87,15 @@ public record MemoryBudget(
     return new MemoryBudget(total, heap, direct, rest - heap - direct, serverMemoryLimitMb != null);
   }
 
-  /** Sessions whose native memory fits in {@link #sessionsMb()}. */
+  /** Sessions that fit in {@link #sessionsMb()} while none holds a SQLite connection. */
   public int sessionsThatFit() {
-    return (int) Math.min(Integer.MAX_VALUE, sessionsMb * 1024 / SESSION_KIB);
+    return (int) Math.min(Integer.MAX_VALUE, sessionsMb * 1024 / LISTENER_KIB);
+  }
+
+  /** Whether {@code connections} SQLite connections fit beside {@code sessions} sessions. */
+  public boolean connectionFits(int sessions, int connections) {
+    return (long) sessions * LISTENER_KIB + (long) connections * CONNECTION_KIB
+        <= sessionsMb * 1024;
   }
 
   /**

@@ -27,10 +27,12 @@ public record SessionCeiling(int sessions, String reason, String warning) {
           "max_connections = "
               + max
               + " needs about "
-              + (long) max * MemoryBudget.SESSION_KIB / 1024
+              + (long) max * MemoryBudget.LISTENER_KIB / 1024
               + " MiB for its sessions ("
-              + MemoryBudget.SESSION_KIB
-              + " KiB each), but the memory budget ("
+              + MemoryBudget.LISTENER_KIB
+              + " KiB each, "
+              + MemoryBudget.CONNECTION_KIB
+              + " KiB more while one holds a SQLite connection), but the memory budget ("
               + memory.source()
               + " MiB) leaves them "
               + memory.sessionsMb()

@@ -10,22 +10,25 @@ import java.util.function.IntSupplier;
  * The SQLite connections of the wire sessions: a session opens its own only at the first statement
  * that needs one (a listener that only LISTENs and NOTIFYs never does), and this counts them and
  * refuses one (53300) that the open-file limit has no room for beside the sessions' sockets ({@link
- * DescriptorBudget}). The refused session stays usable for LISTEN, UNLISTEN and NOTIFY.
- * Thread-safe.
+ * DescriptorBudget}), or the memory budget beside the sessions ({@link MemoryBudget}). The refused
+ * session stays usable for LISTEN, UNLISTEN and NOTIFY. Thread-safe.
  */
 public final class SqliteConnections implements ConnectionGate {
   private final int perConnection;
   private final IntSupplier sessions;
+  private final MemoryBudget memory;
   private long descriptors;
   private int open;
 
   /**
    * @param fileDatabase whether the server serves a database file (descriptors per connection)
    * @param sessions the sessions admitted now, one socket each
+   * @param memory the server's memory budget, or null without one
    */
-  public SqliteConnections(boolean fileDatabase, IntSupplier sessions) {
+  public SqliteConnections(boolean fileDatabase, IntSupplier sessions, MemoryBudget memory) {
     this.perConnection = DescriptorBudget.perConnection(fileDatabase);
     this.sessions = sessions;
+    this.memory = memory;
     this.descriptors = DescriptorBudget.free();
   }
 
@@ -54,6 +57,18 @@ public final class SqliteConnections implements ConnectionGate {
               + " sessions and "
               + open
               + " connections; this session can still LISTEN, UNLISTEN and NOTIFY; raise ulimit -n");
+    }
+    if (memory != null && !memory.connectionFits(sessions.getAsInt(), open + 1)) {
+      throw new HeliosSqlException(
+          SqlState.TOO_MANY_CONNECTIONS,
+          "too many connections: the memory budget ("
+              + memory.source()
+              + " MiB) leaves no room for another SQLite connection beside "
+              + sessions.getAsInt()
+              + " sessions and "
+              + open
+              + " connections; this session can still LISTEN, UNLISTEN and NOTIFY; raise [server]"
+              + " memory_limit_mb");
     }
     open++;
   }

@@ -24,7 +24,12 @@ class MemoryBudgetTest {
     assertThat(b.sessionsMb()).isEqualTo(42);
     assertThat(b.heapMb() + b.directMb() + b.sessionsMb() + MemoryBudget.JVM_FIXED_MB)
         .isEqualTo(b.totalMb());
-    assertThat(b.sessionsThatFit()).isEqualTo(112);
+    assertThat(b.sessionsThatFit()).isEqualTo(1075); // 42 MiB / 40 KiB: listeners
+    // with SQLite connections: 112 at most, fewer beside many listeners
+    assertThat(b.connectionFits(112, 112)).isTrue();
+    assertThat(b.connectionFits(113, 113)).isFalse();
+    assertThat(b.connectionFits(1000, 8)).isTrue();
+    assertThat(b.connectionFits(1000, 9)).isFalse();
     assertThat(b.jvmOptions())
         .containsExactly(
             "-Xmx42m", "-XX:MaxDirectMemorySize=28m", "-Dio.netty.maxDirectMemory=29360128");
@@ -92,14 +97,16 @@ class MemoryBudgetTest {
   void maxConnectionsBeyondWhatTheBudgetHoldsAdmitsOnlyWhatFitsWithAWarning() {
     MemoryBudget b = MemoryBudget.of(null, 64);
     WireServer.Options o =
-        new WireServer.Options("127.0.0.1", 0, 1000, PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES)
+        new WireServer.Options("127.0.0.1", 0, 2000, PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES)
             .with(b);
     SessionCeiling c = SessionCeiling.of(o.maxConnections(), o.memory(), false);
-    assertThat(c.sessions()).isEqualTo(112);
-    assertThat(c.reason()).isEqualTo("the memory budget leaves room for 112");
+    assertThat(c.sessions()).isEqualTo(1075);
+    assertThat(c.reason()).isEqualTo("the memory budget leaves room for 1075");
     assertThat(c.warning())
-        .startsWith("max_connections = 1000 needs about 375 MiB for its sessions (384 KiB each)")
-        .contains("at most 112 sessions will be admitted, the next refused with 53300");
+        .startsWith(
+            "max_connections = 2000 needs about 78 MiB for its sessions (40 KiB each, 344 KiB"
+                + " more while one holds a SQLite connection)")
+        .contains("at most 1075 sessions will be admitted, the next refused with 53300");
     WireServer.Options fits =
         new WireServer.Options("127.0.0.1", 0, 100, PgFrameDecoder.DEFAULT_MAX_MESSAGE_BYTES)
             .with(b);

@@ -43,6 +43,7 @@ public class PollLoopBenchmark {
 
   /** The poller tells the publisher its count every this many (a power of two). */
   static final int REPORT_EVERY = 64;
+
   static final String PAYLOAD = "{\"id\":12345,\"status\":\"shipped\"}";
 
   @Param({"api", "queue"})

@@ -83,12 +83,12 @@ class ListenerStallTest {
   }
 
   /** Publishes {@code n} notifications of {@link #PAYLOAD} on "big" from pgjdbc. */
-  private void publish(int n) throws Exception {
+  private void publish(int n, int first) throws Exception {
     try (Connection c =
             DriverManager.getConnection(
                 "jdbc:postgresql://127.0.0.1:" + server.port() + "/t", "pub", "");
         PreparedStatement notify = c.prepareStatement("SELECT pg_notify('big', ?)")) {
-      for (int i = 0; i < n; i++) {
+      for (int i = first; i < first + n; i++) {
         notify.setString(1, i + ":" + PAYLOAD);
         notify.execute();
       }
@@ -194,11 +194,24 @@ class ListenerStallTest {
     start(
         Duration.ofMillis(500),
         HeliosConfig.builder().notificationQueueSize(65_536).notificationQueueBytes(64 * 1024));
-    int sent = 2_000; // 4 MB: beyond the socket's buffers and 64 KiB, far below 65,536
     try (RawClient stalled = new RawClient(server.port(), 4096).start()) {
       stalled.query("LISTEN big");
-      publish(sent);
-      await().atMost(Duration.ofMinutes(1)).until(() -> ending(stalled.pid));
+      // 4 MB at a time until the stall is seen: loopback's socket buffers grow to several MB on
+      // some kernels and absorbed a fixed 4 MB whole (no drop, no stall); far below 65,536 anyway.
+      int sent = 0;
+      boolean stalledSeen = false;
+      while (!stalledSeen && sent < 20_000) {
+        publish(2_000, sent);
+        sent += 2_000;
+        try {
+          // the stall timeout (500 ms) runs from the first drop
+          await().atMost(Duration.ofSeconds(3)).until(() -> ending(stalled.pid));
+          stalledSeen = true;
+        } catch (org.awaitility.core.ConditionTimeoutException notYet) {
+          // the socket's buffers took all of it: send more
+        }
+      }
+      assertThat(stalledSeen).as("ended after %d notifications", sent).isTrue();
 
       List<Frames.Backend> got = stalled.untilClosed();
       Frames.Backend last = got.get(got.size() - 1);

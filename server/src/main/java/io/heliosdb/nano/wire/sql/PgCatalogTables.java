@@ -75,54 +75,7 @@ final class PgCatalogTables {
 
   /** The OID of a declared type, as {@code PgType.forDeclared} maps it; text when it says none. */
   static String typeOid(String declared) {
-    String u = declared;
-    return "CASE WHEN "
-        + u
-        + " LIKE '%BOOL%' THEN 16 WHEN "
-        + u
-        + " LIKE '%TIMESTAMP%' OR "
-        + u
-        + " LIKE '%DATETIME%' THEN 1114 WHEN "
-        + u
-        + " LIKE '%DATE%' THEN 1082 WHEN "
-        + u
-        + " LIKE '%JSONB%' THEN 3802 WHEN "
-        + u
-        + " LIKE '%JSON%' THEN 114 WHEN "
-        + u
-        + " LIKE '%UUID%' THEN 2950 WHEN "
-        + u
-        + " LIKE '%INT%' THEN 20 WHEN "
-        + u
-        + " LIKE '%VARCHAR%' OR "
-        + u
-        + " LIKE '%VARYING%' THEN 1043 WHEN "
-        + u
-        + " LIKE 'CHAR(%' OR "
-        + u
-        + " LIKE 'CHARACTER(%' OR upper("
-        + u
-        + ") = 'BPCHAR' THEN 1042 WHEN "
-        + u
-        + " LIKE '%CHAR%' OR "
-        + u
-        + " LIKE '%CLOB%' OR "
-        + u
-        + " LIKE '%TEXT%' THEN 25 WHEN "
-        + u
-        + " LIKE '%BLOB%' OR "
-        + u
-        + " LIKE '%BYTEA%' THEN 17 WHEN "
-        + u
-        + " LIKE '%REAL%' OR "
-        + u
-        + " LIKE '%FLOA%' OR "
-        + u
-        + " LIKE '%DOUB%' THEN 701 WHEN "
-        + u
-        + " LIKE '%NUMERIC%' OR "
-        + u
-        + " LIKE '%DECIMAL%' THEN 1700 ELSE 25 END";
+    return PgType.declaredOidSql(declared);
   }
 
   /** {@code pg_database}: the one database, named as current_database() names it. */

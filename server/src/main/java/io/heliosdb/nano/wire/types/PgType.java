@@ -70,48 +70,15 @@ public enum PgType {
    * when the name says nothing SQLite's affinity rules read (SQLite's NUMERIC affinity, no type).
    */
   public static PgType forDeclared(String typeName) {
-    String t = typeName == null ? "" : typeName.toUpperCase(Locale.ROOT);
-    if (t.contains("BOOL")) {
-      return BOOL;
-    }
-    if (t.contains("TIMESTAMP") || t.contains("DATETIME")) {
-      return TIMESTAMP;
-    }
-    if (t.contains("DATE")) {
-      return DATE;
-    }
-    if (t.contains("JSONB")) {
-      return JSONB;
-    }
-    if (t.contains("JSON")) {
-      return JSON;
-    }
-    if (t.contains("UUID")) {
-      return UUID;
-    }
-    // SQLite's affinity rules, in SQLite's order.
-    if (t.contains("INT")) {
-      return INT8;
-    }
-    if (t.contains("VARCHAR") || t.contains("VARYING")) {
-      return VARCHAR;
-    }
-    if (t.startsWith("CHAR(") || t.startsWith("CHARACTER(") || t.equals("BPCHAR")) {
-      return BPCHAR; // char(n): SQLite keeps no padding, PostgreSQL's text form is the same
-    }
-    if (t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT")) {
-      return TEXT;
-    }
-    if (t.contains("BLOB") || t.contains("BYTEA")) {
-      return BYTEA;
-    }
-    if (t.contains("REAL") || t.contains("FLOA") || t.contains("DOUB")) {
-      return FLOAT8;
-    }
-    if (t.contains("NUMERIC") || t.contains("DECIMAL")) {
-      return NUMERIC;
-    }
-    return null;
+    return DeclaredTypes.of(typeName);
+  }
+
+  /**
+   * SQLite's expression for the OID of the type declared in {@code column}, by the rules of {@link
+   * #forDeclared}; text's when they say none (the emulated pg_attribute's atttypid).
+   */
+  public static String declaredOidSql(String column) {
+    return DeclaredTypes.oidSql(column);
   }
 
   /** The type of a value without a declared column type. */

@@ -33,7 +33,14 @@ until (exec 3<>/dev/tcp/127.0.0.1/$natsport) 2>/dev/null; do sleep 0.2; done
 
 nats=nats://127.0.0.1:$natsport
 run FederationLatencyHarness $nats "$seconds" 1000
+# Throughput: as fast as one connection commits (the outgoing queue drops and counts what NATS
+# cannot take), then fixed rates, to find the highest one delivered without loss.
 run FederationLatencyHarness $nats "$seconds" 0
 run FederationLatencyHarness $nats "$seconds" 0 100
+for rate in 50000 100000 200000; do
+  run FederationLatencyHarness $nats "$seconds" $rate
+done
 run WireNotifyHarness redis 127.0.0.1 $redisport 1 "$seconds" 1000
+# Jedis waits for each PUBLISH's reply: one publisher is bound by the round trip, four are not.
 run WireNotifyHarness redis 127.0.0.1 $redisport 1 "$seconds" 0
+run WireNotifyHarness redis 127.0.0.1 $redisport 4 "$seconds" 0

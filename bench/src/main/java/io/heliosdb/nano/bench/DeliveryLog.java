@@ -2,6 +2,7 @@ package io.heliosdb.nano.bench;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -83,5 +84,17 @@ final class DeliveryLog implements ListenSession.PayloadSink {
       return Double.NaN;
     }
     return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1000.0;
+  }
+
+  /** {@code p50 .. p90 .. p99 .. p99.9 .. max ..} of sorted nanosecond samples, in microseconds. */
+  static String percentilesMicros(long[] sorted) {
+    return String.format(
+        Locale.ROOT,
+        "p50 %.0f p90 %.0f p99 %.0f p99.9 %.0f max %.0f",
+        percentileMicros(sorted, 0.50),
+        percentileMicros(sorted, 0.90),
+        percentileMicros(sorted, 0.99),
+        percentileMicros(sorted, 0.999),
+        percentileMicros(sorted, 1.0));
   }
 }

@@ -153,14 +153,8 @@ public final class FederationLatencyHarness {
         sent.get(),
         overflows);
     System.out.printf(
-        "  latency µs, commit on node_a to delivery on node_b (%d samples): p50 %.0f p90 %.0f"
-            + " p99 %.0f p99.9 %.0f max %.0f%n",
-        sorted.length,
-        DeliveryLog.percentileMicros(sorted, 0.50),
-        DeliveryLog.percentileMicros(sorted, 0.90),
-        DeliveryLog.percentileMicros(sorted, 0.99),
-        DeliveryLog.percentileMicros(sorted, 0.999),
-        DeliveryLog.percentileMicros(sorted, 1.0));
+        "  latency µs, commit on node_a to delivery on node_b (%d samples): %s%n",
+        sorted.length, DeliveryLog.percentilesMicros(sorted));
   }
 
   private static void send(

@@ -10,6 +10,7 @@ import io.heliosdb.nano.notify.Outbound;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -31,10 +32,14 @@ public final class Federation implements Outbound {
   private final MetricsTracker metrics;
   private final NatsLink link;
   private final LiveForwarder live;
+
+  /** Null without durable channels (or for an in-memory database, which has no log to share). */
+  private final DurableFederation durable;
+
   private volatile boolean sameNameWarned;
   private volatile boolean subscribed;
 
-  private Federation(Hub hub, HeliosConfig config) {
+  private Federation(Hub hub, HeliosConfig config, String url) throws SQLException {
     FederationSettings settings = config.federation();
     this.hub = hub;
     this.nodeName = config.nodeName();
@@ -43,6 +48,16 @@ public final class Federation implements Outbound {
     Subjects subjects = new Subjects(settings.subjectPrefix());
     this.link = new NatsLink(settings, nodeName, metrics);
     this.live = new LiveForwarder(settings.outgoingQueueSize(), subjects, link, metrics);
+    try {
+      this.durable =
+          config.durableChannels().isEmpty() || config.inMemory()
+              ? null
+              : new DurableFederation(hub, config, url, link, subjects);
+    } catch (SQLException | RuntimeException e) {
+      live.close();
+      link.close();
+      throw e;
+    }
     link.whenUp(new Subscriber(subjects.all(Subjects.LIVE)));
   }
 
@@ -50,30 +65,37 @@ public final class Federation implements Outbound {
    * Starts federation for {@code hub}'s database as {@code config}'s [federation] says; returns at
    * once, NATS reachable or not (it is tried again in the background).
    */
-  public static Federation start(Hub hub, HeliosConfig config) {
+  public static Federation start(Hub hub, HeliosConfig config, String url) throws SQLException {
     log.info(
         "federation: node {} shares {} through NATS at {}",
         config.nodeName(),
         config.federation().channels(),
         config.federation().natsUrls());
-    return new Federation(hub, config);
+    return new Federation(hub, config, url);
   }
 
   /** Whether NATS is connected now, and this node subscribed. */
   public boolean connected() {
-    return link.isUp() && subscribed;
+    return link.isUp() && subscribed && (durable == null || durable.ready());
   }
 
   /** Committed notifications of this node waiting to be published. */
   public long pendingForward() {
-    return live.pending();
+    return live.pending() + (durable == null ? 0 : durable.pending());
   }
 
   @Override
   public void committed(int senderPid, String channel, String payload, long durableId) {
-    if (shared.matches(channel)) {
-      live.offer(new Envelope(nodeName, senderPid, 0, channel, payload));
+    if (!shared.matches(channel)) {
+      return;
     }
+    if (durable != null && durable.carries(channel)) {
+      if (durableId > 0) {
+        durable.committed(); // it waits in the durable log: forwarded from there
+      }
+      return;
+    }
+    live.offer(new Envelope(nodeName, senderPid, 0, channel, payload));
   }
 
   /** A message on the subjects of non-durable federated channels. */
@@ -124,6 +146,9 @@ public final class Federation implements Outbound {
   @Override
   public void close() {
     live.close();
+    if (durable != null) {
+      durable.close();
+    }
     link.close();
   }
 }

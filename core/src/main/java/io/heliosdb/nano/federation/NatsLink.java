@@ -138,10 +138,11 @@ final class NatsLink implements AutoCloseable {
         }
       }
       case DISCONNECTED -> {
-        up = false;
-        if (!closed) {
-          log.warn("federation: lost NATS; retrying with backoff (up to 5 s)");
+        // Reported again for each failed attempt: warn once, when the link goes down.
+        if (up) {
+          log.warn("federation: lost NATS; working locally, retrying with backoff (up to 5 s)");
         }
+        up = false;
       }
       case CLOSED -> up = false;
       default -> {}

@@ -288,6 +288,13 @@ final class DurableFederation implements AutoCloseable {
                     .messageId(nodeName + ":" + r.id())
                     .expectedStream(stream)
                     .build());
+          } catch (IllegalArgumentException x) {
+            // Larger than NATS's max_payload: it never will fit; waiting would stop the rest.
+            log.warn(
+                "federation: id {} on {} not published: {}", r.id(), r.channel(), x.getMessage());
+            metrics.federation(FederationEvent.DROPPED);
+            position = r.id();
+            continue;
           } catch (IOException | JetStreamApiException | RuntimeException x) {
             log.debug("federation: publishing stopped, NATS will be tried again: {}", x.toString());
             return position; // before r: it is published again next time

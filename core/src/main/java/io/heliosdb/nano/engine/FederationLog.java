@@ -102,9 +102,7 @@ public final class FederationLog implements AutoCloseable {
   }
 
   public void forwardedUpTo(long id) throws SQLException {
-    setState.setLong(1, id);
-    setState.setString(2, "forwarded_up_to");
-    setState.executeUpdate();
+    setState("forwarded_up_to", id);
   }
 
   /** The stream sequence of the last message received (0: none yet). */
@@ -114,8 +112,12 @@ public final class FederationLog implements AutoCloseable {
 
   /** Records {@code seq} as received, for a message that delivers nothing here. */
   public void receivedSeq(long seq) throws SQLException {
-    setState.setLong(1, seq);
-    setState.setString(2, "received_seq");
+    setState("received_seq", seq);
+  }
+
+  private void setState(String name, long value) throws SQLException {
+    setState.setLong(1, value);
+    setState.setString(2, name);
     setState.executeUpdate();
   }
 

@@ -137,8 +137,10 @@ public final class Federation implements Outbound {
       try {
         c.flush(Duration.ofSeconds(5)); // the server has the subscription: connected() says so
         subscribed = true;
-      } catch (TimeoutException | InterruptedException | IllegalStateException e) {
+      } catch (TimeoutException | IllegalStateException e) {
         log.debug("federation: subscribing", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }

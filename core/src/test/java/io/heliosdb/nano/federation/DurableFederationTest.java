@@ -2,7 +2,6 @@ package io.heliosdb.nano.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heliosdb.nano.FederationStatus;
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.Notification;
 import io.heliosdb.nano.Subscription;
@@ -36,18 +35,15 @@ class DurableFederationTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened opened = new Opened();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    opened.close();
   }
 
   private <T extends AutoCloseable> T keep(T c) {
-    open.add(c);
-    return c;
+    return opened.keep(c);
   }
 
   private HeliosConfig config(String name, String url) {
@@ -61,17 +57,7 @@ class DurableFederationTest {
   }
 
   private static void awaitConnected(HeliosDB... dbs) {
-    Awaitility.await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              for (HeliosDB db : dbs) {
-                if (!db.federation().map(FederationStatus::connected).orElse(false)) {
-                  return false;
-                }
-              }
-              return true;
-            });
+    Opened.awaitConnected(WAIT, dbs);
   }
 
   /**

@@ -2,7 +2,6 @@ package io.heliosdb.nano.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heliosdb.nano.FederationStatus;
 import io.heliosdb.nano.HeliosConnection;
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.Notification;
@@ -36,18 +35,15 @@ class FederationTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  private final Opened opened = new Opened();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
+    opened.close();
   }
 
   private <T extends AutoCloseable> T keep(T c) {
-    open.add(c);
-    return c;
+    return opened.keep(c);
   }
 
   static HeliosConfig.Builder node(Path dir, String name, String natsUrl, String... channels) {
@@ -63,17 +59,7 @@ class FederationTest {
   }
 
   private static void awaitConnected(HeliosDB... dbs) {
-    Awaitility.await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              for (HeliosDB db : dbs) {
-                if (!db.federation().map(FederationStatus::connected).orElse(false)) {
-                  return false;
-                }
-              }
-              return true;
-            });
+    Opened.awaitConnected(WAIT, dbs);
   }
 
   /** Polls {@code sub} until a notification with {@code payload} came; returns all taken. */

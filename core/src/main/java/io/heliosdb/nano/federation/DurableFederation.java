@@ -196,11 +196,16 @@ final class DurableFederation implements AutoCloseable {
     }
     Envelope e = Envelope.decode(m.getData());
     try {
-      if (e == null || e.origin().equals(nodeName) || !carries(e.channel())) {
+      if (e == null || e.origin().equals(nodeName) || !shared.matches(e.channel())) {
         if (e == null) {
           metrics.federation(FederationEvent.IGNORED);
         }
-        inLog.receivedSeq(seq); // ours, or not durable and shared here: nothing to deliver
+        inLog.receivedSeq(seq); // ours, or not shared here: nothing to deliver
+      } else if (!durable.matches(e.channel())) {
+        // Durable there, not here: delivered live, with no row in this node's log.
+        inLog.receivedSeq(seq);
+        hub.deliverRemote(e.origin(), e.senderPid(), e.channel(), e.payload(), 0);
+        metrics.federation(FederationEvent.RECEIVED);
       } else {
         FederationLog.Appended a =
             inLog.appendRemote(e.origin(), e.senderPid(), e.channel(), e.payload(), seq, hub);

@@ -58,7 +58,12 @@ public final class Federation implements Outbound {
       link.close();
       throw e;
     }
-    link.whenUp(new Subscriber(subjects.all(Subjects.LIVE)));
+    // Without a durable log of its own, a node hears the stream's subjects live too (a JetStream
+    // publication reaches plain subscribers as well): at most once, as non-durable channels.
+    link.whenUp(
+        durable == null
+            ? new Subscriber(subjects.all(Subjects.LIVE), subjects.all(Subjects.DURABLE))
+            : new Subscriber(subjects.all(Subjects.LIVE)));
   }
 
   /**
@@ -98,7 +103,7 @@ public final class Federation implements Outbound {
     live.offer(new Envelope(nodeName, senderPid, 0, channel, payload));
   }
 
-  /** A message on the subjects of non-durable federated channels. */
+  /** A message heard live: non-durable channels (durable ones too, without a log here). */
   void received(Message m) {
     Envelope e = Envelope.decode(m.getData());
     if (e == null || e.origin().equals(nodeName)) {
@@ -121,18 +126,20 @@ public final class Federation implements Outbound {
 
   /** Subscribes once, at the first connection; jnats renews subscriptions after a reconnect. */
   private final class Subscriber implements java.util.function.Consumer<Connection> {
-    private final String subject;
+    private final String[] subjects;
     private Dispatcher dispatcher;
 
-    Subscriber(String subject) {
-      this.subject = subject;
+    Subscriber(String... subjects) {
+      this.subjects = subjects;
     }
 
     @Override
     public synchronized void accept(Connection c) {
       if (dispatcher == null) {
         dispatcher = c.createDispatcher(Federation.this::received);
-        dispatcher.subscribe(subject);
+        for (String s : subjects) {
+          dispatcher.subscribe(s);
+        }
       }
       try {
         c.flush(Duration.ofSeconds(5)); // the server has the subscription: connected() says so

@@ -150,6 +150,43 @@ class DurableFederationTest {
   }
 
   @Test
+  void nodesWhereTheChannelIsNotDurableHearItLive() throws Exception {
+    NatsServer nats = keep(NatsServer.start());
+    HeliosDB a = keep(HeliosDB.open(config("a", nats.url())));
+    FederationSettings shared =
+        FederationSettings.builder().natsUrl(nats.url()).channels("orders").build();
+    // b has no durable channel at all; c has one, but not orders.
+    HeliosDB b =
+        keep(
+            HeliosDB.open(
+                HeliosConfig.builder()
+                    .path(dir.resolve("b.db"))
+                    .deviceId("b")
+                    .federation(shared)
+                    .build()));
+    HeliosDB c =
+        keep(
+            HeliosDB.open(
+                HeliosConfig.builder()
+                    .path(dir.resolve("c.db"))
+                    .deviceId("c")
+                    .durableChannels("other")
+                    .federation(shared)
+                    .build()));
+    Subscription onB = keep(b.pubsub().subscribe("orders"));
+    Subscription onC = keep(c.pubsub().subscribe("orders"));
+    awaitConnected(a, b, c);
+    a.execute("NOTIFY orders, 'a1'");
+    for (Subscription sub : List.of(onB, onC)) {
+      Notification n = sub.poll(WAIT);
+      assertThat(n.payload()).isEqualTo("a1");
+      assertThat(n.origin()).isEqualTo("a");
+      assertThat(n.id()).isZero();
+      assertThat(sub.poll(Duration.ofMillis(200))).isNull();
+    }
+  }
+
+  @Test
   void aClosedNodeCatchesUpFromItsStoredSequence() throws Exception {
     NatsServer nats = keep(NatsServer.start());
     HeliosDB a = keep(HeliosDB.open(config("a", nats.url())));

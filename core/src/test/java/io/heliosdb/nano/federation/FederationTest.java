@@ -153,6 +153,23 @@ class FederationTest {
   }
 
   @Test
+  void aJdbcListenerHearsOtherNodesWithTheirOrigin() throws Exception {
+    NatsServer nats = keep(NatsServer.start());
+    HeliosDB a = open(node(dir, "a", nats.url(), "alerts").build());
+    HeliosDB b = open(node(dir, "b", nats.url(), "alerts").build());
+    awaitConnected(a, b);
+    HeliosConnection listener = keep(b.connection());
+    try (Statement st = listener.createStatement()) {
+      st.execute("LISTEN alerts");
+    }
+    a.execute("NOTIFY alerts, 'over jdbc'");
+    Notification[] got = listener.getNotifications((int) WAIT.toMillis());
+    assertThat(got).hasSize(1);
+    assertThat(got[0].payload()).isEqualTo("over jdbc");
+    assertThat(got[0].origin()).isEqualTo("a");
+  }
+
+  @Test
   void anUnreachableNatsAtStartIsTriedAgainAndUsedOnceUp() throws Exception {
     int port = NatsServer.freePort();
     String url = "nats://127.0.0.1:" + port;

@@ -66,6 +66,12 @@ final class DurableFederation implements AutoCloseable {
   private JetStreamSubscription subscription;
   private Dispatcher dispatcher;
 
+  /**
+   * A message could not be stored: what follows it on this subscription is not taken either (that
+   * would leave a gap), until a new subscription starts after the last one stored.
+   */
+  private boolean stalled;
+
   DurableFederation(Hub hub, HeliosConfig config, String url, NatsLink link, Subjects subjects)
       throws SQLException {
     this.hub = hub;
@@ -134,6 +140,7 @@ final class DurableFederation implements AutoCloseable {
       if (dispatcher == null) {
         dispatcher = c.createDispatcher();
       }
+      stalled = false;
       ConsumerConfiguration cc =
           ConsumerConfiguration.builder()
               .deliverPolicy(DeliverPolicy.ByStartSequence)
@@ -187,7 +194,7 @@ final class DurableFederation implements AutoCloseable {
 
   /** A message of the stream, on the dispatcher's thread, in stream order. */
   private synchronized void received(Message m) {
-    if (closed) {
+    if (closed || stalled) {
       return;
     }
     long seq = m.metaData().streamSequence();
@@ -216,6 +223,7 @@ final class DurableFederation implements AutoCloseable {
     } catch (SQLException x) {
       // Not stored: the next subscription (at the next connection) starts here again.
       log.warn("federation: cannot store a notification from {}: {}", e.origin(), x.getMessage());
+      stalled = true;
       resubscribeSoon();
     }
   }

@@ -57,8 +57,10 @@ public final class FederationLog implements AutoCloseable {
       countToForward.setString(i + 2, glob);
     }
     this.limitParameter = patterns.size() + 2;
+    // Positions only move forward, also when two processes on the file federate it.
     this.setState =
-        conn.prepareStatement("UPDATE " + STATE_TABLE + " SET value = ? WHERE name = ?");
+        conn.prepareStatement(
+            "UPDATE " + STATE_TABLE + " SET value = max(value, ?) WHERE name = ?");
     this.insert =
         conn.prepareStatement(
             "INSERT INTO "
@@ -156,7 +158,8 @@ public final class FederationLog implements AutoCloseable {
    * Writes another node's notification to the log and {@code seq} as received, in one transaction
    * that takes its commit ticket from {@code sequencer} while it holds the write lock, so that the
    * ticket's place is the commit's. The caller publishes the ticket (it is cancelled here when the
-   * commit fails).
+   * commit fails). Null when the database has {@code seq} already (another process on the file took
+   * it): nothing is written.
    */
   public Appended appendRemote(
       String origin,
@@ -170,6 +173,10 @@ public final class FederationLog implements AutoCloseable {
       s.execute("BEGIN IMMEDIATE");
       long ticket = 0;
       try {
+        if (receivedSeq() >= seq) {
+          s.execute("COMMIT");
+          return null;
+        }
         insert.setString(1, channel);
         insert.setString(2, payload);
         insert.setInt(3, senderPid);
@@ -187,8 +194,10 @@ public final class FederationLog implements AutoCloseable {
         if (ticket != 0) {
           sequencer.cancel(ticket);
         }
-        if (!conn.getAutoCommit()) {
+        try {
           s.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+          // the failed COMMIT ended the transaction already
         }
         throw e;
       }

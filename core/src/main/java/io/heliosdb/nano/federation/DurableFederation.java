@@ -216,8 +216,11 @@ final class DurableFederation implements AutoCloseable {
       } else {
         FederationLog.Appended a =
             inLog.appendRemote(e.origin(), e.senderPid(), e.channel(), e.payload(), seq, hub);
-        hub.publishRemote(a.ticket(), e.origin(), e.senderPid(), e.channel(), e.payload(), a.id());
-        metrics.federation(FederationEvent.RECEIVED);
+        if (a != null) {
+          hub.publishRemote(
+              a.ticket(), e.origin(), e.senderPid(), e.channel(), e.payload(), a.id());
+          metrics.federation(FederationEvent.RECEIVED);
+        }
       }
       receivedSeq = seq;
     } catch (SQLException x) {

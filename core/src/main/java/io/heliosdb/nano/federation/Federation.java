@@ -13,6 +13,7 @@ import io.nats.client.Message;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +34,13 @@ public final class Federation implements Outbound {
   private final NatsLink link;
   private final LiveForwarder live;
 
-  /** Null without durable channels (or for an in-memory database, which has no log to share). */
-  private final DurableFederation durable;
+  /** Both null without durable channels (or for an in-memory database, which has no log). */
+  private final DurableForwarder forwarder;
+
+  private final DurableReceiver receiver;
+
+  /** Whether a channel goes through the stream: shared and durable. */
+  private final Predicate<String> carried;
 
   private volatile boolean sameNameWarned;
   private volatile boolean subscribed;
@@ -48,20 +54,26 @@ public final class Federation implements Outbound {
     Subjects subjects = new Subjects(settings.subjectPrefix());
     this.link = new NatsLink(settings, nodeName, metrics);
     this.live = new LiveForwarder(settings.outgoingQueueSize(), subjects, link, metrics);
+    ChannelPatterns durable = config.durableChannels();
+    this.carried = c -> durable.matches(c) && shared.matches(c);
+    boolean logged = !durable.isEmpty() && !config.inMemory();
+    DurableForwarder out = null;
     try {
-      this.durable =
-          config.durableChannels().isEmpty() || config.inMemory()
-              ? null
-              : new DurableFederation(hub, config, url, link, subjects);
+      out = logged ? new DurableForwarder(config, url, carried, link, subjects) : null;
+      this.receiver = logged ? new DurableReceiver(hub, config, url, link, subjects, out) : null;
     } catch (SQLException | RuntimeException e) {
+      if (out != null) {
+        out.close();
+      }
       live.close();
       link.close();
       throw e;
     }
+    this.forwarder = out;
     // Without a durable log of its own, a node hears the stream's subjects live too (a JetStream
     // publication reaches plain subscribers as well): at most once, as non-durable channels.
     link.whenUp(
-        durable == null
+        receiver == null
             ? new Subscriber(subjects.all(Subjects.LIVE), subjects.all(Subjects.DURABLE))
             : new Subscriber(subjects.all(Subjects.LIVE)));
   }
@@ -81,12 +93,12 @@ public final class Federation implements Outbound {
 
   /** Whether NATS is connected now, and this node subscribed. */
   public boolean connected() {
-    return link.isUp() && subscribed && (durable == null || durable.ready());
+    return link.isUp() && subscribed && (receiver == null || receiver.ready());
   }
 
   /** Committed notifications of this node waiting to be published. */
   public long pendingForward() {
-    return live.pending() + (durable == null ? 0 : durable.pending());
+    return live.pending() + (forwarder == null ? 0 : forwarder.pending());
   }
 
   @Override
@@ -94,9 +106,9 @@ public final class Federation implements Outbound {
     if (!shared.matches(channel)) {
       return;
     }
-    if (durable != null && durable.carries(channel)) {
+    if (forwarder != null && carried.test(channel)) {
       if (durableId > 0) {
-        durable.committed(); // it waits in the durable log: forwarded from there
+        forwarder.wake(); // it waits in the durable log: forwarded from there
       }
       return;
     }
@@ -155,8 +167,9 @@ public final class Federation implements Outbound {
   @Override
   public void close() {
     live.close();
-    if (durable != null) {
-      durable.close();
+    if (receiver != null) {
+      receiver.close();
+      forwarder.close();
     }
     link.close();
   }

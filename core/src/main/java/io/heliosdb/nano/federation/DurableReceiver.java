@@ -8,12 +8,10 @@ import io.heliosdb.nano.metrics.MetricsTracker.FederationEvent;
 import io.heliosdb.nano.notify.Hub;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.PublishOptions;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
@@ -22,26 +20,19 @@ import io.nats.client.api.StreamConfiguration;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Durable federated channels, through a JetStream stream. Out: store-and-forward. This node's
- * durable notifications wait in its durable log; a thread publishes them in id order whenever NATS
- * is up, each with the message id origin:id, so that JetStream drops a publication repeated after a
- * crash between publishing and storing the forward position. In: from the stream sequence after the
- * last one received, both kept in this database; each notification of another node is written to
- * the durable log with its origin and the sequence in one transaction, then delivered in commit
- * order with this node's own commits. Neither gaps nor duplicates, across outages and crashes.
+ * Durable federated channels coming in, through the JetStream stream (created when missing): from
+ * the stream sequence after the last one received, kept in this database, each notification of
+ * another node is written to the durable log with its origin and its sequence in one transaction,
+ * then delivered in commit order with this node's own commits. Neither gaps nor duplicates, across
+ * outages, restarts and crashes. The way out is {@link DurableForwarder}'s.
  */
-final class DurableFederation implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(DurableFederation.class);
-  private static final int PAGE = 256;
-  private static final long IDLE_MILLIS = 1000;
+final class DurableReceiver implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DurableReceiver.class);
 
   private final Hub hub;
   private final String nodeName;
@@ -52,18 +43,16 @@ final class DurableFederation implements AutoCloseable {
   private final String stream;
   private final NatsLink link;
   private final MetricsTracker metrics;
-  private final FederationLog outLog;
   private final FederationLog inLog;
-  private final Semaphore wake = new Semaphore(0);
-  private final Thread forwarder;
-  private volatile long pending;
-  private volatile boolean streamReady;
+  private final DurableForwarder forwarder;
   private volatile boolean closed;
 
-  /** Receiving: the last stream sequence taken, the subscription of the current connection. */
+  /** The last stream sequence taken. */
   private long receivedSeq;
 
+  /** The subscription of the current connection. */
   private JetStreamSubscription subscription;
+
   private Dispatcher dispatcher;
 
   /**
@@ -72,7 +61,13 @@ final class DurableFederation implements AutoCloseable {
    */
   private boolean stalled;
 
-  DurableFederation(Hub hub, HeliosConfig config, String url, NatsLink link, Subjects subjects)
+  DurableReceiver(
+      Hub hub,
+      HeliosConfig config,
+      String url,
+      NatsLink link,
+      Subjects subjects,
+      DurableForwarder forwarder)
       throws SQLException {
     this.hub = hub;
     this.config = config;
@@ -83,44 +78,15 @@ final class DurableFederation implements AutoCloseable {
     this.stream = config.federation().stream();
     this.link = link;
     this.metrics = config.metrics();
-    List<String> patterns = durableShared(config);
-    this.outLog = FederationLog.open(config, url, patterns);
+    this.forwarder = forwarder;
+    this.inLog = FederationLog.open(config, url, shared.patterns());
     try {
-      this.inLog = FederationLog.open(config, url, patterns);
       this.receivedSeq = inLog.receivedSeq();
-      this.pending = outLog.countToForward(outLog.forwardedUpTo());
     } catch (SQLException | RuntimeException e) {
-      outLog.close();
+      inLog.close();
       throw e;
     }
-    metrics.federationForwardLag(pending);
-    this.forwarder = new Thread(this::forwardLoop, "heliosdb-federation-forward");
-    forwarder.setDaemon(true);
-    forwarder.start();
     link.whenUp(this::up);
-  }
-
-  /**
-   * The patterns of channels both federated and durable, for the log's GLOB: the federated ones, as
-   * those that are not durable are never in the log (with cross_process they are, so a non-durable
-   * one is filtered out when read).
-   */
-  private static List<String> durableShared(HeliosConfig config) {
-    return config.federation().channels().patterns();
-  }
-
-  /** Whether {@code channel}'s notifications go through the stream. */
-  boolean carries(String channel) {
-    return durable.matches(channel) && shared.matches(channel);
-  }
-
-  /** A durable federated notification committed: forward it soon. Never blocks. */
-  void committed() {
-    wake.release();
-  }
-
-  long pending() {
-    return pending;
   }
 
   private synchronized void up(Connection c) {
@@ -129,7 +95,7 @@ final class DurableFederation implements AutoCloseable {
     }
     try {
       ensureStream(c);
-      streamReady = true;
+      forwarder.streamReady();
       if (subscription != null) {
         try {
           dispatcher.unsubscribe(subscription);
@@ -163,11 +129,12 @@ final class DurableFederation implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    wake.release();
+    forwarder.wake();
   }
 
-  boolean ready() {
-    return streamReady && subscription != null;
+  /** Whether the stream is subscribed and taking messages. */
+  synchronized boolean ready() {
+    return subscription != null && !stalled;
   }
 
   private void ensureStream(Connection c) throws IOException, JetStreamApiException {
@@ -240,112 +207,15 @@ final class DurableFederation implements AutoCloseable {
     }
   }
 
-  private void forwardLoop() {
-    while (!closed) {
-      try {
-        wake.tryAcquire(IDLE_MILLIS, TimeUnit.MILLISECONDS);
-        wake.drainPermits();
-        forwardAll();
-      } catch (InterruptedException e) {
-        return;
-      } catch (SQLException | RuntimeException e) {
-        if (!closed) {
-          log.warn("federation: forwarding", e);
-        }
-      }
-    }
-  }
-
-  /** Publishes every waiting notification, while NATS takes them. */
-  private void forwardAll() throws SQLException, InterruptedException {
-    long position = outLog.forwardedUpTo();
-    pending = outLog.countToForward(position);
-    metrics.federationForwardLag(pending);
-    Connection c = link.connection();
-    if (c == null || !link.isUp() || !streamReady || pending == 0) {
-      return;
-    }
-    JetStream js;
-    try {
-      js = c.jetStream();
-    } catch (IOException e) {
-      return;
-    }
-    long start = position;
-    try {
-      position = forward(js, position);
-    } finally {
-      if (position != start) {
-        // Once per page, not per notification: after a crash, what was published again is
-        // dropped by JetStream as a duplicate (the message id).
-        outLog.forwardedUpTo(position);
-      }
-      pending = outLog.countToForward(position);
-      metrics.federationForwardLag(pending);
-    }
-  }
-
-  /** Publishes pages of waiting notifications after {@code position}; returns the new one. */
-  private long forward(JetStream js, long position) throws SQLException {
-    List<FederationLog.Row> rows;
-    do {
-      rows = outLog.toForward(position, PAGE);
-      for (FederationLog.Row r : rows) {
-        if (closed) {
-          return position;
-        }
-        if (carries(r.channel())) {
-          Envelope e = new Envelope(nodeName, r.senderPid(), r.id(), r.channel(), r.payload());
-          try {
-            js.publish(
-                subjects.subject(Subjects.DURABLE, nodeName, r.channel()),
-                e.encode(),
-                PublishOptions.builder()
-                    .messageId(nodeName + ":" + r.id())
-                    .expectedStream(stream)
-                    .build());
-          } catch (IllegalArgumentException x) {
-            // Larger than NATS's max_payload: it never will fit; waiting would stop the rest.
-            log.warn(
-                "federation: id {} on {} not published: {}", r.id(), r.channel(), x.getMessage());
-            metrics.federation(FederationEvent.DROPPED);
-            position = r.id();
-            continue;
-          } catch (IOException | JetStreamApiException | RuntimeException x) {
-            log.debug("federation: publishing stopped, NATS will be tried again: {}", x.toString());
-            return position; // before r: it is published again next time
-          }
-          metrics.federation(FederationEvent.FORWARDED);
-        }
-        position = r.id();
-      }
-      if (!rows.isEmpty()) {
-        outLog.forwardedUpTo(position);
-      }
-    } while (rows.size() == PAGE);
-    return position;
-  }
-
   @Override
   public void close() {
     closed = true;
-    forwarder.interrupt();
-    try {
-      forwarder.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     synchronized (this) {
-      closeQuietly(outLog);
-      closeQuietly(inLog);
-    }
-  }
-
-  private static void closeQuietly(FederationLog l) {
-    try {
-      l.close();
-    } catch (SQLException e) {
-      log.debug("federation: closing", e);
+      try {
+        inLog.close();
+      } catch (SQLException e) {
+        log.debug("federation: closing", e);
+      }
     }
   }
 }

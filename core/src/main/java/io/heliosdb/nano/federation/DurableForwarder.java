@@ -41,6 +41,9 @@ final class DurableForwarder implements AutoCloseable {
   private volatile boolean streamReady;
   private volatile boolean closed;
 
+  /** Closing: one last round, then the thread ends. */
+  private volatile boolean stopping;
+
   /**
    * @param carried whether a channel goes through the stream (shared and durable)
    */
@@ -85,8 +88,11 @@ final class DurableForwarder implements AutoCloseable {
 
   private void loop() {
     while (!closed) {
+      boolean last = stopping;
       try {
-        wake.tryAcquire(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+        if (!last) {
+          wake.tryAcquire(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+        }
         wake.drainPermits();
         forwardAll();
       } catch (InterruptedException e) {
@@ -95,6 +101,9 @@ final class DurableForwarder implements AutoCloseable {
         if (!closed) {
           log.warn("federation: forwarding", e);
         }
+      }
+      if (last) {
+        return;
       }
     }
   }
@@ -172,14 +181,22 @@ final class DurableForwarder implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops after one last round (what waits goes out now if NATS is connected; else it waits in the
+   * log for the next start), cut short after 5 s.
+   */
   @Override
   public void close() {
-    closed = true;
-    thread.interrupt();
+    stopping = true;
+    wake.release();
     try {
       thread.join(5000);
+      closed = true;
+      thread.interrupt();
+      thread.join(1000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      closed = true;
     }
     try {
       outLog.close();

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -198,6 +199,15 @@ final class NatsLink implements AutoCloseable {
     up = false;
     Connection c = connection != null ? connection : trying;
     if (c != null) {
+      if (c.getStatus() == Connection.Status.CONNECTED) {
+        try {
+          c.flush(Duration.ofSeconds(2)); // what was published goes out before the socket closes
+        } catch (TimeoutException | IllegalStateException e) {
+          log.debug("federation: flushing at close", e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       closeNow(c);
     }
   }

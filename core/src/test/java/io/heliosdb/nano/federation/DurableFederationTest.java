@@ -187,6 +187,22 @@ class DurableFederationTest {
   }
 
   @Test
+  void durableNotificationsCommittedJustBeforeCloseGoOutAtClose() throws Exception {
+    NatsServer nats = keep(NatsServer.start());
+    HeliosDB b = keep(HeliosDB.open(config("b", nats.url())));
+    try (HeliosDB a = HeliosDB.open(config("a", nats.url()))) {
+      awaitConnected(a, b);
+      for (int i = 1; i <= 300; i++) {
+        a.execute("NOTIFY orders, 'a" + i + "'");
+      }
+    }
+    awaitReceived("b", "a", numbered("a", 1, 300));
+    try (HeliosDB a = HeliosDB.open(config("a", nats.url()))) {
+      assertThat(a.federation().orElseThrow().pendingForward()).isZero();
+    }
+  }
+
+  @Test
   void aClosedNodeCatchesUpFromItsStoredSequence() throws Exception {
     NatsServer nats = keep(NatsServer.start());
     HeliosDB a = keep(HeliosDB.open(config("a", nats.url())));

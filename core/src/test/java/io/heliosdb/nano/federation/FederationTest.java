@@ -169,6 +169,23 @@ class FederationTest {
     assertThat(got[0].origin()).isEqualTo("a");
   }
 
+  /** A short-lived process (heliosdb sql -c "NOTIFY ...") closes right after committing. */
+  @Test
+  void aNotificationCommittedJustBeforeCloseStillGoesOut() throws Exception {
+    NatsServer nats = keep(NatsServer.start());
+    HeliosDB b = open(node(dir, "b", nats.url(), "alerts").build());
+    Subscription sub = keep(b.pubsub().subscribe("alerts"));
+    try (HeliosDB a = HeliosDB.open(node(dir, "a", nats.url(), "alerts").build())) {
+      awaitConnected(a, b);
+      for (int i = 0; i < 100; i++) {
+        a.execute("NOTIFY alerts, 'last " + i + "'");
+      }
+    }
+    for (int i = 0; i < 100; i++) {
+      assertThat(sub.poll(WAIT).payload()).isEqualTo("last " + i);
+    }
+  }
+
   @Test
   void anUnreachableNatsAtStartIsTriedAgainAndUsedOnceUp() throws Exception {
     int port = NatsServer.freePort();

@@ -21,7 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,12 +35,7 @@ class FederationTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir Path dir;
-  private final Opened opened = new Opened();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    opened.close();
-  }
+  @AutoClose private final Opened opened = new Opened();
 
   private <T extends AutoCloseable> T keep(T c) {
     return opened.keep(c);

@@ -38,7 +38,12 @@ final class Resume implements AutoCloseable {
       try {
         for (DurableReader.Row r : reader.after(lastId, PAGE)) {
           page.add(
-              Notification.replayed(r.channel(), r.payload(), r.senderPid(), r.id(), nodeName));
+              Notification.replayed(
+                  r.channel(),
+                  r.payload(),
+                  r.senderPid(),
+                  r.id(),
+                  r.origin() != null ? r.origin() : nodeName));
         }
       } catch (SQLException e) {
         throw HeliosException.wrap(e);

@@ -3,6 +3,7 @@ package io.heliosdb.nano;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heliosdb.nano.config.FederationConfigTest;
 import io.heliosdb.nano.config.HeliosConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,25 +18,7 @@ class EdgeConfigTest {
 
   @Test
   void theEdgeFilesLimitsHold() throws Exception {
-    Path toml =
-        Files.writeString(
-            dir.resolve("edge.toml"),
-            """
-            [database]
-            path = "/var/lib/iot/sensors.db"
-            memory_limit_mb = 64 # Low memory for edge devices
-            page_size = 512
-            enable_wal = true
-
-            [pubsub]
-            enabled = true
-            max_channels = 50
-            max_payload_bytes = 1024 # Smaller payloads for IoT
-
-            [edge]
-            device_id = "sensor_001"
-            location = "warehouse_a"
-            """);
+    Path toml = Files.writeString(dir.resolve("edge.toml"), FederationConfigTest.EDGE);
     HeliosConfig config =
         HeliosConfig.load(toml).toBuilder().path(dir.resolve("sensors.db")).build();
     try (HeliosDB db = HeliosDB.open(config)) {

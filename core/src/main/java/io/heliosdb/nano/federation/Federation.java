@@ -10,8 +10,10 @@ import io.heliosdb.nano.notify.Outbound;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +33,19 @@ public final class Federation implements Outbound {
   private final MetricsTracker metrics;
   private final NatsLink link;
   private final LiveForwarder live;
+
+  /** Both null without durable channels (or for an in-memory database, which has no log). */
+  private final DurableForwarder forwarder;
+
+  private final DurableReceiver receiver;
+
+  /** Whether a channel goes through the stream: shared and durable. */
+  private final Predicate<String> carried;
+
   private volatile boolean sameNameWarned;
   private volatile boolean subscribed;
 
-  private Federation(Hub hub, HeliosConfig config) {
+  private Federation(Hub hub, HeliosConfig config, String url) throws SQLException {
     FederationSettings settings = config.federation();
     this.hub = hub;
     this.nodeName = config.nodeName();
@@ -43,40 +54,68 @@ public final class Federation implements Outbound {
     Subjects subjects = new Subjects(settings.subjectPrefix());
     this.link = new NatsLink(settings, nodeName, metrics);
     this.live = new LiveForwarder(settings.outgoingQueueSize(), subjects, link, metrics);
-    link.whenUp(new Subscriber(subjects.all(Subjects.LIVE)));
+    ChannelPatterns durable = config.durableChannels();
+    this.carried = c -> durable.matches(c) && shared.matches(c);
+    boolean logged = !durable.isEmpty() && !config.inMemory();
+    DurableForwarder out = null;
+    try {
+      out = logged ? new DurableForwarder(config, url, carried, link, subjects) : null;
+      this.receiver = logged ? new DurableReceiver(hub, config, url, link, subjects, out) : null;
+    } catch (SQLException | RuntimeException e) {
+      if (out != null) {
+        out.close();
+      }
+      live.close();
+      link.close();
+      throw e;
+    }
+    this.forwarder = out;
+    // Without a durable log of its own, a node hears the stream's subjects live too (a JetStream
+    // publication reaches plain subscribers as well): at most once, as non-durable channels.
+    link.whenUp(
+        receiver == null
+            ? new Subscriber(subjects.all(Subjects.LIVE), subjects.all(Subjects.DURABLE))
+            : new Subscriber(subjects.all(Subjects.LIVE)));
   }
 
   /**
    * Starts federation for {@code hub}'s database as {@code config}'s [federation] says; returns at
    * once, NATS reachable or not (it is tried again in the background).
    */
-  public static Federation start(Hub hub, HeliosConfig config) {
+  public static Federation start(Hub hub, HeliosConfig config, String url) throws SQLException {
     log.info(
         "federation: node {} shares {} through NATS at {}",
         config.nodeName(),
         config.federation().channels(),
         config.federation().natsUrls());
-    return new Federation(hub, config);
+    return new Federation(hub, config, url);
   }
 
   /** Whether NATS is connected now, and this node subscribed. */
   public boolean connected() {
-    return link.isUp() && subscribed;
+    return link.isUp() && subscribed && (receiver == null || receiver.ready());
   }
 
   /** Committed notifications of this node waiting to be published. */
   public long pendingForward() {
-    return live.pending();
+    return live.pending() + (forwarder == null ? 0 : forwarder.pending());
   }
 
   @Override
   public void committed(int senderPid, String channel, String payload, long durableId) {
-    if (shared.matches(channel)) {
-      live.offer(new Envelope(nodeName, senderPid, 0, channel, payload));
+    if (!shared.matches(channel)) {
+      return;
     }
+    if (forwarder != null && carried.test(channel)) {
+      if (durableId > 0) {
+        forwarder.wake(); // it waits in the durable log: forwarded from there
+      }
+      return;
+    }
+    live.offer(new Envelope(nodeName, senderPid, 0, channel, payload));
   }
 
-  /** A message on the subjects of non-durable federated channels. */
+  /** A message heard live: non-durable channels (durable ones too, without a log here). */
   void received(Message m) {
     Envelope e = Envelope.decode(m.getData());
     if (e == null || e.origin().equals(nodeName)) {
@@ -99,24 +138,28 @@ public final class Federation implements Outbound {
 
   /** Subscribes once, at the first connection; jnats renews subscriptions after a reconnect. */
   private final class Subscriber implements java.util.function.Consumer<Connection> {
-    private final String subject;
+    private final String[] subjects;
     private Dispatcher dispatcher;
 
-    Subscriber(String subject) {
-      this.subject = subject;
+    Subscriber(String... subjects) {
+      this.subjects = subjects;
     }
 
     @Override
     public synchronized void accept(Connection c) {
       if (dispatcher == null) {
         dispatcher = c.createDispatcher(Federation.this::received);
-        dispatcher.subscribe(subject);
+        for (String s : subjects) {
+          dispatcher.subscribe(s);
+        }
       }
       try {
         c.flush(Duration.ofSeconds(5)); // the server has the subscription: connected() says so
         subscribed = true;
-      } catch (TimeoutException | InterruptedException | IllegalStateException e) {
+      } catch (TimeoutException | IllegalStateException e) {
         log.debug("federation: subscribing", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -124,6 +167,10 @@ public final class Federation implements Outbound {
   @Override
   public void close() {
     live.close();
+    if (receiver != null) {
+      receiver.close();
+      forwarder.close();
+    }
     link.close();
   }
 }

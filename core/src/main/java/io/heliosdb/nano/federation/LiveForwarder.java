@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
 final class LiveForwarder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LiveForwarder.class);
 
+  /** How long closing waits for what is queued to go out while NATS is connected. */
+  private static final long DRAIN_NANOS = 2_000_000_000L;
+
   private final BlockingQueue<Envelope> queue;
   private final Subjects subjects;
   private final NatsLink link;
@@ -73,9 +76,22 @@ final class LiveForwarder implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops, after publishing what is queued if NATS is connected (for up to 2 s): a notification
+   * committed just before a short-lived process closes the database still goes out.
+   */
   @Override
   public void close() {
+    long end = System.nanoTime() + DRAIN_NANOS;
+    while (!queue.isEmpty() && link.isUp() && System.nanoTime() - end < 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
     closed = true;
     thread.interrupt();
+    try {
+      thread.join(1000); // the one it took, being published
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

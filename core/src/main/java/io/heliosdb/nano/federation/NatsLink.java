@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,10 +139,11 @@ final class NatsLink implements AutoCloseable {
         }
       }
       case DISCONNECTED -> {
-        up = false;
-        if (!closed) {
-          log.warn("federation: lost NATS; retrying with backoff (up to 5 s)");
+        // Reported again for each failed attempt: warn once, when the link goes down.
+        if (up) {
+          log.warn("federation: lost NATS; working locally, retrying with backoff (up to 5 s)");
         }
+        up = false;
       }
       case CLOSED -> up = false;
       default -> {}
@@ -197,6 +199,15 @@ final class NatsLink implements AutoCloseable {
     up = false;
     Connection c = connection != null ? connection : trying;
     if (c != null) {
+      if (c.getStatus() == Connection.Status.CONNECTED) {
+        try {
+          c.flush(Duration.ofSeconds(2)); // what was published goes out before the socket closes
+        } catch (TimeoutException | IllegalStateException e) {
+          log.debug("federation: flushing at close", e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       closeNow(c);
     }
   }

@@ -81,8 +81,15 @@ public final class Hub implements CommitSequencer {
   /** Whether the relay held rows back that a publication now lets go; under lock. */
   private boolean relayWaiting;
 
-  /** A finished commit waiting for its turn. */
-  private record Release(int senderPid, Mailbox sender, List<PendingEntry> entries) {}
+  /**
+   * A finished commit waiting for its turn; {@code origin} names the node of a notification logged
+   * from federation, null for a commit of this node.
+   */
+  private record Release(int senderPid, Mailbox sender, List<PendingEntry> entries, String origin) {
+    Release(int senderPid, Mailbox sender, List<PendingEntry> entries) {
+      this(senderPid, sender, entries, null);
+    }
+  }
 
   /**
    * @param queueSize notification_queue_size: each mailbox's bound in notifications, unless it is
@@ -222,6 +229,25 @@ public final class Hub implements CommitSequencer {
   }
 
   /**
+   * Publishes a notification of another node that federation wrote to this node's durable log (row
+   * {@code id}) in a transaction that took {@code ticket} before its commit: in commit order with
+   * this node's commits, to local listeners only, never out again.
+   */
+  public void publishRemote(
+      long ticket, String origin, int senderPid, String channel, String payload, long id) {
+    PendingEntry e = new PendingEntry(0, PendingEntry.Kind.NOTIFY, channel, payload, id);
+    boolean catchUp;
+    synchronized (lock) {
+      finished.put(ticket, new Release(senderPid, null, List.of(e), origin));
+      releaseInOrder();
+      catchUp = takeRelayWaiting();
+    }
+    if (catchUp) {
+      relay.catchUp();
+    }
+  }
+
+  /**
    * Delivers a notification another node committed (federation), as if committed here by a remote
    * sender: to local listeners only, never out again.
    *
@@ -259,7 +285,7 @@ public final class Hub implements CommitSequencer {
           break;
         }
         fanOut(
-            nodeName,
+            r.origin() != null ? r.origin() : nodeName,
             r.senderPid(),
             r.channel(),
             r.payload(),
@@ -337,7 +363,7 @@ public final class Hub implements CommitSequencer {
     if (entries.size() == 1) {
       PendingEntry e = entries.get(0);
       if (e.kind() == PendingEntry.Kind.NOTIFY) {
-        release(r.senderPid(), e, relayed);
+        release(r.senderPid(), e, relayed, r.origin());
       }
       return;
     }
@@ -347,17 +373,23 @@ public final class Hub implements CommitSequencer {
     for (PendingEntry e : entries) {
       if (e.kind() == PendingEntry.Kind.NOTIFY
           && (e.durableId() > 0 || seen.add(List.of(e.channel(), e.payload())))) {
-        release(r.senderPid(), e, relayed);
+        release(r.senderPid(), e, relayed, r.origin());
       }
     }
   }
 
-  /** A committed notification of this process: out to other nodes, and to local listeners. */
-  private void release(int senderPid, PendingEntry e, boolean relayed) {
-    goOut(senderPid, e.channel(), e.payload(), e.durableId());
+  /**
+   * A committed notification: one of this node goes out to other nodes too; all go to local
+   * listeners.
+   */
+  private void release(int senderPid, PendingEntry e, boolean relayed, String origin) {
+    if (origin == null) {
+      goOut(senderPid, e.channel(), e.payload(), e.durableId());
+    }
     // With cross-process delivery, logged notifications fan out from the log instead.
     if (!(relayed && e.durableId() > 0)) {
-      fanOut(nodeName, senderPid, e.channel(), e.payload(), e.durableId());
+      fanOut(
+          origin != null ? origin : nodeName, senderPid, e.channel(), e.payload(), e.durableId());
     }
   }
 

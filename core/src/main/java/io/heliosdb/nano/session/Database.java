@@ -75,7 +75,7 @@ public final class Database {
           shared.hub().setRelay(new CrossProcessRelay(shared.hub(), shared.config(), url));
         }
         if (shared.config().federation().enabled() && shared.hub().outbound() == null) {
-          shared.hub().setOutbound(Federation.start(shared.hub(), shared.config()));
+          shared.hub().setOutbound(Federation.start(shared.hub(), shared.config(), url));
         }
       }
       return shared;

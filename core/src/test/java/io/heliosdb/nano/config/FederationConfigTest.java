@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** [edge] and [federation]: the brief's edge-device file, the keys, their mistakes, the URL. */
-class FederationConfigTest {
+public class FederationConfigTest {
   /** The edge-device file of the product brief, unchanged. */
-  static final String EDGE =
+  public static final String EDGE =
       """
       [database]
       path = "/var/lib/iot/sensors.db"

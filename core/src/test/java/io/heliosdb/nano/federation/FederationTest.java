@@ -2,7 +2,6 @@ package io.heliosdb.nano.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heliosdb.nano.FederationStatus;
 import io.heliosdb.nano.HeliosConnection;
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.Notification;
@@ -22,7 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,18 +35,10 @@ class FederationTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
+  @AutoClose private final Opened opened = new Opened();
 
   private <T extends AutoCloseable> T keep(T c) {
-    open.add(c);
-    return c;
+    return opened.keep(c);
   }
 
   static HeliosConfig.Builder node(Path dir, String name, String natsUrl, String... channels) {
@@ -63,17 +54,7 @@ class FederationTest {
   }
 
   private static void awaitConnected(HeliosDB... dbs) {
-    Awaitility.await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              for (HeliosDB db : dbs) {
-                if (!db.federation().map(FederationStatus::connected).orElse(false)) {
-                  return false;
-                }
-              }
-              return true;
-            });
+    Opened.awaitConnected(WAIT, dbs);
   }
 
   /** Polls {@code sub} until a notification with {@code payload} came; returns all taken. */
@@ -163,6 +144,40 @@ class FederationTest {
           .atMost(WAIT)
           .until(() -> m.federationCount(FederationEvent.FORWARDED) == 2);
       assertThat(m.federationCount(FederationEvent.RECEIVED)).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void aJdbcListenerHearsOtherNodesWithTheirOrigin() throws Exception {
+    NatsServer nats = keep(NatsServer.start());
+    HeliosDB a = open(node(dir, "a", nats.url(), "alerts").build());
+    HeliosDB b = open(node(dir, "b", nats.url(), "alerts").build());
+    awaitConnected(a, b);
+    HeliosConnection listener = keep(b.connection());
+    try (Statement st = listener.createStatement()) {
+      st.execute("LISTEN alerts");
+    }
+    a.execute("NOTIFY alerts, 'over jdbc'");
+    Notification[] got = listener.getNotifications((int) WAIT.toMillis());
+    assertThat(got).hasSize(1);
+    assertThat(got[0].payload()).isEqualTo("over jdbc");
+    assertThat(got[0].origin()).isEqualTo("a");
+  }
+
+  /** A short-lived process (heliosdb sql -c "NOTIFY ...") closes right after committing. */
+  @Test
+  void aNotificationCommittedJustBeforeCloseStillGoesOut() throws Exception {
+    NatsServer nats = keep(NatsServer.start());
+    HeliosDB b = open(node(dir, "b", nats.url(), "alerts").build());
+    Subscription sub = keep(b.pubsub().subscribe("alerts"));
+    try (HeliosDB a = HeliosDB.open(node(dir, "a", nats.url(), "alerts").build())) {
+      awaitConnected(a, b);
+      for (int i = 0; i < 100; i++) {
+        a.execute("NOTIFY alerts, 'last " + i + "'");
+      }
+    }
+    for (int i = 0; i < 100; i++) {
+      assertThat(sub.poll(WAIT).payload()).isEqualTo("last " + i);
     }
   }
 

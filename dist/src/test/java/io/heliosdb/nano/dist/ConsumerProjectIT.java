@@ -38,7 +38,8 @@ class ConsumerProjectIT {
         dir.resolve("pom.xml"),
         Files.readString(root.resolve("dist/src/test/consumer/pom.xml"))
             .replace("<!-- README -->", match(XML, section)));
-    Path app = Files.createDirectories(dir.resolve("src/main/java/com/example")).resolve("App.java");
+    Path app =
+        Files.createDirectories(dir.resolve("src/main/java/com/example")).resolve("App.java");
     Files.writeString(
         app,
         "package com.example;\n"

@@ -26,8 +26,8 @@ import org.postgresql.PGNotification;
 
 /**
  * heliosdb-VERSION.tar.gz as a user gets it: unpacked with tar, its {@code bin/heliosdb} run with
- * only a JDK on the PATH (no Maven, no repository), {@code serve} with the sample configuration,
- * a pgjdbc client's LISTEN/NOTIFY round trip, then {@code sql} on the same database file.
+ * only a JDK on the PATH (no Maven, no repository), {@code serve} with the sample configuration, a
+ * pgjdbc client's LISTEN/NOTIFY round trip, then {@code sql} on the same database file.
  */
 class DistributionIT {
   private static final Pattern WIRE =

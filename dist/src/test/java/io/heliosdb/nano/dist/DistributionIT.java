@@ -26,8 +26,9 @@ import org.postgresql.PGNotification;
 
 /**
  * heliosdb-VERSION.tar.gz as a user gets it: unpacked with tar, its {@code bin/heliosdb} run with
- * only a JDK on the PATH (no Maven, no repository), {@code serve} with the sample configuration, a
- * pgjdbc client's LISTEN/NOTIFY round trip, then {@code sql} on the same database file.
+ * only a JDK on the PATH (no Maven, no repository), {@code serve} and {@code sql} with the sample
+ * configuration (which must load as it is), a pgjdbc client's LISTEN/NOTIFY round trip, then {@code
+ * sql} on the same database file.
  */
 class DistributionIT {
   private static final Pattern WIRE =
@@ -50,7 +51,18 @@ class DistributionIT {
 
     Path log = dir.resolve("serve.log");
     Process serve =
-        heliosdb(home, work, "serve", "--config", home + "/conf/heliosdb.toml", "--db", "shop.db")
+        heliosdb(
+                home,
+                work,
+                "serve",
+                "--config",
+                home + "/conf/heliosdb.toml",
+                "--db",
+                "shop.db",
+                "--port",
+                "0",
+                "--http-port",
+                "0")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -79,7 +91,16 @@ class DistributionIT {
 
       Path sqlLog = dir.resolve("sql.log");
       Process sql =
-          heliosdb(home, work, "sql", "--db", "shop.db", "-c", "SELECT id, amount FROM orders")
+          heliosdb(
+                  home,
+                  work,
+                  "sql",
+                  "--config",
+                  home + "/conf/heliosdb.toml",
+                  "--db",
+                  "shop.db",
+                  "-c",
+                  "SELECT id, amount FROM orders")
               .redirectErrorStream(true)
               .redirectOutput(sqlLog.toFile())
               .start();

@@ -90,8 +90,8 @@ public class HeliosAutoConfiguration {
   @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
   static class Health {
     @Bean
-    @ConditionalOnMissingBean(name = "heliosHealthIndicator")
-    HeliosHealthIndicator heliosHealthIndicator(HeliosDB db) {
+    @ConditionalOnMissingBean(name = "heliosdbHealthIndicator")
+    HeliosHealthIndicator heliosdbHealthIndicator(HeliosDB db) {
       return new HeliosHealthIndicator(db);
     }
   }

@@ -9,10 +9,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @AutoConfiguration(
     beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
-@ConditionalOnExpression("'${spring.datasource.url:}'.startsWith('jdbc:heliosdb:')")
+@Conditional(OnHeliosUrl.class)
 public class HeliosAutoConfiguration {
   /** The executor {@code @HeliosListener} methods run on unless they name another. */
   public static final String LISTENER_EXECUTOR = "heliosListenerExecutor";

@@ -67,6 +67,11 @@ final class HeliosSettings {
     return keys;
   }
 
+  /** Whether {@code url} is one of ours. */
+  static boolean isHeliosUrl(String url) {
+    return url != null && url.startsWith(JdbcConfig.PREFIX);
+  }
+
   /** The validated configuration; a wrong key or value fails the start with its message. */
   static HeliosConfig read(String url, Environment env) {
     return JdbcConfig.read(url, properties(url, env)).config();

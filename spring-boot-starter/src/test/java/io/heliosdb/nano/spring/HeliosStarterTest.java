@@ -149,6 +149,14 @@ class HeliosStarterTest {
     helios.notify("audit", "after");
     await().atMost(WAIT).until(() -> listeners.audited.size() == 2);
     assertThat(listeners.audited).containsExactly("while-stopped", "after");
+    assertThat(
+            meters
+                .get("heliosdb.consumer.notifications")
+                .tag("consumer", "auditor")
+                .tag("outcome", "handled")
+                .functionCounter()
+                .count())
+        .isGreaterThanOrEqualTo(4);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.heliosdb.nano.config.ConsumerSettings;
 import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.config.WorkflowStep;
 import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.federation.Federation;
 import io.heliosdb.nano.notify.HubRegistry;
 import io.heliosdb.nano.session.ConsumerStore;
 import io.heliosdb.nano.session.Database;
@@ -83,6 +84,18 @@ public final class HeliosDB implements AutoCloseable {
   /** The settings in force (for a file opened before in this JVM: the first opener's limits). */
   public HeliosConfig config() {
     return hub.config();
+  }
+
+  /**
+   * Federation's state when [federation] is configured (docs/federation.md); empty otherwise.
+   * Notifications from other nodes carry their node's name in {@link Notification#origin()}.
+   */
+  public java.util.Optional<FederationStatus> federation() {
+    if (hub.hub().outbound() instanceof Federation f) {
+      return java.util.Optional.of(
+          new FederationStatus(hub.hub().nodeName(), f.connected(), f.pendingForward()));
+    }
+    return java.util.Optional.empty();
   }
 
   /** Publish and subscribe outside SQL. */

@@ -17,6 +17,7 @@ public final class Notification {
   private final long dropped;
   private final long id;
   private final boolean reset;
+  private final String origin;
 
   private Notification(
       String channel,
@@ -25,7 +26,8 @@ public final class Notification {
       long sequence,
       long dropped,
       long id,
-      boolean reset) {
+      boolean reset,
+      String origin) {
     this.channel = channel;
     this.payload = payload;
     this.senderPid = senderPid;
@@ -33,23 +35,32 @@ public final class Notification {
     this.dropped = dropped;
     this.id = id;
     this.reset = reset;
+    this.origin = origin;
   }
 
   static Notification of(Message m) {
     return m == null
         ? null
         : new Notification(
-            m.channel(), m.payload(), m.senderPid(), m.sequence(), m.dropped(), m.id(), false);
+            m.channel(),
+            m.payload(),
+            m.senderPid(),
+            m.sequence(),
+            m.dropped(),
+            m.id(),
+            false,
+            m.origin());
   }
 
   /** A notification read back from the durable log (replay). */
-  static Notification replayed(String channel, String payload, int senderPid, long id) {
-    return new Notification(channel, payload, senderPid, 0, 0, id, false);
+  static Notification replayed(
+      String channel, String payload, int senderPid, long id, String origin) {
+    return new Notification(channel, payload, senderPid, 0, 0, id, false, origin);
   }
 
   /** The marker that a resume restarts at {@code id}: what came between is no longer kept. */
   static Notification reset(long id) {
-    return new Notification(null, null, 0, 0, 0, id, true);
+    return new Notification(null, null, 0, 0, 0, id, true, null);
   }
 
   /** The channel, or null for a marker. */
@@ -62,7 +73,19 @@ public final class Notification {
     return payload;
   }
 
-  /** Process id of the session that sent it (the connection's {@code getBackendPID()}). */
+  /**
+   * The name of the node that committed it ([edge] device_id, else the host's name; see {@code
+   * HeliosConfig.nodeName()}): this node's own name for a notification committed here, the other
+   * node's for one received through federation (docs/federation.md). Null for a marker.
+   */
+  public String origin() {
+    return origin;
+  }
+
+  /**
+   * Process id of the session that sent it (the connection's {@code getBackendPID()}); for a
+   * notification from another node, the process id there.
+   */
   public int senderPid() {
     return senderPid;
   }
@@ -111,13 +134,14 @@ public final class Notification {
         && dropped == n.dropped
         && id == n.id
         && reset == n.reset
+        && Objects.equals(origin, n.origin)
         && Objects.equals(channel, n.channel)
         && Objects.equals(payload, n.payload);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(channel, payload, senderPid, sequence, dropped, id, reset);
+    return Objects.hash(channel, payload, senderPid, sequence, dropped, id, reset, origin);
   }
 
   @Override
@@ -134,6 +158,7 @@ public final class Notification {
         + payload
         + ", senderPid="
         + senderPid
+        + (origin != null ? ", origin=" + origin : "")
         + ", sequence="
         + sequence
         + (id > 0 ? ", id=" + id : "")

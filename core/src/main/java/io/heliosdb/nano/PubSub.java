@@ -83,7 +83,7 @@ public final class PubSub {
         throw new HeliosException(
             SqlState.PROGRAM_LIMIT_EXCEEDED, "too many channels: max_channels reached");
       }
-      resume = new Resume(durable.reader(channels), options.resumeAfter());
+      resume = new Resume(durable.reader(channels), options.resumeAfter(), hub.nodeName());
       return new Subscription(hub, box, true, resume);
     } catch (java.sql.SQLException e) {
       box.close();

@@ -19,8 +19,12 @@ final class Resume implements AutoCloseable {
   private long lastId;
   private boolean replaying = true;
 
-  Resume(DurableReader reader, long fromId) throws SQLException {
+  /** The origin of a replayed notification that does not name one: committed on this node. */
+  private final String nodeName;
+
+  Resume(DurableReader reader, long fromId, String nodeName) throws SQLException {
     this.reader = reader;
+    this.nodeName = nodeName;
     long start = reader.startAfter(fromId);
     if (start != fromId) {
       page.add(Notification.reset(start));
@@ -33,7 +37,13 @@ final class Resume implements AutoCloseable {
     if (page.isEmpty() && replaying) {
       try {
         for (DurableReader.Row r : reader.after(lastId, PAGE)) {
-          page.add(Notification.replayed(r.channel(), r.payload(), r.senderPid(), r.id()));
+          page.add(
+              Notification.replayed(
+                  r.channel(),
+                  r.payload(),
+                  r.senderPid(),
+                  r.id(),
+                  r.origin() != null ? r.origin() : nodeName));
         }
       } catch (SQLException e) {
         throw HeliosException.wrap(e);

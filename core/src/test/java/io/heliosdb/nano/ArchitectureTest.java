@@ -10,7 +10,9 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The layers of DESIGN.md section 2: api -> session -> notify -> engine, each calling only
- * downward. config, metrics and error are shared by every layer and depend on none of them.
+ * downward; federation sits between session and notify (what the cross-process relay is for
+ * processes, it is for nodes). config, metrics and error are shared by every layer and depend on
+ * none of them.
  */
 @AnalyzeClasses(packages = "io.heliosdb.nano", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -23,6 +25,8 @@ class ArchitectureTest {
           .definedBy("io.heliosdb.nano")
           .layer("session")
           .definedBy("io.heliosdb.nano.session..")
+          .layer("federation")
+          .definedBy("io.heliosdb.nano.federation..")
           .layer("notify")
           .definedBy("io.heliosdb.nano.notify..")
           .layer("engine")
@@ -34,10 +38,12 @@ class ArchitectureTest {
           .mayNotBeAccessedByAnyLayer()
           .whereLayer("session")
           .mayOnlyBeAccessedByLayers("api")
-          .whereLayer("notify")
+          .whereLayer("federation")
           .mayOnlyBeAccessedByLayers("session", "api")
+          .whereLayer("notify")
+          .mayOnlyBeAccessedByLayers("federation", "session", "api")
           .whereLayer("engine")
-          .mayOnlyBeAccessedByLayers("notify", "session");
+          .mayOnlyBeAccessedByLayers("federation", "notify", "session");
 
   @ArchTest
   static final ArchRule notifyKnowsNoSql =

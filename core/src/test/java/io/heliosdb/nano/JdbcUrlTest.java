@@ -213,8 +213,26 @@ class JdbcUrlTest {
             "metrics_enabled",
             "verbose_logging",
             "log_payloads",
+            "device_id",
+            "location",
+            "nats_url",
+            "channels",
+            "subject_prefix",
+            "stream",
+            "credentials_file",
+            "nats_user",
+            "nats_password",
+            "token",
+            "tls",
+            "tls_keystore",
+            "tls_keystore_password",
+            "tls_truststore",
+            "tls_truststore_password",
+            "outgoing_queue_size",
             "config")
-        .hasSize(19);
+        .hasSize(35);
+    assertThat(info.get("nats_password").value).isEmpty(); // a secret is not shown
+    assertThat(info.get("subject_prefix").value).isEqualTo("heliosdb");
     assertThat(info.get("max_channels").value).isEqualTo("7");
     assertThat(info.get("synchronous").value).isEqualTo("normal");
     assertThat(info.get("synchronous").choices).containsExactly("normal", "full");

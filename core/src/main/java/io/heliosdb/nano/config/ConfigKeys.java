@@ -15,10 +15,11 @@ import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
 /**
- * The keys of {@code [database]}, {@code [pubsub]}, {@code [monitoring]} and {@code [workflow]}:
- * one table that heliosdb.toml's reader and the JDBC URL's both read. A key has a section, a name,
- * a kind (how its value is written and checked), the builder's setter, the configuration's getter,
- * and a description (what {@code Driver.getPropertyInfo} shows).
+ * The keys of {@code [database]}, {@code [pubsub]}, {@code [monitoring]}, {@code [workflow]},
+ * {@code [edge]} and {@code [federation]}: one table that heliosdb.toml's reader and the JDBC URL's
+ * both read. A key has a section, a name, a kind (how its value is written and checked), the
+ * builder's setter, the configuration's getter, and a description (what {@code
+ * Driver.getPropertyInfo} shows).
  */
 final class ConfigKeys {
 
@@ -38,7 +39,13 @@ final class ConfigKeys {
     /** "normal" or "full". */
     SYNCHRONOUS,
     /** The tables of [workflow.steps.NAME] (the file only). */
-    STEPS
+    STEPS,
+    /** Text. */
+    STRING,
+    /** Text not to be shown back (a password, a token). */
+    SECRET,
+    /** One string or a TOML array of them; a comma-separated list in a URL. */
+    STRINGS
   }
 
   /** One key of the table. */
@@ -100,7 +107,9 @@ final class ConfigKeys {
     String format(HeliosConfig config) {
       Object v = get.apply(config);
       return switch (kind) {
-        case LIST -> String.join(",", castList(v));
+        case LIST, STRINGS -> String.join(",", castList(v));
+        case SECRET -> v == null ? "" : "********";
+        case STRING -> v == null ? "" : v.toString();
         case DURATION -> Durations.format((Duration) v);
         case SYNCHRONOUS -> ((Synchronous) v).configName();
         case STEPS -> {
@@ -147,6 +156,17 @@ final class ConfigKeys {
               yield t.getBoolean(k);
             }
             case LIST -> list(t, where);
+            case STRINGS -> {
+              if (t.isString(k)) {
+                yield List.of(t.getString(k));
+              }
+              if (!t.isArray(k)) {
+                throw new ConfigException(
+                    where + ": " + k + " must be a string or an array of strings");
+              }
+              yield list(t, where);
+            }
+            case STRING, SECRET -> TomlConfigLoader.string(t, k, where);
             case DURATION ->
                 TomlConfigLoader.duration(where, k, TomlConfigLoader.string(t, k, where));
             case SYNCHRONOUS -> synchronous(where, TomlConfigLoader.string(t, k, where));
@@ -178,7 +198,8 @@ final class ConfigKeys {
               }
               throw new ConfigException(where + ": " + k + " must be true or false");
             }
-            case LIST -> {
+            case STRING, SECRET -> text;
+            case LIST, STRINGS -> {
               List<String> items = new ArrayList<>();
               if (!text.isBlank()) {
                 for (String item : text.split(",", -1)) {
@@ -395,11 +416,30 @@ final class ConfigKeys {
         (b, v) -> {},
         HeliosConfig::workflowSteps,
         "[workflow.steps.NAME] tables: durable consumers chained by channels");
+
+    s = "edge";
+    add(
+        s,
+        "device_id",
+        Kind.STRING,
+        (b, v) -> b.deviceId((String) v),
+        HeliosConfig::deviceId,
+        "This node's name: the origin of its notifications, a label of its metrics (default: the"
+            + " host name)");
+    add(
+        s,
+        "location",
+        Kind.STRING,
+        (b, v) -> b.location((String) v),
+        HeliosConfig::location,
+        "Where this node is, a label of its metrics");
+
+    FederationKeys.add();
   }
 
   private ConfigKeys() {}
 
-  private static void add(
+  static void add(
       String section,
       String name,
       Kind kind,
@@ -410,7 +450,7 @@ final class ConfigKeys {
   }
 
   @SuppressWarnings("unchecked")
-  private static List<String> castList(Object v) {
+  static List<String> castList(Object v) {
     return (List<String>) v;
   }
 

@@ -57,6 +57,9 @@ public final class HeliosConfig {
   private final boolean crossProcess;
   private final boolean verboseLogging;
   private final boolean logPayloads;
+  private final String deviceId;
+  private final String location;
+  private final FederationSettings federation;
 
   private HeliosConfig(Builder b) {
     this.path = b.path;
@@ -82,6 +85,9 @@ public final class HeliosConfig {
     this.crossProcess = b.crossProcess;
     this.verboseLogging = b.verboseLogging;
     this.logPayloads = b.logPayloads;
+    this.deviceId = b.deviceId;
+    this.location = b.location;
+    this.federation = b.federation;
     if (b.metrics != null) {
       this.metrics = b.metrics;
     } else {
@@ -125,6 +131,9 @@ public final class HeliosConfig {
     b.crossProcess = crossProcess;
     b.verboseLogging = verboseLogging;
     b.logPayloads = logPayloads;
+    b.deviceId = deviceId;
+    b.location = location;
+    b.federation = federation;
     return b;
   }
 
@@ -270,6 +279,31 @@ public final class HeliosConfig {
     return logPayloads;
   }
 
+  /**
+   * [edge] device_id: this node's name as configured; null when not set (see {@link #nodeName}).
+   */
+  public String deviceId() {
+    return deviceId;
+  }
+
+  /** [edge] location, a label; null when not set. */
+  public String location() {
+    return location;
+  }
+
+  /**
+   * This node's name: the origin of its notifications ({@code Notification.origin()}) and the label
+   * of its metrics. [edge] device_id, else the host's name (see {@link HostName}).
+   */
+  public String nodeName() {
+    return deviceId != null ? deviceId : HostName.get();
+  }
+
+  /** [federation]: {@link FederationSettings#NONE} unless configured. */
+  public FederationSettings federation() {
+    return federation;
+  }
+
   /** The tracker notifications are reported to; a no-op unless metrics are enabled or supplied. */
   public MetricsTracker metrics() {
     return metrics;
@@ -317,6 +351,9 @@ public final class HeliosConfig {
         + verboseLogging
         + ", logPayloads="
         + logPayloads
+        + (deviceId != null ? ", deviceId=" + deviceId : "")
+        + (location != null ? ", location=" + location : "")
+        + (federation.enabled() ? ", federation=" + federation : "")
         + "}";
   }
 
@@ -345,8 +382,45 @@ public final class HeliosConfig {
     private boolean verboseLogging = false;
     private boolean logPayloads = false;
     private Map<String, String> workflowActionSources = new java.util.HashMap<>();
+    private String deviceId;
+    private String location;
+    private FederationSettings federation = FederationSettings.NONE;
+
+    /** The [federation] keys read so far from a file or URL; built in {@link #build()}. */
+    private FederationSettings.Builder federationKeys;
 
     private Builder() {}
+
+    /**
+     * This node's name ([edge] device_id): the origin of its notifications in other nodes and the
+     * label of its metrics. Default: the host's name.
+     */
+    public Builder deviceId(String deviceId) {
+      this.deviceId = deviceId;
+      return this;
+    }
+
+    /** Where this node is ([edge] location), a label. */
+    public Builder location(String location) {
+      this.location = location;
+      return this;
+    }
+
+    /** Shares channels with other nodes through NATS (docs/federation.md). */
+    public Builder federation(FederationSettings federation) {
+      this.federation = Objects.requireNonNull(federation, "federation");
+      this.federationKeys = null;
+      return this;
+    }
+
+    /** For the file's and the URL's keys: any of them turns federation on. */
+    FederationSettings.Builder federationKeys() {
+      if (federationKeys == null) {
+        federationKeys =
+            federation.enabled() ? federation.toBuilder() : FederationSettings.builder();
+      }
+      return federationKeys;
+    }
 
     /** The database file; {@code null} means a private in-memory database. */
     public Builder path(Path path) {
@@ -615,6 +689,14 @@ public final class HeliosConfig {
         throw new ConfigException(
             "synchronous = \"normal\" needs enable_wal = true: with the rollback journal, SQLite's"
                 + " NORMAL can corrupt the file on a power loss; use \"full\"");
+      }
+      if (federationKeys != null) {
+        federation = federationKeys.build();
+        federationKeys = null;
+      }
+      if (deviceId != null && (deviceId.isBlank() || deviceId.length() > 200)) {
+        throw new ConfigException(
+            "device_id = \"" + deviceId + "\" must not be empty nor longer than 200 characters");
       }
       if (crossProcess && path == null) {
         throw new ConfigException(

@@ -66,8 +66,11 @@ public final class DurableLog {
                   + STATE_TABLE
                   + "')) + (SELECT count(*) FROM pragma_table_info('"
                   + STATE_TABLE
-                  + "') WHERE name = 'transient_pruned_up_to')")) {
-        if (rs.next() && rs.getInt(1) == 3) {
+                  + "') WHERE name = 'transient_pruned_up_to') + (SELECT count(*) FROM"
+                  + " pragma_table_info('"
+                  + TABLE
+                  + "') WHERE name = 'origin')")) {
+        if (rs.next() && rs.getInt(1) == 4) {
           return;
         }
       }
@@ -77,13 +80,14 @@ public final class DurableLog {
             "CREATE TABLE IF NOT EXISTS "
                 + TABLE
                 + "(id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, payload TEXT NOT NULL,"
-                + " sender_pid INTEGER NOT NULL, committed_at TEXT NOT NULL)");
+                + " sender_pid INTEGER NOT NULL, committed_at TEXT NOT NULL, origin TEXT)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS "
                 + STATE_TABLE
                 + "(pruned_up_to INTEGER NOT NULL,"
                 + " transient_pruned_up_to INTEGER NOT NULL DEFAULT 0)");
         addTransientColumn(s);
+        addOriginColumn(s);
         s.execute(
             "INSERT INTO "
                 + STATE_TABLE
@@ -96,6 +100,20 @@ public final class DurableLog {
         throw e;
       }
     }
+  }
+
+  /**
+   * The node a notification came from through federation; NULL for one committed on this node. Logs
+   * from before federation lack the column.
+   */
+  private static void addOriginColumn(Statement s) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery("SELECT 1 FROM pragma_table_info('" + TABLE + "') WHERE name = 'origin'")) {
+      if (rs.next()) {
+        return;
+      }
+    }
+    s.execute("ALTER TABLE " + TABLE + " ADD COLUMN origin TEXT");
   }
 
   /** Logs from before cross-process delivery have a state table without this column. */

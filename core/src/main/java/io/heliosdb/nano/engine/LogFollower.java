@@ -16,8 +16,8 @@ import org.sqlite.SQLiteConnection;
  * when the file has none yet. Not thread-safe.
  */
 public final class LogFollower implements AutoCloseable {
-  /** One logged notification. */
-  public record Row(long id, String channel, String payload, int senderPid) {}
+  /** One logged notification; {@code origin} is null for one committed on this node. */
+  public record Row(long id, String channel, String payload, int senderPid, String origin) {}
 
   private final SQLiteConnection conn;
   private final PreparedStatement page;
@@ -28,7 +28,7 @@ public final class LogFollower implements AutoCloseable {
     this.conn = conn;
     this.page =
         conn.prepareStatement(
-            "SELECT id, channel, payload, sender_pid FROM "
+            "SELECT id, channel, payload, sender_pid, origin FROM "
                 + DurableLog.TABLE
                 + " WHERE id > ? ORDER BY id LIMIT ?");
     this.dataVersion = conn.prepareStatement("PRAGMA data_version");
@@ -38,6 +38,17 @@ public final class LogFollower implements AutoCloseable {
 
   /** Opens a follower of the database at {@code url}. */
   public static LogFollower open(HeliosConfig config, String url) throws SQLException {
+    SQLiteConnection conn = connect(config, url);
+    try {
+      return new LogFollower(conn);
+    } catch (SQLException | RuntimeException e) {
+      conn.close();
+      throw e;
+    }
+  }
+
+  /** A connection of its own to the database at {@code url}, the log's tables created. */
+  static SQLiteConnection connect(HeliosConfig config, String url) throws SQLException {
     SQLiteConfig sc = new SQLiteConfig();
     sc.setBusyTimeout(config.busyTimeoutMs());
     SQLiteConnection conn =
@@ -51,7 +62,7 @@ public final class LogFollower implements AutoCloseable {
         s.execute("PRAGMA synchronous = " + config.synchronous().pragmaValue(!config.enableWal()));
       }
       DurableLog.createTables(conn);
-      return new LogFollower(conn);
+      return conn;
     } catch (SQLException | RuntimeException e) {
       conn.close();
       throw e;
@@ -105,7 +116,9 @@ public final class LogFollower implements AutoCloseable {
     List<Row> rows = new ArrayList<>();
     try (ResultSet rs = page.executeQuery()) {
       while (rs.next()) {
-        rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4)));
+        rows.add(
+            new Row(
+                rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)));
       }
     }
     return rows;

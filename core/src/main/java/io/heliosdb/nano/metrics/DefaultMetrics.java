@@ -34,6 +34,9 @@ public final class DefaultMetrics implements MetricsTracker {
   private volatile int subscriptions;
   private volatile int channels;
 
+  private final Map<FederationEvent, LongAdder> federation = new EnumMap<>(FederationEvent.class);
+  private volatile long federationForwardLag;
+
   private final java.util.concurrent.ConcurrentHashMap<String, LongAdder[]> consumerOutcomes =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.ConcurrentHashMap<String, Long> consumerLags =
@@ -43,6 +46,29 @@ public final class DefaultMetrics implements MetricsTracker {
     for (DropReason r : DropReason.values()) {
       dropped.put(r, new LongAdder());
     }
+    for (FederationEvent e : FederationEvent.values()) {
+      federation.put(e, new LongAdder());
+    }
+  }
+
+  @Override
+  public void federation(FederationEvent event) {
+    federation.get(event).increment();
+  }
+
+  @Override
+  public void federationForwardLag(long pending) {
+    federationForwardLag = pending;
+  }
+
+  /** How many times federation saw {@code event}. */
+  public long federationCount(FederationEvent event) {
+    return federation.get(event).sum();
+  }
+
+  /** Durable notifications committed here not yet published to NATS, as last reported. */
+  public long federationForwardLag() {
+    return federationForwardLag;
   }
 
   @Override

@@ -34,6 +34,25 @@ public interface MetricsTracker {
     DEAD_LETTERED
   }
 
+  /** What federation (docs/federation.md) did with a notification, or with its NATS link. */
+  enum FederationEvent {
+    /** A committed notification was published to NATS. */
+    FORWARDED,
+    /** A notification from another node was delivered here. */
+    RECEIVED,
+    /**
+     * A notification of a non-durable federated channel was not published: the outgoing queue was
+     * full, NATS was not connected, or NATS refused it (larger than its max_payload).
+     */
+    DROPPED,
+    /**
+     * A message on our subjects that is not a notification of ours (a bad envelope) was skipped.
+     */
+    IGNORED,
+    /** The link to NATS came back after it was lost. */
+    RECONNECTED
+  }
+
   /** A tracker that records nothing. */
   MetricsTracker NOOP = new MetricsTracker() {};
 
@@ -57,6 +76,15 @@ public interface MetricsTracker {
    * and newest id kept (0 when empty). A subscriber's own lag is {@code Subscription.lag()}.
    */
   default void durableLogChanged(long retained, long oldestId, long newestId) {}
+
+  /** Federation: {@code event} happened once. */
+  default void federation(FederationEvent event) {}
+
+  /**
+   * Federation: durable notifications committed here and not yet published to NATS (they wait in
+   * the durable log while NATS is away).
+   */
+  default void federationForwardLag(long pending) {}
 
   /** A worker of durable consumer {@code consumer} finished with one notification. */
   default void consumerOutcome(String consumer, ConsumerOutcome outcome) {}

@@ -42,6 +42,9 @@ public final class Hub implements CommitSequencer {
   private final long queueBytes;
   private final MetricsTracker metrics;
 
+  /** This node's name: the origin of the notifications committed here. */
+  private final String nodeName;
+
   /** verbose_logging: tested before anything else is done for it. */
   private final boolean verbose;
 
@@ -66,6 +69,9 @@ public final class Hub implements CommitSequencer {
   private long sequence;
   private volatile boolean closed;
 
+  /** Set with federation: committed notifications also go out to other nodes. */
+  private volatile Outbound outbound;
+
   /** Set with cross-process delivery: logged notifications then fan out from the log. */
   private volatile Relay relay;
 
@@ -75,8 +81,15 @@ public final class Hub implements CommitSequencer {
   /** Whether the relay held rows back that a publication now lets go; under lock. */
   private boolean relayWaiting;
 
-  /** A finished commit waiting for its turn. */
-  private record Release(int senderPid, Mailbox sender, List<PendingEntry> entries) {}
+  /**
+   * A finished commit waiting for its turn; {@code origin} names the node of a notification logged
+   * from federation, null for a commit of this node.
+   */
+  private record Release(int senderPid, Mailbox sender, List<PendingEntry> entries, String origin) {
+    Release(int senderPid, Mailbox sender, List<PendingEntry> entries) {
+      this(senderPid, sender, entries, null);
+    }
+  }
 
   /**
    * @param queueSize notification_queue_size: each mailbox's bound in notifications, unless it is
@@ -90,11 +103,12 @@ public final class Hub implements CommitSequencer {
       long queueBytes,
       long totalQueueBytes,
       MetricsTracker metrics) {
-    this(maxChannels, queueSize, queueBytes, totalQueueBytes, metrics, NotificationLog.OFF);
+    this(maxChannels, queueSize, queueBytes, totalQueueBytes, metrics, NotificationLog.OFF, null);
   }
 
   /**
    * @param notificationLog where verbose_logging writes, {@link NotificationLog#OFF} without it
+   * @param nodeName this node's name, the origin of its notifications
    */
   Hub(
       int maxChannels,
@@ -102,7 +116,9 @@ public final class Hub implements CommitSequencer {
       long queueBytes,
       long totalQueueBytes,
       MetricsTracker metrics,
-      NotificationLog notificationLog) {
+      NotificationLog notificationLog,
+      String nodeName) {
+    this.nodeName = nodeName;
     this.maxChannels = maxChannels;
     this.queueSize = queueSize;
     this.queueBytes = queueBytes;
@@ -198,6 +214,53 @@ public final class Hub implements CommitSequencer {
     return relay;
   }
 
+  /** Sends this process's committed notifications to other nodes too (federation). */
+  public void setOutbound(Outbound outbound) {
+    this.outbound = outbound;
+  }
+
+  public Outbound outbound() {
+    return outbound;
+  }
+
+  /** This node's name, the origin of the notifications committed here. */
+  public String nodeName() {
+    return nodeName;
+  }
+
+  /**
+   * Publishes a notification of another node that federation wrote to this node's durable log (row
+   * {@code id}) in a transaction that took {@code ticket} before its commit: in commit order with
+   * this node's commits, to local listeners only, never out again.
+   */
+  public void publishRemote(
+      long ticket, String origin, int senderPid, String channel, String payload, long id) {
+    PendingEntry e = new PendingEntry(0, PendingEntry.Kind.NOTIFY, channel, payload, id);
+    boolean catchUp;
+    synchronized (lock) {
+      finished.put(ticket, new Release(senderPid, null, List.of(e), origin));
+      releaseInOrder();
+      catchUp = takeRelayWaiting();
+    }
+    if (catchUp) {
+      relay.catchUp();
+    }
+  }
+
+  /**
+   * Delivers a notification another node committed (federation), as if committed here by a remote
+   * sender: to local listeners only, never out again.
+   *
+   * @param id its id in this node's durable log, 0 when it has none
+   */
+  public void deliverRemote(String origin, int senderPid, String channel, String payload, long id) {
+    synchronized (lock) {
+      if (!closed) {
+        fanOut(origin, senderPid, channel, payload, id);
+      }
+    }
+  }
+
   /**
    * Fans out rows of the log in id order (cross-process delivery); a row's id is shown only on a
    * durable channel, as notifications on other channels have none to resume from. Returns how many
@@ -221,7 +284,12 @@ public final class Hub implements CommitSequencer {
           relayWaiting = true;
           break;
         }
-        fanOut(r.senderPid(), r.channel(), r.payload(), durable.matches(r.channel()) ? r.id() : 0);
+        fanOut(
+            r.origin() != null ? r.origin() : nodeName,
+            r.senderPid(),
+            r.channel(),
+            r.payload(),
+            durable.matches(r.channel()) ? r.id() : 0);
         n++;
       }
       return n;
@@ -255,7 +323,8 @@ public final class Hub implements CommitSequencer {
       }
       nextRelease++;
       if (!closed) {
-        fanOut(senderPid, channel, payload, 0);
+        goOut(senderPid, channel, payload, 0);
+        fanOut(nodeName, senderPid, channel, payload, 0);
       }
       releaseInOrder();
       catchUp = takeRelayWaiting();
@@ -293,8 +362,8 @@ public final class Hub implements CommitSequencer {
     boolean relayed = relay != null;
     if (entries.size() == 1) {
       PendingEntry e = entries.get(0);
-      if (e.kind() == PendingEntry.Kind.NOTIFY && !(relayed && e.durableId() > 0)) {
-        fanOut(r.senderPid(), e.channel(), e.payload(), e.durableId());
+      if (e.kind() == PendingEntry.Kind.NOTIFY) {
+        release(r.senderPid(), e, relayed, r.origin());
       }
       return;
     }
@@ -303,14 +372,35 @@ public final class Hub implements CommitSequencer {
     Set<List<String>> seen = new LinkedHashSet<>();
     for (PendingEntry e : entries) {
       if (e.kind() == PendingEntry.Kind.NOTIFY
-          && !(relayed && e.durableId() > 0)
           && (e.durableId() > 0 || seen.add(List.of(e.channel(), e.payload())))) {
-        fanOut(r.senderPid(), e.channel(), e.payload(), e.durableId());
+        release(r.senderPid(), e, relayed, r.origin());
       }
     }
   }
 
-  private void fanOut(int pid, String channel, String payload, long durableId) {
+  /**
+   * A committed notification: one of this node goes out to other nodes too; all go to local
+   * listeners.
+   */
+  private void release(int senderPid, PendingEntry e, boolean relayed, String origin) {
+    if (origin == null) {
+      goOut(senderPid, e.channel(), e.payload(), e.durableId());
+    }
+    // With cross-process delivery, logged notifications fan out from the log instead.
+    if (!(relayed && e.durableId() > 0)) {
+      fanOut(
+          origin != null ? origin : nodeName, senderPid, e.channel(), e.payload(), e.durableId());
+    }
+  }
+
+  private void goOut(int senderPid, String channel, String payload, long durableId) {
+    Outbound out = outbound;
+    if (out != null) {
+      out.committed(senderPid, channel, payload, durableId);
+    }
+  }
+
+  private void fanOut(String origin, int pid, String channel, String payload, long durableId) {
     metrics.notificationSent(channel);
     Object targets = listeners.get(channel);
     if (verbose) {
@@ -320,7 +410,8 @@ public final class Hub implements CommitSequencer {
     if (targets == null) {
       return;
     }
-    Message m = new Message(channel, payload, pid, ++sequence, System.nanoTime(), 0, durableId);
+    Message m =
+        new Message(channel, payload, pid, ++sequence, System.nanoTime(), 0, durableId, origin);
     if (targets instanceof Mailbox box) {
       box.offer(m);
       return;
@@ -469,6 +560,10 @@ public final class Hub implements CommitSequencer {
 
   /** Closes every mailbox and the relay; later publications are ignored. */
   public void close() {
+    Outbound out = outbound;
+    if (out != null) {
+      out.close();
+    }
     Relay r = relay;
     if (r != null) {
       r.close();

@@ -31,7 +31,8 @@ public final class HubRegistry {
               config.notificationQueueBytes(),
               config.notificationQueueTotalBytes(),
               config.metrics(),
-              NotificationLog.of(config));
+              NotificationLog.of(config),
+              config.nodeName());
       s = new Shared(key, hub, config);
       HUBS.put(key, s);
     } else if (config.crossProcess() && !s.config().crossProcess()) {

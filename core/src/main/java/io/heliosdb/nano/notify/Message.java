@@ -7,6 +7,7 @@ package io.heliosdb.nano.notify;
  * @param sequence position in this database's delivery order, starting at 1
  * @param committedNanos {@link System#nanoTime()} when the hub released it
  * @param id the row id in the durable log, 0 for a notification on a non-durable channel
+ * @param origin the name of the node that committed it; null for an overflow marker
  */
 public record Message(
     String channel,
@@ -15,10 +16,11 @@ public record Message(
     long sequence,
     long committedNanos,
     long dropped,
-    long id) {
+    long id,
+    String origin) {
 
   static Message overflow(long dropped) {
-    return new Message(null, null, 0, 0, System.nanoTime(), dropped, 0);
+    return new Message(null, null, 0, 0, System.nanoTime(), dropped, 0, null);
   }
 
   public boolean isOverflow() {

@@ -3,6 +3,7 @@ package io.heliosdb.nano.session;
 import io.heliosdb.nano.config.HeliosConfig;
 import io.heliosdb.nano.engine.SqliteOpener;
 import io.heliosdb.nano.error.SqlState;
+import io.heliosdb.nano.federation.Federation;
 import io.heliosdb.nano.notify.Hub;
 import io.heliosdb.nano.notify.HubRegistry;
 import java.io.IOException;
@@ -68,13 +69,13 @@ public final class Database {
   /** A reference to this database's hub, for subscriptions outside any session; release it. */
   public HubRegistry.Shared acquireHub() throws SQLException {
     HubRegistry.Shared shared = HubRegistry.acquire(key, config);
-    if (!shared.config().crossProcess()) {
-      return shared;
-    }
     try {
       synchronized (shared) {
-        if (shared.hub().relay() == null) {
+        if (shared.config().crossProcess() && shared.hub().relay() == null) {
           shared.hub().setRelay(new CrossProcessRelay(shared.hub(), shared.config(), url));
+        }
+        if (shared.config().federation().enabled() && shared.hub().outbound() == null) {
+          shared.hub().setOutbound(Federation.start(shared.hub(), shared.config(), url));
         }
       }
       return shared;

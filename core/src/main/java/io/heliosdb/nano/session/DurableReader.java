@@ -15,8 +15,8 @@ import java.util.List;
  * its own (a WAL reader: it never blocks writers).
  */
 public final class DurableReader implements AutoCloseable {
-  /** One logged notification. */
-  public record Row(long id, String channel, String payload, int senderPid) {}
+  /** One logged notification; {@code origin} is null for one committed on this node. */
+  public record Row(long id, String channel, String payload, int senderPid, String origin) {}
 
   private final Connection conn;
   private final PreparedStatement page;
@@ -28,7 +28,7 @@ public final class DurableReader implements AutoCloseable {
     String marks = String.join(", ", Collections.nCopies(channels.size(), "?"));
     this.page =
         conn.prepareStatement(
-            "SELECT id, channel, payload, sender_pid FROM "
+            "SELECT id, channel, payload, sender_pid, origin FROM "
                 + DurableLog.TABLE
                 + " WHERE id > ? AND channel IN ("
                 + marks
@@ -74,7 +74,9 @@ public final class DurableReader implements AutoCloseable {
     List<Row> rows = new ArrayList<>(Math.min(limit, 64));
     try (ResultSet rs = page.executeQuery()) {
       while (rs.next()) {
-        rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4)));
+        rows.add(
+            new Row(
+                rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)));
       }
     }
     return rows;

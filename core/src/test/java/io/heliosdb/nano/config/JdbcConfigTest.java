@@ -419,12 +419,13 @@ class JdbcConfigTest {
   }
 
   @Test
-  void everyKeyOfTheThreeSectionsIsAUrlKey() {
+  void everyKeyOfTheFileSectionsIsAUrlKey() {
     // One table: a key added to the file's sections is a URL key without more work.
     Map<String, Map<String, ConfigKeys.Key>> sections = ConfigKeys.bySection();
-    assertThat(sections.keySet()).containsExactly("database", "pubsub", "monitoring", "workflow");
+    assertThat(sections.keySet())
+        .containsExactly("database", "pubsub", "monitoring", "workflow", "edge", "federation");
     Set<String> fileKeys = new LinkedHashSet<>();
-    for (String s : List.of("database", "pubsub", "monitoring")) {
+    for (String s : List.of("database", "pubsub", "monitoring", "edge", "federation")) {
       fileKeys.addAll(sections.get(s).keySet());
     }
     fileKeys.remove("path");

@@ -50,7 +50,7 @@ class MailboxBytesTest {
 
   @Test
   void aMessageCountsItsStringsAtTwoBytesACharacterPlusItsObjects() {
-    Message m = new Message("orders", "{\"id\":1}", PID, 1, 0, 0, 0);
+    Message m = new Message("orders", "{\"id\":1}", PID, 1, 0, 0, 0, null);
     assertThat(Mailbox.bytesOf(m)).isEqualTo(80 + (40 + 2 * 6) + (40 + 2 * 8));
     assertThat(Mailbox.bytesOf(Message.overflow(5))).isEqualTo(Mailbox.ENTRY_BYTES);
   }

@@ -34,7 +34,13 @@ class NotificationLogTest {
   private Hub hub(boolean verbose, boolean payloads, CapturingLogger log) {
     hub =
         new Hub(
-            10, 100, 1 << 20, 0, MetricsTracker.NOOP, NotificationLog.of(verbose, payloads, log));
+            10,
+            100,
+            1 << 20,
+            0,
+            MetricsTracker.NOOP,
+            NotificationLog.of(verbose, payloads, log),
+            "node");
     return hub;
   }
 

@@ -232,6 +232,17 @@ final class ServeCommand implements Callable<Integer> {
                 + http.describe()
                 + ")");
       }
+      db.federation()
+          .ifPresent(
+              f ->
+                  out.println(
+                      "heliosdb: federation as node "
+                          + f.node()
+                          + " through NATS at "
+                          + String.join(", ", db.config().federation().natsUrls())
+                          + ", sharing "
+                          + String.join(", ", db.config().federation().channels().patterns())
+                          + (f.connected() ? " (connected)" : " (not connected yet: retrying)")));
       JvmMemory jvm = JvmMemory.current();
       out.println(jvm.startLine(budget, wire.sessionLimit()));
       out.flush();

@@ -60,6 +60,7 @@ final class Endpoints implements AutoCloseable {
     if (metrics != null) {
       metrics.clientErrors(clientErrors);
       metrics.authentication(throttle);
+      metrics.node(db.config().nodeName(), db.config().location());
     }
   }
 

@@ -37,6 +37,16 @@ final class HealthProbe implements AutoCloseable {
       return Map.entry(HttpResponseStatus.SERVICE_UNAVAILABLE, body);
     }
     body.put("database", "open");
+    // Informative only: a node cut off from NATS keeps working locally, so it stays ready.
+    db.federation()
+        .ifPresent(
+            f -> {
+              Map<String, Object> fed = new LinkedHashMap<>();
+              fed.put("node", f.node());
+              fed.put("connected", f.connected());
+              fed.put("pending_forward", f.pendingForward());
+              body.put("federation", fed);
+            });
     try {
       if (conn == null) {
         conn = db.connection();

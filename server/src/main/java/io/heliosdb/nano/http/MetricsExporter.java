@@ -4,6 +4,7 @@ import io.heliosdb.nano.metrics.DefaultMetrics;
 import io.heliosdb.nano.metrics.MetricsTracker;
 import io.heliosdb.nano.metrics.MetricsTracker.ConsumerOutcome;
 import io.heliosdb.nano.metrics.MetricsTracker.DropReason;
+import io.heliosdb.nano.metrics.MetricsTracker.FederationEvent;
 import io.heliosdb.nano.net.AuthThrottle;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -97,6 +98,30 @@ final class MetricsExporter {
     gauge("heliosdb_http_connections", "HTTP connections open", () -> httpConnections.getAsInt());
     registry.register(new LatencyHistogram(m));
     exportConsumers(m);
+    exportFederation(m);
+  }
+
+  /** Federation (docs/federation.md): zero unless [federation] is configured. */
+  private void exportFederation(DefaultMetrics m) {
+    for (FederationEvent e : FederationEvent.values()) {
+      String name = e.name().toLowerCase(Locale.ROOT);
+      counter(
+          "heliosdb_federation_" + (e == FederationEvent.RECONNECTED ? "reconnects" : name),
+          switch (e) {
+            case FORWARDED -> "Committed notifications published to NATS";
+            case RECEIVED -> "Notifications from other nodes delivered here";
+            case DROPPED ->
+                "Notifications of non-durable federated channels not published (queue full, NATS"
+                    + " away or refusing)";
+            case IGNORED -> "Messages on our subjects that are not our notifications (skipped)";
+            case RECONNECTED -> "Times the link to NATS came back after it was lost";
+          },
+          () -> m.federationCount(e));
+    }
+    gauge(
+        "heliosdb_federation_forward_lag",
+        "Durable notifications committed here and not yet published to NATS",
+        m::federationForwardLag);
   }
 
   /**
@@ -132,6 +157,19 @@ final class MetricsExporter {
                 }
               }
             })
+        .register(registry);
+  }
+
+  /**
+   * Which node this is ([edge] device_id, else the host's name) and where ([edge] location), as
+   * labels of a gauge that is always 1, Prometheus's way to label a target.
+   */
+  void node(String node, String location) {
+    GaugeWithCallback.builder()
+        .name("heliosdb_node_info")
+        .help("This node: its name (the origin of its notifications elsewhere) and location")
+        .labelNames("node", "location")
+        .callback(cb -> cb.call(1, node, location == null ? "" : location))
         .register(registry);
   }
 

@@ -142,6 +142,64 @@ class MonitoringCommandTest {
     return dir.resolve("sales.db").toString();
   }
 
+  /**
+   * The brief's edge-device file with a [federation] whose NATS is not there: serve starts anyway
+   * and says so; /health and /metrics show the node, its link and its counters.
+   */
+  @Test
+  void theEdgeFileWithFederationServesAndReportsIt() throws Exception {
+    Path edge =
+        Files.writeString(
+            dir.resolve("edge.toml"),
+            """
+            [database]
+            path = "/var/lib/iot/sensors.db"
+            memory_limit_mb = 64 # Low memory for edge devices
+            page_size = 512
+            enable_wal = true
+
+            [pubsub]
+            enabled = true
+            max_channels = 50
+            max_payload_bytes = 1024 # Smaller payloads for IoT
+
+            [edge]
+            device_id = "sensor_001"
+            location = "warehouse_a"
+
+            [federation]
+            nats_url = "nats://127.0.0.1:%d"
+            channels = ["critical_alerts"]
+            """
+                .formatted(unusedPort()));
+    try (Served s = new Served("--config", edge.toString(), "--db", db())) {
+      assertThat(text(s.out))
+          .contains("heliosdb: federation as node sensor_001 through NATS at nats://127.0.0.1:")
+          .contains("sharing critical_alerts (not connected yet: retrying)");
+      HttpResponse<String> health = get(s, "/health");
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(health.body())
+          .contains(
+              "\"federation\":{\"node\":\"sensor_001\",\"connected\":false,"
+                  + "\"pending_forward\":0}");
+      String metrics = get(s, "/metrics").body();
+      assertThat(metrics)
+          .contains("heliosdb_node_info{location=\"warehouse_a\",node=\"sensor_001\"} 1.0")
+          .contains("heliosdb_federation_forwarded_total 0.0")
+          .contains("heliosdb_federation_received_total 0.0")
+          .contains("heliosdb_federation_dropped_total 0.0")
+          .contains("heliosdb_federation_ignored_total 0.0")
+          .contains("heliosdb_federation_reconnects_total 0.0")
+          .contains("heliosdb_federation_forward_lag 0.0");
+    }
+  }
+
+  private static int unusedPort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   @Test
   void theDashboardFileLoadsWithSqlAndDb() throws Exception {
     Run r = heliosdb("sql", "--config", dashboard().toString(), "--db", db(), "-c", "select 1");

@@ -2,19 +2,17 @@ package io.heliosdb.nano.http;
 
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.net.AuthThrottle;
+import io.heliosdb.nano.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -48,6 +46,7 @@ public final class HttpGateway implements AutoCloseable {
   static final AdaptiveRecvByteBufAllocator READS =
       new AdaptiveRecvByteBufAllocator(64, 1024, 16 * 1024);
 
+  private final Transport transport = Transport.chosen();
   private final EventLoopGroup loops;
   private final ExecutorService workers;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -58,11 +57,7 @@ public final class HttpGateway implements AutoCloseable {
 
   private HttpGateway(
       HeliosDB db, HttpConfig config, IntSupplier wireSessions, AuthThrottle throttle) {
-    this.loops =
-        new MultiThreadIoEventLoopGroup(
-            Runtime.getRuntime().availableProcessors(),
-            new DefaultThreadFactory("heliosdb-http-io", true),
-            NioIoHandler.newFactory());
+    this.loops = transport.loops(Runtime.getRuntime().availableProcessors(), "heliosdb-http-io");
     this.workers =
         new ThreadPoolExecutor(
             0,
@@ -125,7 +120,7 @@ public final class HttpGateway implements AutoCloseable {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(loops)
-            .channel(NioServerSocketChannel.class)
+            .channel(transport.serverChannel())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)

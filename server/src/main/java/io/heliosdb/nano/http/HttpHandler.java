@@ -282,7 +282,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } else {
       e = new HttpError(HttpResponseStatus.BAD_REQUEST, "bad request: " + cause.getMessage());
     }
-    Responses.send(ctx.channel(), Responses.error(e), false);
+    Responses.sendAndLinger(ctx.channel(), Responses.error(e));
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Complete responses: JSON bodies, errors as {@code {"error": ..., "sqlstate": ...}}, and none. */
 final class Responses {
@@ -76,4 +78,31 @@ final class Responses {
     }
     return f;
   }
+
+  /**
+   * Sends {@code r} in answer to a request that was not read to its end, and closes the connection
+   * without a reset: closing a socket with unread input makes the kernel send RST, and a client
+   * still writing its request may lose the answer to it. So the server closes its side for writing
+   * (the client reads the answer, then end of stream), discards what still arrives until the client
+   * closes (the decoder skips everything after its error), and closes anyway after {@link
+   * #LINGER_SECONDS} (RFC 9112, section 9.6).
+   */
+  static void sendAndLinger(Channel ch, FullHttpResponse r) {
+    HttpUtil.setKeepAlive(r, false); // Connection: close
+    ch.writeAndFlush(r)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!(ch instanceof DuplexChannel duplex) || !f.isSuccess()) {
+                    ch.close();
+                    return;
+                  }
+                  duplex.shutdownOutput();
+                  ch.config().setAutoRead(true);
+                  ch.eventLoop().schedule(() -> ch.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+                });
+  }
+
+  /** How long a connection answered with {@link #sendAndLinger} may go on sending. */
+  static final int LINGER_SECONDS = 2;
 }

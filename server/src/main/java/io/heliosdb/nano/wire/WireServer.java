@@ -3,6 +3,7 @@ package io.heliosdb.nano.wire;
 import io.heliosdb.nano.HeliosDB;
 import io.heliosdb.nano.error.SqlState;
 import io.heliosdb.nano.net.AuthThrottle;
+import io.heliosdb.nano.net.Transport;
 import io.heliosdb.nano.wire.auth.Authentication;
 import io.heliosdb.nano.wire.limits.MemoryBudget;
 import io.heliosdb.nano.wire.limits.MessageMemory;
@@ -14,13 +15,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioChannelOption;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -29,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import jdk.net.ExtendedSocketOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,6 +203,7 @@ public final class WireServer implements AutoCloseable {
 
   private final HeliosDB db;
   private final SessionRegistry registry;
+  private final Transport transport = Transport.chosen();
   private final EventLoopGroup loops;
   private final ExecutorService workers;
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -238,11 +235,7 @@ public final class WireServer implements AutoCloseable {
             : new MessageMemory(options.memory().messageBytes());
     this.prepared =
         options.memory() == null ? PreparedMemory.UNBOUNDED : PreparedMemory.of(options.memory());
-    this.loops =
-        new MultiThreadIoEventLoopGroup(
-            Runtime.getRuntime().availableProcessors(),
-            new DefaultThreadFactory("heliosdb-wire-io", true),
-            NioIoHandler.newFactory());
+    this.loops = transport.loops(Runtime.getRuntime().availableProcessors(), "heliosdb-wire-io");
     this.workers =
         new ThreadPoolExecutor(
             0,
@@ -282,7 +275,7 @@ public final class WireServer implements AutoCloseable {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(loops)
-            .channel(NioServerSocketChannel.class)
+            .channel(transport.serverChannel())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             // A client that sends its last queries and shuts its side still gets their answers.
@@ -302,25 +295,10 @@ public final class WireServer implements AutoCloseable {
                                 db, registry, workers, decoder, options, throttle, prepared));
                   }
                 });
-    keepalives(b, options.limits());
+    SessionLimits limits = options.limits();
+    transport.keepalives(
+        b, limits.tcpKeepalivesIdle(), limits.tcpKeepalivesInterval(), limits.tcpKeepalivesCount());
     serverChannel = b.bind(options.host(), options.port()).sync().channel();
-  }
-
-  /** TCP keepalive settings other than the system's on every accepted connection. */
-  private static void keepalives(ServerBootstrap b, SessionLimits limits) {
-    if (limits.tcpKeepalivesIdle() > 0) {
-      b.childOption(
-          NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), limits.tcpKeepalivesIdle());
-    }
-    if (limits.tcpKeepalivesInterval() > 0) {
-      b.childOption(
-          NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL),
-          limits.tcpKeepalivesInterval());
-    }
-    if (limits.tcpKeepalivesCount() > 0) {
-      b.childOption(
-          NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), limits.tcpKeepalivesCount());
-    }
   }
 
   /** The address the server listens on (with the real port when started on port 0). */

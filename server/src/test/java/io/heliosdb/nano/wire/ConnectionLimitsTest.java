@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.heliosdb.nano.HeliosDB;
+import io.heliosdb.nano.net.Transport;
 import io.heliosdb.nano.wire.auth.Authentication;
 import io.heliosdb.nano.wire.auth.Scram;
 import io.heliosdb.nano.wire.limits.SessionLimits;
@@ -11,7 +12,6 @@ import io.heliosdb.nano.wire.messages.Frames;
 import io.heliosdb.nano.wire.messages.MessageTypes;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.nio.NioChannelOption;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,6 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConnectionLimitsTest {
   @TempDir Path dir;
+
+  /** The transport the server chooses in this JVM: its channels take its options. */
+  private static final Transport TRANSPORT = Transport.chosen();
+
   private WireServer server;
 
   @AfterEach
@@ -56,12 +60,9 @@ class ConnectionLimitsTest {
             "jdbc:postgresql://127.0.0.1:" + server.port() + "/t", "me", "")) {
       Channel ch = accepted();
       assertThat(ch.config().getOption(ChannelOption.SO_KEEPALIVE)).isTrue();
-      assertThat(ch.config().getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE)))
-          .isEqualTo(37);
-      assertThat(ch.config().getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL)))
-          .isEqualTo(11);
-      assertThat(ch.config().getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT)))
-          .isEqualTo(4);
+      assertThat(ch.config().getOption(TRANSPORT.keepaliveIdle())).isEqualTo(37);
+      assertThat(ch.config().getOption(TRANSPORT.keepaliveInterval())).isEqualTo(11);
+      assertThat(ch.config().getOption(TRANSPORT.keepaliveCount())).isEqualTo(4);
       assertThat(c.isValid(5)).isTrue();
     }
   }
@@ -81,12 +82,11 @@ class ConnectionLimitsTest {
       assertThat(
               Map.of(
                   "idle",
-                  ch.config().getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE)),
+                  ch.config().getOption(TRANSPORT.keepaliveIdle()),
                   "interval",
-                  ch.config()
-                      .getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL)),
+                  ch.config().getOption(TRANSPORT.keepaliveInterval()),
                   "count",
-                  ch.config().getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT))))
+                  ch.config().getOption(TRANSPORT.keepaliveCount())))
           .isEqualTo(system);
     }
   }

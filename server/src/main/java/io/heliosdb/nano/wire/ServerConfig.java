@@ -30,6 +30,7 @@ public final class ServerConfig {
           "port",
           "max_connections",
           "memory_limit_mb",
+          "io_threads",
           "auth",
           "allow_trust_on_non_loopback",
           "tls_cert",
@@ -44,10 +45,14 @@ public final class ServerConfig {
           "tcp_keepalives_interval",
           "tcp_keepalives_count");
 
+  /** More event loops than this is a mistake on any machine we run on. */
+  static final int MAX_IO_THREADS = 256;
+
   private final String listen;
   private final int port;
   private final int maxConnections;
   private final Integer memoryLimitMb;
+  private final int ioThreads;
   private final Authentication authentication;
   private final boolean loopback;
   private final SslContext tls;
@@ -63,6 +68,7 @@ public final class ServerConfig {
     this.port = b.port;
     this.maxConnections = b.maxConnections;
     this.memoryLimitMb = b.memoryLimitMb;
+    this.ioThreads = b.ioThreads;
     this.authentication = authentication;
     this.loopback = loopback;
     List<String> w = new ArrayList<>();
@@ -102,6 +108,11 @@ public final class ServerConfig {
     return memoryLimitMb;
   }
 
+  /** [server] io_threads: event loops for the connections; 0 when not given (one per core). */
+  public int ioThreads() {
+    return ioThreads;
+  }
+
   public Authentication authentication() {
     return authentication;
   }
@@ -132,7 +143,8 @@ public final class ServerConfig {
   /** The wire server's options: these, with the given message limit. */
   public WireServer.Options options(int maxMessageBytes) {
     return new WireServer.Options(
-        listen, port, maxConnections, maxMessageBytes, authentication, tls, requireTls, limits);
+            listen, port, maxConnections, maxMessageBytes, authentication, tls, requireTls, limits)
+        .withIoThreads(ioThreads);
   }
 
   /**
@@ -154,6 +166,7 @@ public final class ServerConfig {
     private int port = WireServer.Options.DEFAULT_PORT;
     private int maxConnections = WireServer.Options.DEFAULT_MAX_CONNECTIONS;
     private Integer memoryLimitMb;
+    private int ioThreads;
     private String auth = Authentication.Method.TRUST.configName();
     private boolean allowTrustOnNonLoopback;
     private Path tlsCert;
@@ -190,6 +203,15 @@ public final class ServerConfig {
     /** The whole memory budget of heliosdb serve, MiB ({@link MemoryBudget}); null: derived. */
     public Builder memoryLimitMb(Integer mb) {
       this.memoryLimitMb = mb;
+      return this;
+    }
+
+    /**
+     * Event loops for the connections' I/O and the short statements that run on them (LISTEN,
+     * NOTIFY...); 0: one per core.
+     */
+    public Builder ioThreads(int threads) {
+      this.ioThreads = threads;
       return this;
     }
 
@@ -246,6 +268,15 @@ public final class ServerConfig {
             throw new ConfigException(maxConnections + " is out of range: must be at least 1");
           }
         }
+        case "io_threads" -> {
+          if (ioThreads < 0 || ioThreads > MAX_IO_THREADS) {
+            throw new ConfigException(
+                ioThreads
+                    + " is out of range: must be from 1 to "
+                    + MAX_IO_THREADS
+                    + " (0: one per core)");
+          }
+        }
         case "memory_limit_mb" -> {
           if (memoryLimitMb != null
               && (memoryLimitMb < MemoryBudget.MIN_TOTAL_MB
@@ -277,7 +308,8 @@ public final class ServerConfig {
      * only with SCRAM (or trust explicitly allowed). Messages are one line.
      */
     public ServerConfig build() {
-      for (String key : List.of("listen", "port", "max_connections", "memory_limit_mb")) {
+      for (String key :
+          List.of("listen", "port", "max_connections", "memory_limit_mb", "io_threads")) {
         try {
           check(key);
         } catch (ConfigException e) {

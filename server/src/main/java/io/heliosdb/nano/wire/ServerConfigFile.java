@@ -40,6 +40,7 @@ final class ServerConfigFile {
         case "port" -> b.port(integer(t, key, where));
         case "max_connections" -> b.maxConnections(integer(t, key, where));
         case "memory_limit_mb" -> b.memoryLimitMb(integer(t, key, where));
+        case "io_threads" -> b.ioThreads(integer(t, key, where));
         case "auth" -> b.auth(string(t, key, where));
         case "allow_trust_on_non_loopback" -> b.allowTrustOnNonLoopback(bool(t, key, where));
         case "require_tls" -> b.requireTls(bool(t, key, where));

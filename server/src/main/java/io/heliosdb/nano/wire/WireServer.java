@@ -67,7 +67,8 @@ public final class WireServer implements AutoCloseable {
       SslContext tls,
       boolean requireTls,
       SessionLimits limits,
-      MemoryBudget memory) {
+      MemoryBudget memory,
+      int ioThreads) {
     public static final int DEFAULT_PORT = 54320;
     public static final int DEFAULT_MAX_CONNECTIONS = 100;
 
@@ -86,6 +87,9 @@ public final class WireServer implements AutoCloseable {
       }
       if (limits == null) {
         throw new IllegalArgumentException("limits must be given");
+      }
+      if (ioThreads < 0) {
+        throw new IllegalArgumentException("ioThreads must be 0 (one per core) or more");
       }
     }
 
@@ -108,7 +112,8 @@ public final class WireServer implements AutoCloseable {
           tls,
           requireTls,
           limits,
-          null);
+          null,
+          0);
     }
 
     /** PostgreSQL's timeouts ({@link SessionLimits#DEFAULTS}). */
@@ -149,7 +154,16 @@ public final class WireServer implements AutoCloseable {
     /** These options with another authentication. */
     public Options with(Authentication auth) {
       return new Options(
-          host, port, maxConnections, maxMessageBytes, auth, tls, requireTls, limits, memory);
+          host,
+          port,
+          maxConnections,
+          maxMessageBytes,
+          auth,
+          tls,
+          requireTls,
+          limits,
+          memory,
+          ioThreads);
     }
 
     /** These options with other timeouts and keepalives. */
@@ -163,7 +177,8 @@ public final class WireServer implements AutoCloseable {
           tls,
           requireTls,
           other,
-          memory);
+          memory,
+          ioThreads);
     }
 
     /** These options bounded by a memory budget. */
@@ -177,7 +192,8 @@ public final class WireServer implements AutoCloseable {
           tls,
           requireTls,
           limits,
-          budget);
+          budget,
+          ioThreads);
     }
 
     /** These options with TLS (a server context), required or offered. */
@@ -191,7 +207,26 @@ public final class WireServer implements AutoCloseable {
           context,
           required,
           limits,
-          memory);
+          memory,
+          ioThreads);
+    }
+
+    /**
+     * These options with {@code threads} event loops for the connections' I/O (and the short
+     * statements that run on them); 0: one per core.
+     */
+    public Options withIoThreads(int threads) {
+      return new Options(
+          host,
+          port,
+          maxConnections,
+          maxMessageBytes,
+          authentication,
+          tls,
+          requireTls,
+          limits,
+          memory,
+          threads);
     }
 
     /** Loopback, the given port, PostgreSQL's default of 100 connections, 16 MiB messages. */
@@ -235,7 +270,12 @@ public final class WireServer implements AutoCloseable {
             : new MessageMemory(options.memory().messageBytes());
     this.prepared =
         options.memory() == null ? PreparedMemory.UNBOUNDED : PreparedMemory.of(options.memory());
-    this.loops = transport.loops(Runtime.getRuntime().availableProcessors(), "heliosdb-wire-io");
+    this.loops =
+        transport.loops(
+            options.ioThreads() > 0
+                ? options.ioThreads()
+                : Runtime.getRuntime().availableProcessors(),
+            "heliosdb-wire-io");
     this.workers =
         new ThreadPoolExecutor(
             0,

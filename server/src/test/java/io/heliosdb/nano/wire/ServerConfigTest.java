@@ -54,6 +54,24 @@ class ServerConfigTest {
   }
 
   @Test
+  void ioThreadsAreReadValidatedAndPassedToTheServer() throws IOException {
+    assertThat(ServerConfig.builder().build().options(1024).ioThreads()).isZero();
+    ServerConfig one = ServerConfig.load(write("[server]\nio_threads = 1\n")).build();
+    assertThat(one.ioThreads()).isEqualTo(1);
+    assertThat(one.options(1024).ioThreads()).isEqualTo(1);
+    Path zero = write("[server]\nio_threads = 0\n");
+    assertThat(ServerConfig.load(zero).build().ioThreads()).isZero();
+    Path negative = write("[server]\n\nio_threads = -2\n");
+    assertThatThrownBy(() -> ServerConfig.load(negative))
+        .hasMessage(
+            negative
+                + ":3: server.io_threads = -2 is out of range: must be from 1 to 256 (0: one per"
+                + " core)");
+    assertThatThrownBy(() -> ServerConfig.builder().ioThreads(1000).build())
+        .hasMessageStartingWith("io-threads 1000 is out of range");
+  }
+
+  @Test
   void flagsOverrideTheFile() throws IOException {
     Path f = write("[server]\nport = 6000\nauth = \"scram-sha-256\"\n");
     ServerConfig c = ServerConfig.load(f).port(0).auth("trust").build();

@@ -3,9 +3,9 @@ package io.heliosdb.nano.config;
 import java.net.InetAddress;
 
 /**
- * The host's name, the node name when [edge] device_id is not set: the kernel's host name (as the
- * {@code hostname} command prints it), else what Java resolves for the local host, else {@code
- * "localhost"}. Looked up once per JVM.
+ * The host's name, the node name when [edge] device_id is not set: {@code $HOSTNAME}, else the
+ * kernel's host name (as the {@code hostname} command prints it), else what Java resolves for the
+ * local host, else {@code "localhost"}. Looked up once per JVM.
  */
 final class HostName {
   private static volatile String name;
